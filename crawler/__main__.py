@@ -1,0 +1,5 @@
+"""``python -m crawler`` is ``jiazheng``."""
+
+from crawler.cli import main
+
+main()

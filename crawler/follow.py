@@ -1,0 +1,81 @@
+"""Which pages to fetch next from a page: its contact/about pages, and the sites it sends buyers
+to for "verification" — linked, or merely written in the text ("登录 xxx-cx.com 查询").
+
+Sellers point customers at their own fake verification sites, which search engines rarely index,
+so these links are how the crawl finds them. Pure functions over the page; the spider bounds them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from leads.domains import host_parts
+
+CONTACT_WORDS = re.compile(r"联系我们|关于我们|联系方式|联系电话|公司简介|contact|about", re.I)
+VERIFY_WORDS = re.compile(
+    r"证书查询|证件查询|查询入口|官网可查|网上可查|在线查询|证书验证|查询系统|查询平台|查询网址|查验|"
+    r"查询中心|验证真伪|查真伪"
+)
+# A domain written near a cue word: "官网可查：www.xxx-cx.com", "登录 xxx.top 查询".
+WRITTEN_DOMAIN = re.compile(r"(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})",
+                            re.I)
+CUES = re.compile(r"查询|登录|登陆|官网|网址|网站|验证|查验|可查|输入")
+CUE_DISTANCE = 24
+
+
+def _anchors(selector: Selector) -> list[tuple[str, str]]:
+    return [
+        ("".join(a.xpath(".//text()").getall()) + " " + (a.attrib.get("title") or ""),
+         a.attrib.get("href", ""))
+        for a in selector.xpath("//a[@href]")
+    ]
+
+
+def _http_url(base_url: str, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    url = urljoin(base_url, href).split("#")[0]
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def contact_links(selector: Selector, base_url: str) -> list[str]:
+    """Same-site links whose text says contact/about: where sellers put phone and WeChat."""
+    site = host_parts(base_url).registered_domain
+    found: list[str] = []
+    for text, href in _anchors(selector):
+        url = _http_url(base_url, href)
+        if url and CONTACT_WORDS.search(text) and host_parts(url).registered_domain == site:
+            found.append(url)
+    return list(dict.fromkeys(found))
+
+
+def verification_links(selector: Selector, base_url: str) -> list[str]:
+    """Links (any host) whose text offers certificate verification."""
+    found = [
+        url for text, href in _anchors(selector)
+        if VERIFY_WORDS.search(text) and (url := _http_url(base_url, href))
+    ]
+    return list(dict.fromkeys(found))
+
+
+def written_domains(text: str) -> list[str]:
+    """Hosts written in the text next to a cue word (查询, 登录, 官网…), as http:// URLs."""
+    folded = unicodedata.normalize("NFKC", text).replace("。", ".")
+    found: list[str] = []
+    for match in WRITTEN_DOMAIN.finditer(folded):
+        window = folded[max(0, match.start() - CUE_DISTANCE): match.end() + CUE_DISTANCE]
+        host = match.group(1).lower()
+        if CUES.search(window) and host_parts(host).registered_domain:
+            scheme = "https" if match.group(0).lower().startswith("https") else "http"
+            found.append(f"{scheme}://{host}/")
+    return list(dict.fromkeys(found))
+
+
+def needs_browser(text: str, html: str, min_text: int) -> bool:
+    """Little visible text but scripts: the content is probably injected by JavaScript."""
+    return len(text.strip()) < min_text and "<script" in html.lower()

@@ -1,0 +1,101 @@
+"""Write every observation to the SQLite store, as one run.
+
+When another process holds the database lock longer than JIAZHENG_DB_TIMEOUT, items wait in
+memory and are written once the lock is free; whatever is still unwritten when the crawl ends
+is saved next to the database as a pickle (``<db>.unsaved-<run>.pickle``) and counted in the
+stats as ``jiazheng/store/unsaved`` — nothing is dropped.
+
+Settings read: JIAZHENG_DB, JIAZHENG_DB_TIMEOUT. The run id is put in the stats
+(``jiazheng/run_id``) so the CLI can print the run's summary from the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from leads.observations import PageObservation, QueryOutcome, Sighting
+from leads.store import Store, StoreLockedError
+
+logger = logging.getLogger(__name__)
+
+# Settings worth keeping with the run, to tell later what a run was asked to do.
+RECORDED_SETTINGS = (
+    "JIAZHENG_MAX_QUERIES", "JIAZHENG_MAX_SERP_PAGES", "JIAZHENG_FOLLOW_DEPTH",
+    "JIAZHENG_MAX_PAGES_PER_HOST", "JIAZHENG_BROWSER", "JIAZHENG_PROXY", "DOWNLOAD_DELAY",
+)
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.store: Store | None = None
+        self.run_id = 0
+        self.waiting: deque[Any] = deque()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        settings = self.crawler.settings
+        self.store = Store(settings.get("JIAZHENG_DB"),
+                           timeout=settings.getfloat("JIAZHENG_DB_TIMEOUT"))
+        spider = self.crawler.spider
+        self.run_id = self.store.start_run(
+            f"crawl {spider.name}", {name: settings.get(name) for name in RECORDED_SETTINGS}
+        )
+        self.crawler.stats.set_value("jiazheng/run_id", self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        self.waiting.append(item)
+        self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write waiting items in order; stop (keeping them) while the database is locked."""
+        while self.waiting:
+            try:
+                self.save(self.waiting[0])
+            except StoreLockedError as exc:
+                logger.warning("%s; %d item(s) wait in memory", exc, len(self.waiting))
+                return
+            self.waiting.popleft()
+
+    def save(self, item: Any) -> None:
+        assert self.store is not None
+        if isinstance(item, PageObservation):
+            self.store.save_page(self.run_id, item)
+            self.crawler.stats.inc_value("jiazheng/pages/stored")
+        elif isinstance(item, Sighting):
+            self.store.save_sighting(self.run_id, item)
+        elif isinstance(item, QueryOutcome):
+            self.store.save_query(self.run_id, item)
+            self.crawler.stats.inc_value(f"jiazheng/queries/{item.engine}/{item.outcome}")
+
+    def close_spider(self) -> None:
+        if self.store is None:
+            return
+        self.flush()
+        if self.waiting:
+            self.spill()
+        else:
+            stats = self.crawler.stats.get_stats()
+            reason = stats.get("finish_reason", "finished")
+            self.store.finish_run(
+                self.run_id, "finished" if reason == "finished" else str(reason),
+                {k: v if isinstance(v, int | float | str) else str(v) for k, v in stats.items()},
+            )
+        self.store.close()
+
+    def spill(self) -> None:
+        path = Path(f"{self.crawler.settings.get('JIAZHENG_DB')}.unsaved-{self.run_id}.pickle")
+        path.write_bytes(pickle.dumps(list(self.waiting)))
+        self.crawler.stats.set_value("jiazheng/store/unsaved", len(self.waiting))
+        self.crawler.stats.set_value("jiazheng/store/unsaved_file", str(path))
+        logger.error("数据库一直被锁定：%d 条记录未写入，已保存到 %s", len(self.waiting), path)

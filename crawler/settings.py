@@ -1,0 +1,96 @@
+"""Scrapy settings for jiazheng. Every jiazheng-specific setting is prefixed ``JIAZHENG_``.
+
+Politeness lives here (per-engine download slots); ``jiazheng crawl --no-delay`` zeroes it for
+local test webs, and ``-s NAME=VALUE`` overrides anything, as with ``scrapy crawl``.
+"""
+
+BOT_NAME = "jiazheng"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- jiazheng ------------------------------------------------------------------------------
+JIAZHENG_DB = "jiazheng.db"  # SQLite store; the CLI's --db sets it
+JIAZHENG_DB_TIMEOUT = 30  # seconds to wait for another process's lock before failing clearly
+JIAZHENG_PROXY = ""  # http://host:port for Scrapy and the browser; empty: HTTP(S)_PROXY env
+JIAZHENG_MAX_QUERIES = 40  # queries per run (certificate × fraud signal, from keywords/)
+JIAZHENG_MAX_SERP_PAGES = 2  # result pages per query and engine
+JIAZHENG_FOLLOW_DEPTH = 2  # hops from a search result to contact/verification pages
+JIAZHENG_MAX_PAGES_PER_HOST = 6  # pages fetched per host per run
+JIAZHENG_MAX_FOLLOWS_PER_PAGE = 6  # verification links/domains followed from one page
+JIAZHENG_BROWSER = True  # render pages that need JavaScript with Chromium
+JIAZHENG_CHROMIUM = "/usr/bin/chromium"  # Debian's chromium package
+JIAZHENG_RENDER_MIN_TEXT = 200  # fewer visible characters than this, plus scripts: render
+JIAZHENG_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
+
+# --- politeness ----------------------------------------------------------------------------
+# Monitoring fraud sites: their robots.txt must not hide them; engines are kept slow instead.
+ROBOTSTXT_OBEY = False
+# Engines serve their normal markup only to a browser-like agent.
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Safari/537.36"
+)
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+}
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50%
+# One slot per engine host: slow and serial, so engines don't answer with captchas.
+DOWNLOAD_SLOTS = {
+    host: {"concurrency": 1, "delay": delay, "jitter": 0.5}
+    for host, delay in (
+        ("www.baidu.com", 5.0),
+        ("www.sogou.com", 6.0),
+        ("cn.bing.com", 4.0),
+        ("www.so.com", 6.0),
+    )
+}
+
+# --- limits against hostile sites ------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # larger pages are cancelled and recorded as too_large
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 8
+RETRY_TIMES = 1
+DEPTH_LIMIT = 0  # depth is bounded by JIAZHENG_FOLLOW_DEPTH, per role
+DNS_TIMEOUT = 10
+
+# --- components ----------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's cookie middleware builds a TLDExtract that fetches the suffix list online.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.middlewares.OfflineCookiesMiddleware": 700,
+    "crawler.middlewares.ProxyMiddleware": 740,
+    "crawler.middlewares.EncodingMiddleware": 585,  # after decompression (590)
+    "crawler.middlewares.TlsSignalMiddleware": 970,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.score.ScorePipeline": 200,
+    "crawler.pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.ProgressLine": 500,
+}
+
+# --- browser (scrapy-playwright; used only for requests with meta["playwright"]) ---------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_heavy_request"
+# The launch options (executable, proxy, flags) are filled from JIAZHENG_* settings by
+# crawler.browser.configure_browser, called from the spider's update_settings.
+
+# The HTTP cache breaks scrapy-playwright; incremental crawling is done by the store instead.
+HTTPCACHE_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

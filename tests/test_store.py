@@ -1,0 +1,97 @@
+"""The SQLite store: migrations, one lead per URL, bodies kept, locks reported clearly."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from leads.observations import QueryOutcome, Sighting
+from leads.store import Store, StoreLockedError
+from tests.conftest import make_page, make_verdict
+
+
+def test_schema_is_created_once_and_reopening_keeps_data(db_path: Path) -> None:
+    first = Store(db_path)
+    run = first.start_run("test", {})
+    first.save_page(run, make_page())
+    first.close()
+    again = Store(db_path)
+    assert again.count("leads") == 1
+    assert {"runs", "queries", "sightings", "pages", "leads", "bodies"} <= set(
+        again.db.table_names())
+    again.close()
+
+
+def test_one_lead_per_url_with_first_and_last_seen(store: Store) -> None:
+    first_run = store.start_run("test", {})
+    store.save_page(first_run, make_page(fetched_at="2026-11-01T00:00:00+00:00"))
+    second_run = store.start_run("test", {})
+    store.save_page(second_run, make_page(fetched_at="2026-11-02T00:00:00+00:00",
+                                          verdict=make_verdict(score=95)))
+    [lead] = list(store.leads())
+    assert (lead["first_seen"], lead["last_seen"]) == ("2026-11-01T00:00:00+00:00",
+                                                       "2026-11-02T00:00:00+00:00")
+    assert (lead["first_run_id"], lead["last_run_id"], lead["score"]) == (first_run,
+                                                                          second_run, 95)
+    assert store.count("pages") == 2
+
+
+def test_non_lead_pages_are_kept_but_are_not_leads(store: Store) -> None:
+    run = store.start_run("test", {})
+    store.save_page(run, make_page(verdict=make_verdict(category="none", score=5)))
+    store.save_page(run, make_page("http://down.example.com/", error="dns", verdict=None,
+                                   body=b""))
+    assert store.count("leads") == 0
+    assert store.count("pages", "error = 'dns'") == 1
+
+
+def test_body_is_stored_once_by_sha256(store: Store) -> None:
+    run = store.start_run("test", {})
+    page = make_page()
+    store.save_page(run, page)
+    store.save_page(run, make_page("http://mirror.example.com/"))
+    digest = hashlib.sha256(page.body).hexdigest()
+    assert store.count("bodies") == 1
+    assert store.db["bodies"].get(digest)["body"] == page.body
+
+
+def test_sources_come_from_sightings_resolved_through_redirect_links(store: Store) -> None:
+    run = store.start_run("test", {})
+    link = "https://www.baidu.com/link?url=abc"
+    store.save_sighting(run, Sighting("baidu", "电工证 包过", 0, 1, "t", "s", True, link, None))
+    store.save_sighting(run, Sighting("so360", "焊工证 免考", 0, 3, "t", "s", False,
+                                      "https://www.so.com/link?m=x", "http://ban-zheng.example.com/"))
+    store.save_page(run, make_page(via_link=link))
+    [lead] = list(store.leads())
+    assert lead["sources"] == "baidu:电工证 包过;so360:焊工证 免考"
+
+
+def test_queries_are_counted_per_engine_and_outcome(store: Store) -> None:
+    run = store.start_run("test", {})
+    for outcome in ("results", "results", "captcha"):
+        store.save_query(run, QueryOutcome("baidu", "q", 0, "https://www.baidu.com/s", outcome))
+    assert store.query_outcomes(run) == [
+        {"engine": "baidu", "outcome": "captcha", "n": 1},
+        {"engine": "baidu", "outcome": "results", "n": 2},
+    ]
+
+
+def test_a_lock_held_by_another_process_is_a_clear_error_and_loses_nothing(
+    store: Store, db_path: Path
+) -> None:
+    run = store.start_run("test", {})
+    store.save_page(run, make_page())
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreLockedError, match="锁定"):
+            store.save_page(run, make_page("http://second.example.com/"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert [lead["url"] for lead in store.leads()] == ["http://ban-zheng.example.com/"]
+    store.save_page(run, make_page("http://second.example.com/"))
+    assert store.count("leads") == 2
