@@ -20,6 +20,7 @@ from sqlite_utils.migrations import Migrations
 
 from leads.domains import host_parts
 from leads.observations import PageObservation, QueryOutcome, Sighting, utc_now
+from leads.verdict import route
 
 DEFAULT_DB = "jiazheng.db"
 
@@ -268,7 +269,27 @@ class Store:
                 )
             if verdict is not None and verdict.is_lead:
                 self._upsert_lead(run_id, page_id, page)
+            elif page.role == "contact" and verdict is not None and verdict.contacts:
+                self._add_site_contacts(page.parent_url, page.final_url, verdict.contacts)
         return page_id
+
+    def _add_site_contacts(self, lead_url: str, source_url: str, contacts: tuple[str, ...]) -> None:
+        """Sellers put phone and WeChat on 联系我们: those contacts belong to the site's lead."""
+        lead_id = self.lead_id(lead_url)
+        if lead_id is None:
+            return
+        lead = self.db["leads"].get(lead_id)
+        known = json.loads(lead["contacts"])
+        new = [contact for contact in contacts if contact not in known]
+        if not new:
+            return
+        merged = (*known, *new)
+        agencies = route(lead["category"], merged, host_parts(lead_url), lead["target"])
+        found = f"联系页 {source_url} 上的联系方式：{'、'.join(new)}"
+        reasons = [*json.loads(lead["reasons"]), found]
+        self.db["leads"].update(lead_id, {"contacts": _json(list(merged)),
+                                          "agencies": _json(list(agencies)),
+                                          "reasons": _json(reasons)})
 
     def _upsert_lead(self, run_id: int, page_id: int, page: PageObservation) -> None:
         verdict = page.verdict

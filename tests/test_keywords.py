@@ -1,0 +1,141 @@
+"""The keyword library loads, rejects bad lines with file:line, and composes diverse queries."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from keywords import DEFAULT_DIRECTORY, compose_queries, load_library
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    directory = tmp_path / "keywords"
+    shutil.copytree(
+        DEFAULT_DIRECTORY, directory, ignore=shutil.ignore_patterns("*.py", "__pycache__")
+    )
+    return directory
+
+
+def _append(path: Path, line: str) -> int:
+    """Append a line and return its line number."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def test_default_library_loads_every_file():
+    library = load_library()
+    assert len(library.certificates) >= 40
+    assert {c.family for c in library.certificates} >= {
+        "特种作业",
+        "建筑特种作业",
+        "三类人员",
+        "特种设备",
+    }
+    assert any(s.term == "官网可查" for s in library.fraud_signals)
+    assert any(n.term == "通报" and n.weight > 0 for n in library.negative_context)
+    assert {v.variant: v.canonical for v in library.evasion_variants}["v信"] == "微信"
+
+
+def test_default_library_is_cached():
+    assert load_library() is load_library()
+
+
+def test_platform_facts():
+    platforms = {p.key: p for p in load_library().platforms}
+    assert platforms["mem"].hosts == ("cx.mem.gov.cn",)
+    assert platforms["mohurd"].agency == "住房和城乡建设部"
+    assert "cnse.e-cqs.cn" in platforms["samr"].hosts  # official although not under gov.cn
+    assert platforms["samr"].agency == "国家市场监督管理总局"
+
+
+def test_terms_are_stored_lower_case_half_width(library_copy: Path):
+    _append(library_copy / "fraud_signals.tsv", "ＧＷ可查测试\t20\tverifiable\tno\ttest entry")
+    library = load_library(library_copy)
+    assert library.fraud_signals[-1].term == "gw可查测试"
+
+
+@pytest.mark.parametrize(
+    ("file_name", "line", "message"),
+    [
+        (
+            "certificates.tsv",
+            "假证书\t特种作业\t应急管理部\theavy\tyes\tbad weight",
+            "weight must be an integer",
+        ),
+        (
+            "certificates.tsv",
+            "假证书\t特种作业\t应急管理部\t150\tyes\tout of range",
+            "between 0 and 100",
+        ),
+        ("fraud_signals.tsv", "免考\t25\texam_bypass\tyes\tduplicate", "duplicate entry"),
+        ("fraud_signals.tsv", "新词\t25\texam_bypass\tmaybe\tbad flag", "yes or no"),
+        ("negative_context.tsv", "只有两列\t10", "expected 4 tab-separated fields"),
+        ("evasion_variants.tsv", "\t办证\tempty variant", "variant is empty"),
+    ],
+)
+def test_bad_line_fails_with_file_and_line(
+    library_copy: Path, file_name: str, line: str, message: str
+):
+    number = _append(library_copy / file_name, line)
+    with pytest.raises(ValueError, match=rf"^{file_name}:{number}: .*{message}"):
+        load_library(library_copy)
+
+
+def test_wrong_header_fails_on_its_line(library_copy: Path):
+    path = library_copy / "negative_context.tsv"
+    path.write_text("# comment\nword\tweight\n通报\t25\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"^negative_context.tsv:2: header must be"):
+        load_library(library_copy)
+
+
+def test_bad_toml_names_the_file(library_copy: Path):
+    (library_copy / "routing.toml").write_text("agency_order = [\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"^routing.toml: "):
+        load_library(library_copy)
+
+
+def test_routing_rule_with_unknown_agency_fails(library_copy: Path):
+    path = library_copy / "routing.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n[[rule]]\nname = "x"\ncategory = ["fake_ad"]\nagencies = ["法院"]\nwhy = "x"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="agencies not in agency_order"):
+        load_library(library_copy)
+
+
+def test_first_queries_span_families_and_signals():
+    library = load_library()
+    certificates = [c for c in library.certificates if c.query]
+    signals = [s.term for s in library.fraud_signals if s.query]
+    families = {c.family for c in certificates}
+    first = compose_queries(library, limit=len(families))
+    by_term = {c.term: c.family for c in certificates}
+    assert {by_term[q.split(" ")[0]] for q in first} == families
+    assert len({q.split(" ")[1] for q in first}) == min(len(families), len(signals))
+
+
+def test_queries_cover_every_pair_once_and_are_deterministic():
+    library = load_library()
+    queries = compose_queries(library, limit=None)
+    certificates = sum(c.query for c in library.certificates)
+    signals = sum(s.query for s in library.fraud_signals)
+    assert len(queries) == len(set(queries)) == certificates * signals
+    assert compose_queries(library, limit=None) == queries
+
+
+def test_query_limit_caps_the_list():
+    library = load_library()
+    assert len(compose_queries(library, limit=5)) == 5
+    assert compose_queries(library, limit=0) == []
+
+
+def test_user_dictionary_lines_are_jieba_entries():
+    lines = load_library().user_dictionary_lines()
+    assert "官网可查 2000" in lines
+    assert "包过 50" in lines  # short words get a low frequency
+    assert all(len(line.split(" ")) == 2 for line in lines)
+    assert not any(line.startswith("100%") for line in lines)  # punctuation cannot be one token

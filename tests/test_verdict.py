@@ -1,0 +1,180 @@
+"""judge_page on whole pages: fake ads and lookalikes lead; official, news, training and jobs do not."""
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from leads.verdict import LEAD_THRESHOLD, PageFacts, Verdict, judge_page
+
+PAGES = Path(__file__).parent / "data" / "pages"
+
+
+def _facts(page: str, url: str, **extra: object) -> PageFacts:
+    """PageFacts as the pipeline builds them: visible text without scripts and styles."""
+    html = (PAGES / page).read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(html)
+    for element in tree.xpath("//script|//style"):
+        element.drop_tree()
+    title = tree.findtext(".//title") or ""
+    text = " ".join(tree.find("body").itertext())
+    return PageFacts(url=url, final_url=url, title=title, text=text, html=html, **extra)  # type: ignore[arg-type]
+
+
+def test_fake_ad_page():
+    verdict = judge_page(_facts("fake_ad.html", "http://www.huaan-zhengshu.cn/dgz.html"))
+    assert verdict.category == "fake_ad"
+    assert verdict.is_lead
+    assert verdict.score >= 80
+    assert verdict.target == ""
+    assert verdict.contacts == (
+        "phone:13812345678",
+        "wechat:13812345678",  # 微信同号
+        "wechat:zheng_ban88",
+        "qq:2938475610",
+    )
+    assert verdict.agencies == ("公安", "网信")
+    assert any(
+        reason.startswith("页面含办证推销用语：") and "免考" in reason for reason in verdict.reasons
+    )
+    assert verdict.signals["text"] >= 80
+
+
+def test_fake_ad_on_marketplace_also_goes_to_market_regulation():
+    verdict = judge_page(_facts("fake_ad.html", "https://xm.58.com/zhengshu/123.shtml"))
+    assert verdict.category == "fake_ad"
+    assert verdict.agencies == ("公安", "网信", "市场监管")
+
+
+def test_lookalike_query_page_on_unrelated_domain():
+    verdict = judge_page(_facts("lookalike_query.html", "https://zscx-center.com/"))
+    assert verdict.category == "lookalike_site"
+    assert verdict.target == "cx.mem.gov.cn"
+    assert verdict.is_lead
+    assert verdict.agencies == ("公安", "网信")
+    assert any(reason.startswith("页面仿冒 cx.mem.gov.cn") for reason in verdict.reasons)
+    assert verdict.signals["page"] >= LEAD_THRESHOLD
+
+
+def test_lookalike_domain_alone_is_a_lead_with_domain_reason():
+    facts = PageFacts(
+        url="http://cx.mem.gov.cn.cert-check.top/",
+        final_url="http://cx.mem.gov.cn.cert-check.top/",
+        title="",
+        text="",
+    )
+    verdict = judge_page(facts)
+    assert verdict.category == "lookalike_site"
+    assert verdict.target == "cx.mem.gov.cn"
+    assert "域名仿冒 cx.mem.gov.cn（嵌入官方域名" in verdict.reasons[0]
+
+
+def test_special_equipment_lookalike_routes_to_market_regulation():
+    facts = PageFacts(
+        url="http://cnse-e-cqs.top/", final_url="http://cnse-e-cqs.top/", title="", text=""
+    )
+    verdict = judge_page(facts)
+    assert verdict.target == "cnse.e-cqs.cn"
+    assert verdict.agencies == ("公安", "网信", "市场监管")
+
+
+def test_official_page_is_never_a_lead():
+    verdict = judge_page(_facts("official_home.html", "https://cx.mem.gov.cn/"))
+    assert verdict.category == "none"
+    assert not verdict.is_lead
+    assert "官方查询平台" in verdict.reasons[0]
+
+
+def test_redirect_to_a_lookalike_is_judged_on_the_final_url():
+    facts = _facts("lookalike_query.html", "https://cx.mem.gov.cn/")
+    moved = PageFacts(**{**facts.__dict__, "final_url": "https://cx-rnem.com/special"})
+    assert judge_page(moved).category == "lookalike_site"
+
+
+def test_any_gov_cn_host_is_never_a_lead():
+    verdict = judge_page(_facts("fake_ad.html", "http://yjglj.example.gov.cn/notice/1.html"))
+    assert verdict.category == "none"
+    assert "gov.cn" in verdict.reasons[0]
+
+
+def test_crackdown_news_page_is_not_a_lead():
+    verdict = judge_page(
+        _facts("crackdown_news.html", "https://news.example-daily.com.cn/2024/0601/a.html")
+    )
+    assert verdict.category == "none"
+    assert verdict.score == 0
+    assert "谈论假证而非出售" in verdict.reasons[0]
+
+
+def test_training_school_is_not_a_lead():
+    verdict = judge_page(_facts("training_school.html", "http://www.xm-jineng.com/zhaosheng.html"))
+    assert verdict.category == "none"
+    assert verdict.score < LEAD_THRESHOLD
+
+
+def test_job_post_is_not_a_lead():
+    verdict = judge_page(_facts("job_post.html", "https://xm.58.com/job/456.shtml"))
+    assert verdict.category == "none"
+    assert verdict.agencies == ()
+    assert verdict.contacts == ("phone:13912345678",)  # facts kept, even on a non-lead
+
+
+def test_selling_page_with_a_weakly_similar_domain_is_a_fake_ad():
+    verdict = judge_page(_facts("fake_ad.html", "http://www.yingji-zhengshu.com/"))
+    assert verdict.category == "fake_ad"
+    assert 0 < verdict.signals["domain"] < LEAD_THRESHOLD
+
+
+def test_tls_problems_alone_never_make_a_lead():
+    facts = PageFacts(
+        url="https://plain-shop.com/",
+        final_url="https://plain-shop.com/",
+        title="五金店",
+        text="电工工具出售",
+        tls_problems=("self_signed", "expired", "hostname_mismatch"),
+    )
+    verdict = judge_page(facts)
+    assert not verdict.is_lead
+    assert verdict.signals["tls"] > 0
+
+
+def test_serp_text_counts_but_less_than_page_text():
+    ad = "电工证免考包过，官网可查，微信 dgz_2024"
+    on_page = judge_page(
+        PageFacts(url="http://a.com/", final_url="http://a.com/", title="", text=ad)
+    )
+    in_snippet = judge_page(
+        PageFacts(url="http://a.com/", final_url="http://a.com/", title="", text="", serp_text=ad)
+    )
+    assert on_page.is_lead
+    assert 0 < in_snippet.signals["serp"] < on_page.signals["text"]
+    assert not in_snippet.is_lead
+
+
+def test_huge_page_is_handled():
+    facts = PageFacts(
+        url="http://big.com/",
+        final_url="http://big.com/",
+        title="电工证免考包过",
+        text="电工证免考包过 微信 dgz_2024 " + "填充文字。" * 400_000,
+        html="<p>" * 100_000,
+    )
+    assert judge_page(facts).category == "fake_ad"
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        PageFacts(url="", final_url="", title="", text=""),
+        PageFacts(
+            url="not a url", final_url="http://[bad", title="\x00", text="\ud800", html="<<<>>>"
+        ),
+        PageFacts(
+            url="http://1.2.3.4/", final_url="http://1.2.3.4/", title="🔥" * 100, text="“" * 1000
+        ),
+    ],
+)
+def test_garbage_never_raises(facts: PageFacts):
+    verdict = judge_page(facts)
+    assert isinstance(verdict, Verdict)
+    assert verdict.category == "none"
