@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from leads.domains import host_parts
+from leads.normalize import fold
 
 CONTACT_WORDS = re.compile(r"联系我们|关于我们|联系方式|联系电话|公司简介|contact|about", re.I)
 VERIFY_WORDS = re.compile(
@@ -28,8 +29,9 @@ CUE_DISTANCE = 24
 
 
 def _anchors(selector: Selector) -> list[tuple[str, str]]:
+    """(folded text, href) of every link: folding reads 證書查詢 and 证 书 查 询 as 证书查询."""
     return [
-        ("".join(a.xpath(".//text()").getall()) + " " + (a.attrib.get("title") or ""),
+        (fold("".join(a.xpath(".//text()").getall()) + " " + (a.attrib.get("title") or "")),
          a.attrib.get("href", ""))
         for a in selector.xpath("//a[@href]")
     ]
@@ -70,7 +72,7 @@ def written_domains(text: str) -> list[str]:
     for match in WRITTEN_DOMAIN.finditer(folded):
         window = folded[max(0, match.start() - CUE_DISTANCE): match.end() + CUE_DISTANCE]
         host = match.group(1).lower()
-        if CUES.search(window) and host_parts(host).registered_domain:
+        if CUES.search(fold(window)) and host_parts(host).registered_domain:
             scheme = "https" if match.group(0).lower().startswith("https") else "http"
             found.append(f"{scheme}://{host}/")
     return list(dict.fromkeys(found))

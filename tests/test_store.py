@@ -95,3 +95,17 @@ def test_a_lock_held_by_another_process_is_a_clear_error_and_loses_nothing(
     assert [lead["url"] for lead in store.leads()] == ["http://ban-zheng.example.com/"]
     store.save_page(run, make_page("http://second.example.com/"))
     assert store.count("leads") == 2
+
+
+def test_contacts_on_a_contact_page_join_the_site_lead_and_its_routing(store: Store) -> None:
+    run = store.start_run("test", {})
+    store.save_page(run, make_page(verdict=make_verdict(contacts=(), agencies=("网信",))))
+    store.save_page(run, make_page(
+        "http://ban-zheng.example.com/lianxi.html", role="contact",
+        parent_url="http://ban-zheng.example.com/",
+        verdict=make_verdict(category="none", score=20, contacts=("wechat:abc123",))))
+    [lead] = list(store.leads())
+    assert lead["contacts"] == ["wechat:abc123"]
+    assert "公安" in lead["agencies"]
+    assert any("lianxi.html" in reason for reason in lead["reasons"])
+    assert store.count("leads") == 1
