@@ -1,0 +1,139 @@
+"""The whole path over the bundled demo web: real proxy, real Scrapy crawl, real Chromium,
+real SQLite file, real CSV. Expectations come from the demo web's own manifest (sites.toml).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.demoweb.manifest import Site, load_sites
+from crawler.demoweb.server import DemoWeb
+
+MAX_QUERIES = "8"
+
+
+def jiazheng(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crawler", *args], capture_output=True,
+                          text=True, timeout=timeout, check=False)
+
+
+@dataclass
+class Crawl:
+    db: Path
+    csv_rows: list[dict[str, str]]
+    csv_bytes: bytes
+    output: str
+    leads_by_host: dict[str, list[dict[str, str]]]
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
+    out = tmp_path_factory.mktemp("e2e")
+    db, csv_path = out / "jiazheng.db", out / "leads.csv"
+    with DemoWeb() as web:
+        result = jiazheng("crawl", "--proxy", web.proxy_url, "--db", str(db), "--no-delay",
+                          "--max-queries", MAX_QUERIES, "-s", "JIAZHENG_MAX_SERP_PAGES=3")
+    assert result.returncode == 0, result.stderr[-3000:]
+    exported = jiazheng("export", "--db", str(db), "--out", str(csv_path))
+    assert exported.returncode == 0, exported.stderr
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_host: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_host[row["host"]].append(row)
+    yield Crawl(db, rows, csv_path.read_bytes(), result.stderr, by_host)
+
+
+SITES = load_sites()
+SEEDED = [site for site in SITES if site.expect in ("fake_ad", "lookalike_site")]
+NEGATIVES = [site for site in SITES if site.expect == "none"]
+
+
+@pytest.mark.parametrize("site", SEEDED, ids=lambda site: site.host)
+def test_every_seeded_site_is_a_lead_with_category_target_and_contacts(
+    crawl: Crawl, site: Site
+) -> None:
+    leads = crawl.leads_by_host.get(site.host)
+    assert leads, f"{site.host} ({site.why}) is not a lead"
+    assert site.expect in {lead["category"] for lead in leads}, leads
+    if site.expect_target:
+        assert site.expect_target in {lead["target"] for lead in leads}, leads
+    contacts = {c for lead in leads for c in lead["contacts"].split(";") if c}
+    assert set(site.expect_contacts) <= contacts, f"{site.host}: missing contacts"
+    assert all(lead["reasons"] and lead["agencies"] for lead in leads)
+
+
+@pytest.mark.parametrize("site", NEGATIVES, ids=lambda site: site.host)
+def test_no_hard_negative_is_a_lead(crawl: Crawl, site: Site) -> None:
+    assert site.host not in crawl.leads_by_host, crawl.leads_by_host.get(site.host)
+
+
+def test_no_government_or_official_host_is_a_lead(crawl: Crawl) -> None:
+    official = {"cx.mem.gov.cn", "zlaq.mohurd.gov.cn", "cnse.e-cqs.cn"}
+    for host in crawl.leads_by_host:
+        assert host not in official and not host.endswith(".gov.cn"), host
+
+
+def test_every_negative_was_actually_fetched(crawl: Crawl) -> None:
+    fetched = {host for (host,) in crawl.query("SELECT DISTINCT host FROM pages WHERE error=''")}
+    missing = [site.host for site in NEGATIVES if site.host not in fetched]
+    assert not missing, f"hard negatives never fetched, so never tested: {missing}"
+
+
+def test_csv_opens_in_excel_and_no_cell_is_a_formula(crawl: Crawl) -> None:
+    assert crawl.csv_bytes.startswith(b"\xef\xbb\xbf")
+    for row in crawl.csv_rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t")), row
+
+
+def test_javascript_only_pages_were_rendered_by_the_browser(crawl: Crawl) -> None:
+    rendered = crawl.query("SELECT host FROM pages WHERE rendered = 1")
+    assert rendered, "no page was rendered with Chromium"
+    share = len(rendered) / crawl.query("SELECT count(*) FROM pages")[0][0]
+    assert share < 0.5, "the browser should be the exception, not the rule"
+
+
+def test_undeclared_encodings_were_detected(crawl: Crawl) -> None:
+    signals = [json.loads(s) for (s,) in crawl.query("SELECT fetch_signals FROM pages")]
+    assert any("encoding_undeclared" in s for s in signals)
+    assert any(any(x.startswith("encoding_mismatch") for x in s) for s in signals)
+
+
+def test_hostile_pages_are_recorded_errors_not_crashes(crawl: Crawl) -> None:
+    errors = {kind for (kind,) in crawl.query("SELECT DISTINCT error FROM pages WHERE error!=''")}
+    assert {"redirect_loop", "too_large"} <= errors, errors
+
+
+def test_self_signed_certificates_are_recorded(crawl: Crawl) -> None:
+    problems = [p for (p,) in crawl.query("SELECT tls_problems FROM pages")]
+    assert any("self_signed" in p for p in problems)
+
+
+def test_each_lead_has_a_search_source_or_a_parent(crawl: Crawl) -> None:
+    for row in crawl.csv_rows:
+        assert row["source"], row
+
+
+def test_summary_table_was_printed(crawl: Crawl) -> None:
+    for engine in ("baidu", "sogou", "bing", "so360"):
+        assert engine in crawl.output
+    assert "抓取页面" in crawl.output and "线索" in crawl.output
+
+
+def test_run_is_recorded_as_finished(crawl: Crawl) -> None:
+    assert crawl.query("SELECT status FROM runs") == [("finished",)]
