@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set jiazheng up on a fresh Debian/Ubuntu machine, then run the offline demo.
+#   bash setup.sh            install everything, then `jiazheng demo` (writes demo-out/leads.csv)
+#   bash setup.sh --no-demo  install only (used by test.sh and CI)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "== apt-get install ${need_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  python3 -m venv .venv
+fi
+echo "== installing jiazheng and its dependencies into .venv"
+.venv/bin/python -m pip install -q --upgrade pip 2>/dev/null || true
+.venv/bin/python -m pip install -q -e '.[test]'
+
+if [ "${1:-}" != "--no-demo" ]; then
+  echo "== running the offline demo"
+  .venv/bin/jiazheng demo --out-dir demo-out
+fi
