@@ -1,5 +1,6 @@
-"""Baseline for bench/crawl_bench.py: plain Scrapy fetching a list of URLs through a proxy —
-no keyword queries, no scoring, no store, no browser. Prints pages fetched.
+"""Baseline for bench/crawl_bench.py: plain Scrapy fetching a list of URLs through a proxy, with
+jiazheng's engine slots (one request at a time per engine) but no parsing, following, scoring,
+storing or browser. Prints the number of responses.
 
 Usage: python bench/plain_fetch.py URLS_FILE PROXY_URL
 """
@@ -13,6 +14,8 @@ from pathlib import Path
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
+from crawler.demoweb.engines import ENGINE_HOSTS
+
 
 class PlainFetchSpider(scrapy.Spider):
     name = "plain_fetch"
@@ -24,19 +27,24 @@ class PlainFetchSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.urls:
             yield scrapy.Request(url, meta={"proxy": self.proxy, "handle_httpstatus_all": True},
-                                 dont_filter=True)
+                                 dont_filter=True, errback=self.failed)
 
     def parse(self, response: scrapy.http.Response) -> None:
+        self.crawler.stats.inc_value("plain/pages")
+
+    def failed(self, failure: object) -> None:
         self.crawler.stats.inc_value("plain/pages")
 
 
 def main() -> None:
     urls = Path(sys.argv[1]).read_text(encoding="utf-8").split()
-    process = CrawlerProcess({"LOG_LEVEL": "ERROR", "COOKIES_ENABLED": False,
-                              "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024, "REDIRECT_MAX_TIMES": 8,
-                              "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-                              "RETRY_TIMES": 1, "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED":
-                              False})
+    slots = {host: {"concurrency": 1, "delay": 0} for host in ENGINE_HOSTS}
+    process = CrawlerProcess({
+        "LOG_LEVEL": "ERROR", "COOKIES_ENABLED": False, "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,
+        "REDIRECT_ENABLED": False, "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "RETRY_ENABLED": False, "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False,
+        "DOWNLOAD_SLOTS": slots,
+    })
     crawler = process.create_crawler(PlainFetchSpider)
     process.crawl(crawler, urls=urls, proxy=sys.argv[2])
     process.start()

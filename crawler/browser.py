@@ -51,20 +51,23 @@ def configure_browser(settings: Settings) -> None:
     if proxy:
         options["proxy"] = {"server": proxy}
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
-    # Fraud sites have self-signed certificates; the plain fetch already recorded that.
-    settings.set(
-        "PLAYWRIGHT_CONTEXTS",
-        {BROWSER_CONTEXT: {"ignore_https_errors": True, "accept_downloads": False,
-                           "java_script_enabled": True, "locale": "zh-CN",
-                           "user_agent": settings.get("USER_AGENT"),
-                           **({"proxy": {"server": proxy}} if proxy else {})}},
-        priority="spider",
-    )
 
 
-def browser_meta() -> dict[str, Any]:
-    """Request meta that renders a page in the shared, proxied browser context."""
-    return {"playwright": True, "playwright_context": BROWSER_CONTEXT}
+def browser_meta(settings: Settings) -> dict[str, Any]:
+    """Request meta that renders a page in the shared, proxied browser context.
+
+    The context is described here rather than in PLAYWRIGHT_CONTEXTS, which would launch the
+    browser at start-up even when no page needs it.
+    """
+    proxy = proxy_from(settings)
+    context = {
+        # Fraud sites have self-signed certificates; the plain fetch already recorded that.
+        "ignore_https_errors": True, "accept_downloads": False, "locale": "zh-CN",
+        "user_agent": settings.get("USER_AGENT"),
+        **({"proxy": {"server": proxy}} if proxy else {}),
+    }
+    return {"playwright": True, "playwright_context": BROWSER_CONTEXT,
+            "playwright_context_kwargs": context}
 
 
 def abort_heavy_request(request: Any) -> bool:

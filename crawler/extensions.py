@@ -19,9 +19,10 @@ def progress_line(stats: dict[str, object]) -> str:
 
     queries = total("jiazheng/queries/")
     blocked = total("jiazheng/queries/", "/captcha") + total("jiazheng/queries/", "/blocked")
-    return (f"进度 查询页 {queries} · 页面 {total('jiazheng/pages/stored')} · "
-            f"线索 {total('jiazheng/verdicts/')} · 浏览器渲染 {total('jiazheng/pages/browser')} · "
-            f"拦截 {blocked} · 错误 {total('jiazheng/errors/')}")
+    pages, leads = total("jiazheng/pages/stored"), total("jiazheng/verdicts/")
+    rendered, errors = total("jiazheng/pages/browser"), total("jiazheng/errors/")
+    return (f"进度 查询页 {queries} · 页面 {pages} · 线索页 {leads} · 浏览器渲染 {rendered} · "
+            f"拦截 {blocked} · 错误 {errors}")
 
 
 class ProgressLine:

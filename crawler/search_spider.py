@@ -29,10 +29,10 @@ from crawler.middlewares import ENCODING_META, TLS_META
 from crawler.serp import Engine, SerpResult, redirect_target
 from keywords import compose_queries, load_library
 from leads.domains import host_parts
-from leads.observations import PageObservation, QueryOutcome, Sighting
+from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
 from leads.page_text import page_text
 
-Item = QueryOutcome | Sighting | PageObservation | scrapy.Request
+Output = QueryOutcome | Sighting | LinkResolved | PageObservation | scrapy.Request
 # Error statuses reach the callbacks (a 404 or a 503 is an observation); redirects are still
 # followed, which "handle_httpstatus_all" would stop.
 ERROR_STATUSES = list(range(400, 600))
@@ -69,7 +69,7 @@ class SearchEngineSpider(scrapy.Spider):
                   "handle_httpstatus_list": ERROR_STATUSES},
         )
 
-    def parse_serp(self, response: Response) -> Iterator[Item]:
+    def parse_serp(self, response: Response) -> Iterator[Output]:
         engine = self.engine_named(response.meta["jz_engine"])
         query, page = response.meta["jz_query"], response.meta["jz_page"]
         html = response.text if isinstance(response, TextResponse) else ""
@@ -86,7 +86,7 @@ class SearchEngineSpider(scrapy.Spider):
         if serp.next_url and next_page < self.settings.getint("JIAZHENG_MAX_SERP_PAGES"):
             yield self.serp_request(engine, query, next_page, serp.next_url)
 
-    def serp_failed(self, failure: Failure) -> Iterator[Item]:
+    def serp_failed(self, failure: Failure) -> Iterator[Output]:
         meta = failure.request.meta
         kind, detail = classify_failure(failure)
         yield QueryOutcome(meta["jz_engine"], meta["jz_query"], meta["jz_page"],
@@ -131,12 +131,13 @@ class SearchEngineSpider(scrapy.Spider):
                   "handle_httpstatus_list": ERROR_STATUSES},
         )
 
-    def parse_page(self, response: Response) -> Iterator[Item]:
+    def parse_page(self, response: Response) -> Iterator[Output]:
         meta = response.meta
         html = response.text if isinstance(response, TextResponse) else ""
         if meta["jz_via_link"] and self.is_engine_host(response.url):
             target = redirect_target(html, response.url)
             if target:
+                yield LinkResolved(meta["jz_via_link"], target)
                 yield from self.page_request(target, meta["jz_role"], via_link=meta["jz_via_link"],
                                              serp_text=meta["jz_serp_text"])
                 return
@@ -149,7 +150,7 @@ class SearchEngineSpider(scrapy.Spider):
             yield scrapy.Request(
                 response.url, callback=self.parse_page, errback=self.render_failed,
                 dont_filter=True,
-                meta={**own, **browser_meta(), "jz_plain_response": response},
+                meta={**own, **browser_meta(self.settings), "jz_plain_response": response},
             )
             return
         page = self.observe(response, title, text, html)
@@ -206,7 +207,7 @@ class SearchEngineSpider(scrapy.Spider):
             depth=request.meta["jz_depth"],
         )
 
-    def render_failed(self, failure: Failure) -> Iterator[Item]:
+    def render_failed(self, failure: Failure) -> Iterator[Output]:
         """The browser failed: judge the plain fetch we already have, and say so."""
         plain: Response = failure.request.meta["jz_plain_response"]
         kind, detail = classify_failure(failure)

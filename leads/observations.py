@@ -49,6 +49,14 @@ class Sighting:
 
 
 @dataclass
+class LinkResolved:
+    """An engine redirect link turned out to lead to ``url`` (known before the page is fetched)."""
+
+    link: str
+    url: str
+
+
+@dataclass
 class PageObservation:
     """A fetched page (or a failed fetch) with everything needed to judge it and prove it later."""
 

@@ -19,7 +19,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from leads.domains import host_parts
-from leads.observations import PageObservation, QueryOutcome, Sighting, utc_now
+from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting, utc_now
 from leads.verdict import route
 
 DEFAULT_DB = "jiazheng.db"
@@ -263,10 +263,7 @@ class Store:
                 )
             page_id = self.db["pages"].insert(row).last_pk
             if page.via_link:
-                self.db.execute(
-                    "UPDATE sightings SET url = ? WHERE link = ? AND (url IS NULL OR url = '')",
-                    [page.final_url, page.via_link],
-                )
+                self._resolve_link(LinkResolved(page.via_link, page.final_url))
             if verdict is not None and verdict.is_lead:
                 self._upsert_lead(run_id, page_id, page)
             elif page.role == "contact" and verdict is not None and verdict.contacts:
@@ -290,6 +287,16 @@ class Store:
         self.db["leads"].update(lead_id, {"contacts": _json(list(merged)),
                                           "agencies": _json(list(agencies)),
                                           "reasons": _json(reasons)})
+
+    def save_link(self, resolved: LinkResolved) -> None:
+        with self.transaction():
+            self._resolve_link(resolved)
+
+    def _resolve_link(self, resolved: LinkResolved) -> None:
+        self.db.execute(
+            "UPDATE sightings SET url = ? WHERE link = ? AND (url IS NULL OR url = '')",
+            [resolved.url, resolved.link],
+        )
 
     def _upsert_lead(self, run_id: int, page_id: int, page: PageObservation) -> None:
         verdict = page.verdict

@@ -128,7 +128,7 @@ def judge_page(facts: PageFacts) -> Verdict:
     }
     tls_reasons = (f"TLS 证书问题：{'、'.join(sorted(set(facts.tls_problems)))}",) if tls else ()
     sales_reasons = text.reasons + tuple(
-        f"搜索结果摘要：{r}" for r in (serp.reasons if serp else ())
+        f"搜索结果摘要：{r}" for r in (serp.reasons if serp else ()) if r not in text.reasons
     )
 
     # A lookalike needs one strong imitation signal, or weak ones on a page that does not sell.

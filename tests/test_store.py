@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from leads.observations import QueryOutcome, Sighting
+from leads.observations import LinkResolved, QueryOutcome, Sighting
 from leads.store import Store, StoreLockedError
 from tests.conftest import make_page, make_verdict
 
@@ -109,3 +109,15 @@ def test_contacts_on_a_contact_page_join_the_site_lead_and_its_routing(store: St
     assert "公安" in lead["agencies"]
     assert any("lianxi.html" in reason for reason in lead["reasons"])
     assert store.count("leads") == 1
+
+
+def test_a_link_resolved_before_its_page_is_fetched_still_credits_the_sighting(
+    store: Store,
+) -> None:
+    run = store.start_run("test", {})
+    link = "https://www.sogou.com/link?url=xyz"
+    store.save_sighting(run, Sighting("sogou", "叉车证 免考", 1, 2, "t", "s", False, link, None))
+    store.save_link(LinkResolved(link, "http://ban-zheng.example.com/"))
+    store.save_page(run, make_page())
+    [lead] = list(store.leads())
+    assert lead["sources"] == "sogou:叉车证 免考"

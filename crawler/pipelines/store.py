@@ -19,7 +19,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from leads.observations import PageObservation, QueryOutcome, Sighting
+from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
 from leads.store import Store, StoreLockedError
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,8 @@ class StorePipeline:
             self.crawler.stats.inc_value("jiazheng/pages/stored")
         elif isinstance(item, Sighting):
             self.store.save_sighting(self.run_id, item)
+        elif isinstance(item, LinkResolved):
+            self.store.save_link(item)
         elif isinstance(item, QueryOutcome):
             self.store.save_query(self.run_id, item)
             self.crawler.stats.inc_value(f"jiazheng/queries/{item.engine}/{item.outcome}")
