@@ -6,12 +6,14 @@ PLAYWRIGHT_LAUNCH_OPTIONS, so ``scrapy crawl`` and ``jiazheng crawl`` launch the
 
 from __future__ import annotations
 
+import base64
 import os
 from typing import Any
 
 from scrapy.settings import Settings
 
-# Without these, Chromium phones home (component updates, safe browsing) on every start.
+# On top of Playwright's own switches (which disable background networking, component updates
+# and network-time queries): a second --disable-features here would replace Playwright's list.
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -25,9 +27,15 @@ CHROMIUM_ARGS = (
     "--disable-extensions",
     "--metrics-recording-only",
     "--no-default-browser-check",
-    "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
 )
 HEAVY_RESOURCES = frozenset({"image", "media", "font"})
+# Chromium's own background requests (on-demand component downloads, network time) ignore
+# --disable-component-update; the proxy script sends them to a closed loopback port instead.
+BACKGROUND_HOSTS = (".googleapis.com", ".gvt1.com", ".gvt2.com", "clients2.google.com",
+                    "clients1.google.com", "accounts.google.com")
+CLOSED_PORT = "127.0.0.1:9"
 BROWSER_CONTEXT = "jiazheng"
 
 
@@ -45,26 +53,35 @@ def configure_browser(settings: Settings) -> None:
     options: dict[str, Any] = {
         "executable_path": settings.get("JIAZHENG_CHROMIUM"),
         "headless": True,
-        "args": list(CHROMIUM_ARGS),
+        "args": [*CHROMIUM_ARGS, f"--proxy-pac-url={pac_url(proxy_from(settings))}"],
     }
-    proxy = proxy_from(settings)
-    if proxy:
-        options["proxy"] = {"server": proxy}
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
 
 
+def pac_url(proxy: str) -> str:
+    """A proxy auto-config script: pages through ``proxy`` (or direct), Chromium's own
+    background hosts nowhere."""
+    route = f"PROXY {proxy.split('://', 1)[-1].rstrip('/')}" if proxy else "DIRECT"
+    tests = " || ".join(
+        f"dnsDomainIs(host, '{host}')" if host.startswith(".") else f"host == '{host}'"
+        for host in BACKGROUND_HOSTS
+    )
+    script = (f"function FindProxyForURL(url, host) {{ if ({tests}) return 'PROXY {CLOSED_PORT}';"
+              f" return '{route}'; }}")
+    return "data:application/x-ns-proxy-autoconfig;base64," + base64.b64encode(
+        script.encode()).decode()
+
+
 def browser_meta(settings: Settings) -> dict[str, Any]:
-    """Request meta that renders a page in the shared, proxied browser context.
+    """Request meta that renders a page in the shared browser context.
 
     The context is described here rather than in PLAYWRIGHT_CONTEXTS, which would launch the
     browser at start-up even when no page needs it.
     """
-    proxy = proxy_from(settings)
     context = {
         # Fraud sites have self-signed certificates; the plain fetch already recorded that.
         "ignore_https_errors": True, "accept_downloads": False, "locale": "zh-CN",
         "user_agent": settings.get("USER_AGENT"),
-        **({"proxy": {"server": proxy}} if proxy else {}),
     }
     return {"playwright": True, "playwright_context": BROWSER_CONTEXT,
             "playwright_context_kwargs": context}

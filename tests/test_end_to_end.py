@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.demoweb.engines import ENGINE_HOSTS
 from crawler.demoweb.manifest import Site, load_sites
 from crawler.demoweb.server import DemoWeb
 
@@ -34,6 +35,7 @@ class Crawl:
     csv_bytes: bytes
     output: str
     leads_by_host: dict[str, list[dict[str, str]]]
+    hosts_asked: set[str]
 
     def query(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
@@ -47,6 +49,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     with DemoWeb() as web:
         result = jiazheng("crawl", "--proxy", web.proxy_url, "--db", str(db), "--no-delay",
                           "--max-queries", MAX_QUERIES, "-s", "JIAZHENG_MAX_SERP_PAGES=3")
+        hosts_asked = {host for host, _ in web.requests_seen}
     assert result.returncode == 0, result.stderr[-3000:]
     exported = jiazheng("export", "--db", str(db), "--out", str(csv_path))
     assert exported.returncode == 0, exported.stderr
@@ -55,7 +58,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     by_host: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         by_host[row["host"]].append(row)
-    yield Crawl(db, rows, csv_path.read_bytes(), result.stderr, by_host)
+    yield Crawl(db, rows, csv_path.read_bytes(), result.stderr, by_host, hosts_asked)
 
 
 SITES = load_sites()
@@ -127,6 +130,13 @@ def test_self_signed_certificates_are_recorded(crawl: Crawl) -> None:
 def test_each_lead_has_a_search_source_or_a_parent(crawl: Crawl) -> None:
     for row in crawl.csv_rows:
         assert row["source"], row
+
+
+def test_nothing_asked_for_a_host_outside_the_demo_web(crawl: Crawl) -> None:
+    """Scrapy and Chromium (background requests included) only ever talk to the proxy, and
+    through it only to simulated hosts."""
+    simulated = {site.host for site in SITES} | set(ENGINE_HOSTS)
+    assert crawl.hosts_asked - simulated == set()
 
 
 def test_summary_table_was_printed(crawl: Crawl) -> None:
