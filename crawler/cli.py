@@ -6,16 +6,12 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from crawler.cli_options import console, db_option
 from crawler.runner import CrawlSetupError, crawl_settings, run_crawl
 from crawler.summary import print_summary
 from leads.export import export_leads
-from leads.store import DEFAULT_DB, Store, StoreLockedError
-
-console = Console(stderr=True)
-db_option = click.option("--db", "db", default=DEFAULT_DB, show_default=True,
-                         type=click.Path(dir_okay=False), help="SQLite database file.")
+from leads.store import Store, StoreLockedError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -89,12 +89,12 @@ def check_setup(settings: Settings) -> None:
         raise CrawlSetupError(str(exc)) from exc
 
 
-def run_crawl(spider: str, settings: Settings) -> CrawlResult:
+def run_crawl(spider: str, settings: Settings, **spider_args: Any) -> CrawlResult:
     """Crawl with ``spider`` until done (starts and stops the reactor: once per process)."""
     check_setup(settings)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
-    process.crawl(crawler)
+    process.crawl(crawler, **spider_args)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlResult(int(stats.get("jiazheng/run_id", 0)), stats)

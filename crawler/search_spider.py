@@ -1,57 +1,27 @@
-"""Base spider: search the keyword library's queries on each engine, fetch what the engines find,
-then the contact/about pages and "verification" sites those pages point to.
+"""Base spider for search engines: search the keyword library's queries on each engine in
+``engines`` and fetch what they find (through PageSpider).
 
-Subclasses only declare ``name`` and ``engines`` (see spiders/). The spider observes and never
-judges: it yields QueryOutcome, Sighting and PageObservation items; the pipelines score and store.
-
-Settings read: JIAZHENG_MAX_QUERIES, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_FOLLOW_DEPTH,
-JIAZHENG_MAX_PAGES_PER_HOST, JIAZHENG_MAX_FOLLOWS_PER_PAGE, JIAZHENG_BROWSER,
-JIAZHENG_RENDER_MIN_TEXT (and, through crawler.browser, JIAZHENG_CHROMIUM / JIAZHENG_PROXY).
+Subclasses only declare ``name`` and ``engines`` (see spiders/). Settings read:
+JIAZHENG_MAX_QUERIES, JIAZHENG_MAX_SERP_PAGES, and PageSpider's.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import scrapy
-from parsel import Selector
 from scrapy.http import Response, TextResponse
-from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
-from w3lib.url import canonicalize_url
 
-from crawler.browser import browser_meta, configure_browser
 from crawler.errors import classify_failure
-from crawler.follow import contact_links, needs_browser, verification_links, written_domains
-from crawler.middlewares import ENCODING_META, TLS_META
-from crawler.serp import Engine, SerpResult, redirect_target
+from crawler.page_spider import ERROR_STATUSES, Output, PageSpider
+from crawler.serp import Engine, SerpResult
 from keywords import compose_queries, load_library
-from leads.domains import host_parts
-from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
-from leads.page_text import page_text
-
-Output = QueryOutcome | Sighting | LinkResolved | PageObservation | scrapy.Request
-# Error statuses reach the callbacks (a 404 or a 503 is an observation); redirects are still
-# followed, which "handle_httpstatus_all" would stop.
-ERROR_STATUSES = list(range(400, 600))
+from leads.observations import QueryOutcome, Sighting
 
 
-class SearchEngineSpider(scrapy.Spider):
+class SearchEngineSpider(PageSpider):
     """Search on each engine in ``engines`` (declared by subclasses) and fetch the pages found."""
-
-    engines: tuple[Engine, ...] = ()
-
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        super().update_settings(settings)
-        configure_browser(settings)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pages_per_host: Counter[str] = Counter()
-        self.requested_pages: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.engines:
@@ -61,7 +31,6 @@ class SearchEngineSpider(scrapy.Spider):
             for engine in self.engines:
                 yield self.serp_request(engine, query, 0, engine.url_for(query, 0))
 
-    # --- search result pages ------------------------------------------------------------------
     def serp_request(self, engine: Engine, query: str, page: int, url: str) -> scrapy.Request:
         return scrapy.Request(
             url, callback=self.parse_serp, errback=self.serp_failed,
@@ -108,119 +77,5 @@ class SearchEngineSpider(scrapy.Spider):
             yield from self.page_request(result.link, "result", serp_text=serp_text,
                                          via_link=result.link, count_host=False)
 
-    # --- pages ------------------------------------------------------------------------------
-    def page_request(
-        self, url: str, role: str, *, serp_text: str = "", via_link: str = "",
-        parent_url: str = "", depth: int = 0, count_host: bool = True,
-    ) -> Iterator[scrapy.Request]:
-        # Deduplicated here, not by the dupefilter: a redirect loop must run into
-        # REDIRECT_MAX_TIMES (and be recorded) instead of being silently filtered.
-        key = canonicalize_url(url)
-        if key in self.requested_pages:
-            return
-        self.requested_pages.add(key)
-        host = host_parts(url).host
-        if count_host:
-            if self.pages_per_host[host] >= self.settings.getint("JIAZHENG_MAX_PAGES_PER_HOST"):
-                return
-            self.pages_per_host[host] += 1
-        yield scrapy.Request(
-            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
-            meta={"jz_role": role, "jz_serp_text": serp_text, "jz_via_link": via_link,
-                  "jz_parent": parent_url, "jz_depth": depth,
-                  "handle_httpstatus_list": ERROR_STATUSES},
-        )
-
-    def parse_page(self, response: Response) -> Iterator[Output]:
-        meta = response.meta
-        html = response.text if isinstance(response, TextResponse) else ""
-        if meta["jz_via_link"] and self.is_engine_host(response.url):
-            target = redirect_target(html, response.url)
-            if target:
-                yield LinkResolved(meta["jz_via_link"], target)
-                yield from self.page_request(target, meta["jz_role"], via_link=meta["jz_via_link"],
-                                             serp_text=meta["jz_serp_text"])
-                return
-        title, text = page_text(html)
-        rendered = bool(meta.get("playwright"))
-        if (not rendered and self.settings.getbool("JIAZHENG_BROWSER")
-                and needs_browser(text, html, self.settings.getint("JIAZHENG_RENDER_MIN_TEXT"))):
-            self.crawler.stats.inc_value("jiazheng/pages/browser")
-            own = {key: value for key, value in meta.items() if key.startswith("jz_")}
-            yield scrapy.Request(
-                response.url, callback=self.parse_page, errback=self.render_failed,
-                dont_filter=True,
-                meta={**own, **browser_meta(self.settings), "jz_plain_response": response},
-            )
-            return
-        page = self.observe(response, title, text, html)
-        yield page
-        if page.status < 400:
-            yield from self.follow(response, page)
-
-    def observe(self, response: Response, title: str, text: str, html: str) -> PageObservation:
-        meta = response.meta
-        plain: Response | None = meta.get("jz_plain_response")
-        first = plain or response
-        chain = [*first.meta.get("redirect_urls", []), response.url]
-        signals = [s for s in (meta.get(ENCODING_META),) if s]
-        if meta.get("playwright"):
-            signals.append("rendered_by_browser")
-        return PageObservation(
-            url=chain[0], final_url=response.url, role=meta["jz_role"], status=response.status,
-            headers={k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                     for k, v in first.headers.items()},
-            body=first.body, encoding=getattr(first, "encoding", "") or "",
-            title=title, text=text, html=html, redirect_chain=chain,
-            rendered=bool(meta.get("playwright")), tls_problems=tuple(meta.get(TLS_META, ())),
-            fetch_signals=signals, parent_url=meta["jz_parent"], via_link=meta["jz_via_link"],
-            serp_text=meta["jz_serp_text"], depth=meta["jz_depth"],
-        )
-
-    def follow(self, response: Response, page: PageObservation) -> Iterator[scrapy.Request]:
-        """Contact/about pages of the same site, then the verification sites it points to."""
-        depth = page.depth + 1
-        if depth > self.settings.getint("JIAZHENG_FOLLOW_DEPTH"):
-            return
-        selector = Selector(text=page.html) if page.html else Selector(text="<html/>")
-        for url in contact_links(selector, response.url)[:3]:
-            yield from self.page_request(url, "contact", parent_url=response.url, depth=depth)
-        own_site = host_parts(response.url).registered_domain
-        targets = [
-            url for url in [*verification_links(selector, response.url),
-                            *written_domains(page.text)]
-            if host_parts(url).registered_domain != own_site and not self.is_engine_host(url)
-        ]
-        for url in list(dict.fromkeys(targets))[: self.settings.getint(
-                "JIAZHENG_MAX_FOLLOWS_PER_PAGE")]:
-            yield from self.page_request(url, "verification", parent_url=response.url,
-                                         depth=depth)
-
-    def page_failed(self, failure: Failure) -> Iterator[PageObservation]:
-        request = failure.request
-        kind, detail = classify_failure(failure)
-        self.crawler.stats.inc_value(f"jiazheng/errors/{kind}")
-        yield PageObservation(
-            url=request.url, final_url=request.url, role=request.meta["jz_role"], error=kind,
-            error_detail=detail, parent_url=request.meta["jz_parent"],
-            via_link=request.meta["jz_via_link"], serp_text=request.meta["jz_serp_text"],
-            depth=request.meta["jz_depth"],
-        )
-
-    def render_failed(self, failure: Failure) -> Iterator[Output]:
-        """The browser failed: judge the plain fetch we already have, and say so."""
-        plain: Response = failure.request.meta["jz_plain_response"]
-        kind, detail = classify_failure(failure)
-        self.logger.warning("browser failed on %s: %s %s", plain.url, kind, detail)
-        html = plain.text if isinstance(plain, TextResponse) else ""
-        title, text = page_text(html)
-        page = self.observe(plain, title, text, html)
-        page.fetch_signals.append(f"browser_failed:{kind}")
-        yield page
-
     def engine_named(self, name: str) -> Engine:
         return next(engine for engine in self.engines if engine.name == name)
-
-    def is_engine_host(self, url: str) -> bool:
-        host = host_parts(url).host
-        return any(host in engine.hosts for engine in self.engines)

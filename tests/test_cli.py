@@ -55,3 +55,20 @@ def test_scrapy_crawl_works_with_the_standard_proxy_variables(tmp_path: Path) ->
         assert conn.execute("SELECT count(*) FROM queries WHERE engine='baidu' "
                             "AND outcome='results'").fetchone()[0] >= 1
         assert conn.execute("SELECT count(*) FROM pages WHERE error=''").fetchone()[0] >= 1
+
+
+def test_check_spider_fetches_and_judges_pasted_urls(tmp_path: Path) -> None:
+    db = tmp_path / "j.db"
+    with DemoWeb() as web:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "check", "-a",
+             "urls=http://www.tezhong-banzheng.com/ https://www.mem.gov.cn/",
+             "-s", f"JIAZHENG_DB={db}", "-s", f"JIAZHENG_PROXY={web.proxy_url}",
+             "-s", "DOWNLOAD_DELAY=0", "-s", "JIAZHENG_FOLLOW_DEPTH=0"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(db) as conn:
+        roles = dict(conn.execute("SELECT host, role FROM pages"))
+        leads = [host for (host,) in conn.execute("SELECT host FROM leads")]
+    assert roles == {"www.tezhong-banzheng.com": "check", "www.mem.gov.cn": "check"}
+    assert leads == ["www.tezhong-banzheng.com"]
