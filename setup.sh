@@ -9,6 +9,9 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)  # scale-out and its test
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)  # packet PDF checks in tests
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)  # RFC 3161 test TSA
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "== apt-get install ${need_apt[*]}"

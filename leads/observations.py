@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from leads.takedown import RecheckOutcome
 from leads.verdict import Verdict
 
 
@@ -29,6 +30,7 @@ class QueryOutcome:
     outcome: str  # results | empty | captcha | blocked | error
     results: int = 0
     detail: str = ""
+    next_url: str = ""
     at: str = field(default_factory=utc_now)
 
 
@@ -81,4 +83,7 @@ class PageObservation:
     serp_text: str = ""
     depth: int = 0
     fetched_at: str = field(default_factory=utc_now)
+    unchanged: bool = False  # same bytes as the last fetch (or 304): the last verdict stands
+    scoring_version: str = ""
     verdict: Verdict | None = None
+    recheck: RecheckOutcome | None = None  # for role "recheck": is the referred site gone?
