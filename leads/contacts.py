@@ -3,7 +3,8 @@
 A contact is ``kind:value`` (``phone:13812345678``, ``wechat:abc123``) so leads from different
 pages can be joined on it. Text is folded first, so V信/薇信/扣扣/企鹅 and full-width digits need
 no special case here. Numbers that only look like phones (dates, prices, ID-card, certificate and
-ICP numbers) are rejected by length, prefix and the words just before them.
+ICP numbers) are rejected by length, prefix and the words just before them. A partly masked
+mobile (138****5678, 1381234****) is ``phone_masked:`` and never completed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ CHINESE_DIGITS = str.maketrans(
 CHINESE_NUMBER_RUN = re.compile(r"[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖0-9]{7,}")
 
 WECHAT = re.compile(
-    r"(?:微信|wechat|weixin|加v|薇|(?<![a-z0-9])v(?=\s*[:：]))(?:号码|号|id)?\s*[:：]?\s*(?:是|为)?\s*"
+    r"(?:微信|wechat|weixin|加v|加微|薇|(?<![a-z0-9])v(?=\s*[:：]))(?:号码|号|id)?\s*[:：]?\s*(?:是|为)?\s*"
     r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9})(?![-_a-z0-9])"
 )
 QQ = re.compile(
@@ -30,7 +31,11 @@ TELEGRAM = re.compile(
     r"|t\.me/([a-z][a-z0-9_]{4,31})"
 )
 EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
-MASKED_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\s?[*x×]{4}\s?(\d{4})(?!\d)")
+MASK = r"[*x×]{4}"
+MASKED_MOBILE = re.compile(
+    rf"(?<!\d)(1[3-9]\d)[\s\-]?{MASK}[\s\-]?(\d{{4}})(?!\d)"
+    rf"|(?<!\d)(1[3-9]\d)[\s\-]?(\d{{4}})[\s\-]?{MASK}(?![0-9*])"
+)
 DIGIT_RUN = re.compile(r"(?<![0-9a-z])\+?\d(?:[ \-.]{0,2}\d)*")
 DIGIT_GROUP = re.compile(r"\d+")
 
@@ -49,6 +54,8 @@ RECORD_NUMBER_WORDS = (
     "卡号",
     "工号",
     "学号",
+    "代码",
+    "流水号",
 )
 RECORD_WORD_WINDOW = 6
 # "138… (微信同号)": the WeChat account is the phone number.
@@ -104,7 +111,11 @@ def _labelled(text: str) -> Iterator[tuple[int, str, tuple[int, int] | None]]:
     for match in EMAIL.finditer(text):
         yield match.start(), f"email:{match.group(0)}", match.span()
     for match in MASKED_MOBILE.finditer(text):
-        yield match.start(), f"phone_masked:{match.group(1)}****{match.group(2)}", match.span()
+        if match.group(1):
+            masked = f"{match.group(1)}****{match.group(2)}"
+        else:
+            masked = f"{match.group(3)}{match.group(4)}****"
+        yield match.start(), f"phone_masked:{masked}", match.span()
     for match in QQ.finditer(text):
         yield match.start(), f"qq:{match.group(1)}", match.span(1)
     for match in TELEGRAM.finditer(text):
@@ -120,7 +131,12 @@ def _labelled(text: str) -> Iterator[tuple[int, str, tuple[int, int] | None]]:
 
 def extract_contacts(text: str) -> list[str]:
     """Contacts in order of appearance, de-duplicated; masked numbers stay masked."""
-    folded = CHINESE_NUMBER_RUN.sub(lambda m: m.group(0).translate(CHINESE_DIGITS), fold(text))
+    return contacts_in_folded(fold(text))
+
+
+def contacts_in_folded(folded: str) -> list[str]:
+    """``extract_contacts`` for text already folded by ``leads.normalize.fold``."""
+    folded = CHINESE_NUMBER_RUN.sub(lambda m: m.group(0).translate(CHINESE_DIGITS), folded)
     found: list[tuple[int, str]] = []
     claimed: list[tuple[int, int]] = []
     for position, contact, span in _labelled(folded):

@@ -1,8 +1,9 @@
 """Fold text into one comparable form so a single keyword list catches every spelling.
 
 Sellers dodge filters with full-width letters, traditional characters, zero-width characters,
-emoji and separators inside words (办 证, 办-证, 办*证) and with homophones (半证, V信).
-``fold`` undoes all of these with precompiled tables and regexes (fast enough for 200k chars).
+emoji and separators inside words (办 证, 办-证, 办*证), homophones (半证, V信) and pinyin
+(bz, mian kao). ``fold`` undoes all of these with precompiled tables and regexes (fast enough
+for 200k chars). Enclosed ideographs (🈚 = 無) are decomposed by NFKC before emoji are removed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 INVISIBLE_AND_EMOJI = re.compile(
     "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f\u20e3"
     "\u2190-\u21ff\u2300-\u23ff\u25a0-\u25ff\u2600-\u27bf\u2b00-\u2bff"
-    "\U0001f000-\U0001faff\U000e0000-\U000e007f]"
+    "\U0001f000-\U0001faff\U000e0000-\U000e007f\u0300-\u036f]"
 )
 SEPARATORS = r"[\s\-_*·•・.|/\\~+#^=`'\"]+"
 # A separator run is dropped between two CJK characters or between CJK and a Latin letter
@@ -48,12 +49,13 @@ def _is_ascii_word_char(char: str) -> bool:
 
 
 def _variant_pattern(variant: str) -> str:
-    """The variant as a regex; an ASCII edge must not continue a longer ASCII word (bzip ≠ bz)."""
+    """The variant as a regex; an ASCII edge must not continue a longer ASCII word or id
+    (bzip ≠ bz, and the WeChat id dgz_2024 keeps its dgz)."""
     pattern = re.escape(variant)
     if _is_ascii_word_char(variant[0]):
-        pattern = "(?<![a-z0-9])" + pattern
+        pattern = "(?<![a-z0-9_])" + pattern
     if _is_ascii_word_char(variant[-1]):
-        pattern += "(?![a-z0-9])"
+        pattern += "(?![a-z0-9_])"
     return pattern
 
 
@@ -70,13 +72,15 @@ class Folder:
         self._variants = re.compile(f"(?=[{first_chars}])(?:{alternatives})")
 
     def _fold_spelling(self, text: str) -> str:
-        text = INVISIBLE_AND_EMOJI.sub("", text)
-        text = unicodedata.normalize("NFKC", text).translate(self._t2s).lower()
+        text = unicodedata.normalize("NFKC", text)
+        text = INVISIBLE_AND_EMOJI.sub("", text).translate(self._t2s).lower()
         return SEPARATOR_INSIDE_WORD.sub("", text)
 
     def __call__(self, text: str) -> str:
         folded = self._fold_spelling(text)
-        return self._variants.sub(lambda match: self._canonical[match.group(0)], folded)
+        canonical = self._variants.sub(lambda match: self._canonical[match.group(0)], folded)
+        # Pinyin written as separate words ("buyong kaoshi") becomes CJK only now.
+        return canonical if canonical == folded else SEPARATOR_INSIDE_WORD.sub("", canonical)
 
 
 @cache

@@ -33,6 +33,15 @@ from leads.normalize import fold
         ("mian考包guo", "免考包过"),  # pinyin + character
         ("官忘可查", "官网可查"),
         ("Hello WORLD", "hello world"),
+        ("办̶证", "办证"),  # combining strike-through
+        ("🈚需考试", "无需考试"),  # enclosed ideograph: NFKC before emoji removal
+        ("免考试 ①③⑧", "免考试 138"),
+        ("buyong kaoshi 直接拿证", "不用考试直接拿证"),  # pinyin words, then joined
+        ("mian kao bao guo", "免考包过"),
+        ("dgz 免考", "电工证免考"),
+        ("tzzy操作证", "特种作业操作证"),
+        ("电工zheng", "电工证"),
+        ("免靠 兔考 包锅", "免考免考包过"),
     ],
 )
 def test_fold(raw: str, folded: str):
@@ -41,7 +50,17 @@ def test_fold(raw: str, folded: str):
 
 @pytest.mark.parametrize(
     "text",
-    ["bzip2 compressed", "vxworks", "wxpython", "2024-05-29 13:30", "138 1234 5678", "a.b.c"],
+    [
+        "bzip2 compressed",
+        "vxworks",
+        "wxpython",
+        "2024-05-29 13:30",
+        "138 1234 5678",
+        "a.b.c",
+        "dgz_2024",  # pinyin initials inside a WeChat id
+        "bz_shop",
+        "zhengzhou",
+    ],
 )
 def test_fold_leaves_ascii_words_numbers_and_dates_alone(text: str):
     assert fold(text) == text

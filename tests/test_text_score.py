@@ -1,13 +1,29 @@
 """score_text separates sales ads from texts about fakes, on a labelled set and on edge cases."""
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from leads.batch import judge_text
 from leads.text_score import MAX_SCAN_CHARS, score_text
-from leads.verdict import LEAD_THRESHOLD
+from leads.verdict import LEAD_THRESHOLD, PageFacts, judge_page
 
 LABELLED = Path(__file__).parent / "data" / "labelled_texts.tsv"
+EVASION_KINDS = (
+    "ev_spacing",
+    "ev_banzheng",
+    "ev_traditional",
+    "ev_fullwidth",
+    "ev_contact_alias",
+    "ev_emoji_zw",
+    "ev_numeral_phone",
+    "ev_homophone",
+    "ev_pinyin",
+)
+HARD_NEGATIVE_KINDS = ("news", "notice", "warning", "training", "job", "qa")
+ESCAPED_CHARACTER = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
 def _labelled() -> list[tuple[int, str, str]]:
@@ -16,21 +32,29 @@ def _labelled() -> list[tuple[int, str, str]]:
     data = [line for line in lines if line.strip() and not line.startswith("#")][1:]
     for line in data:
         label, kind, text = line.split("\t")
-        rows.append((int(label), kind, text.replace("\\u200b", "\u200b")))
+        text = ESCAPED_CHARACTER.sub(lambda match: chr(int(match.group(1), 16)), text)
+        rows.append((int(label), kind, text))
     return rows
 
 
-def test_labelled_set_is_large_and_balanced():
+def test_labelled_set_is_large_balanced_and_covers_every_evasion_kind():
     rows = _labelled()
     positives = sum(label for label, _, _ in rows)
-    assert len(rows) >= 150
-    assert 0.4 <= positives / len(rows) <= 0.6
+    kinds = Counter(kind for _, kind, _ in rows)
+    assert len(rows) >= 400
+    assert 0.45 <= positives / len(rows) <= 0.55
+    assert all(kinds[kind] >= 12 for kind in EVASION_KINDS), kinds
+    assert all(kinds[kind] >= 15 for kind in HARD_NEGATIVE_KINDS), kinds
+    assert len({text for _, _, text in rows}) == len(rows)  # no duplicates
+    assert any("\u200b" in text for _, kind, text in rows if kind == "ev_emoji_zw")
 
 
 def test_precision_and_recall_on_labelled_set():
     true_positive = false_positive = false_negative = 0
+    found: Counter[str] = Counter()
     for label, kind, text in _labelled():
-        predicted = score_text(text).score >= LEAD_THRESHOLD
+        predicted = judge_text(text).is_lead
+        found[kind] += predicted == bool(label)
         if predicted and label:
             true_positive += 1
         elif predicted:
@@ -41,9 +65,23 @@ def test_precision_and_recall_on_labelled_set():
             print(f"false negative [{kind}]: {text}")
     precision = true_positive / (true_positive + false_positive)
     recall = true_positive / (true_positive + false_negative)
+    kinds = Counter(kind for _, kind, _ in _labelled())
+    print("correct by kind:", ", ".join(f"{k} {found[k]}/{n}" for k, n in sorted(kinds.items())))
     print(f"precision {precision:.3f} recall {recall:.3f} at threshold {LEAD_THRESHOLD}")
     assert precision >= 0.95
     assert recall >= 0.95
+
+
+def test_a_text_alone_gets_the_verdict_its_page_would_get():
+    """score-text and the pipeline judge a text the same way (one code path)."""
+    url = "http://www.ordinary-shop.com/item/1.html"
+    for _, kind, text in _labelled():
+        page = judge_page(PageFacts(url=url, final_url=url, title="", text=text))
+        text_verdict = judge_text(text)
+        assert (page.category, page.is_lead) == (text_verdict.category, text_verdict.is_lead), (
+            kind,
+            text,
+        )
 
 
 def test_sales_ad_explains_itself():
@@ -110,3 +148,34 @@ def test_huge_text_is_capped_and_fast():
 @pytest.mark.parametrize("garbage", ["", "\x00" * 100, "\ud800\udfff", "“”" * 50, "🔥" * 1000])
 def test_garbage_never_raises(garbage: str):
     assert score_text(garbage).score == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("本培训机构拒绝一切代考、包过，须本人参加考试", ("代考", "包过")),
+        ("登高证没有免考的渠道", ("免考",)),
+        ("严禁替考，违者取消成绩", ("替考",)),
+    ],
+)
+def test_denied_sales_phrases_do_not_count(text: str, denied: tuple[str, ...]):
+    result = score_text(text)
+    assert result.terms("fraud") == ()
+    assert f"否定说法中的推销用语不计分：{'、'.join(denied)}" in result.reasons
+
+
+def test_a_denial_in_an_earlier_clause_does_not_reach_the_ad():
+    result = score_text("不用担心没有时间，电工证包过，官网可查")
+    assert result.terms("fraud") == ("包过", "官网可查")
+
+
+def test_every_phrase_in_a_quotation_counts_half():
+    quoted = score_text("有人宣称电工证“免考包过”")
+    plain = score_text("有人宣称电工证免考包过")
+    assert quoted.signals["fraud_terms"] == plain.signals["fraud_terms"] / 2
+
+
+def test_pinyin_initials_inside_a_wechat_id_stay_an_id():
+    result = score_text("电工证免考包过，微信 dgz_2024，dgz 官网可查")
+    assert "wechat:dgz_2024" in result.contacts
+    assert result.terms("certificate") == ("电工证",)
