@@ -1,30 +1,44 @@
 """Recognise domains that imitate the official verification platforms.
 
 Each kind of imitation is a small named signal function (embedded official host, suffix swap,
-token combination, pinyin tokens, typosquat); a DomainScore lists the signals that fired, so an
-analyst can read *why* a host is a lookalike. Official platform hosts and every *.gov.cn host
-score 0. Host parsing is offline (tldextract with its bundled suffix list) and never raises.
+token combination, pinyin tokens, typosquat, homoglyph); a DomainScore lists the signals that
+fired, by name, so an analyst can read *why* a host is a lookalike. Official platform hosts and
+every *.gov.cn host score 0. Host parsing is offline (tldextract with its bundled suffix list) and
+never raises; a host that cannot be a registrable name says why in ``HostParts.problem``.
+
+Speed (``bench/score_domains_bench.py``): plain ASCII hosts skip URL parsing, the facts of each
+label (known words, near spellings) are computed once and cached, a regular expression rejects
+labels made of no known words before any segmentation, and only keys of a near length reach the
+edit distance.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import combinations
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import tldextract
 from rapidfuzz.distance import DamerauLevenshtein
 
 from keywords import KeywordLibrary, Platform, load_library
+from leads.confusables import Confusables
 
 EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 GOVERNMENT_SUFFIX = "gov.cn"
+MAX_HOST_LENGTH, MAX_LABEL_LENGTH = 253, 63  # RFC 1035
+PLAIN_HOST = re.compile(r"[a-z0-9_.-]+")  # already normalised: no URL parsing needed
+PIECE_SEPARATOR = re.compile(r"[-_]")
+NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+VALID_HOST = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]{1,63}")
+HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?")
 
 EMBEDDED_HOST_SCORE = 95  # cx.mem.gov.cn.example.com
 EMBEDDED_DOMAIN_SCORE = 90  # mem.gov.cn.example.com
@@ -34,9 +48,13 @@ SWAPPED_SHORT_LABEL_SCORE = 40  # mem.com: a short name proves little alone
 SHORT_LABEL_LENGTH = 4
 TOKEN_SCORE_CAP = 90
 TYPOSQUAT_SCORE = 80
-HOMOGLYPH_SCORE = 85  # cx-rnem: the same letters once look-alikes are undone
 TYPO_KEY_MIN_LENGTH = 5
+HOMOGLYPH_BONUS = 30  # look-alike letters spelling an official name are deliberate
+HOMOGLYPH_MIN = 30  # …but only when the plain reading itself resembles a platform
 MULTI_SIGNAL_BONUS = 10
+PSEUDO_SUFFIXES = frozenset({"cn", "com", "net", "org", "gov"})  # x.cn.com, x.com.de: still "x"
+LABEL_CACHE_SIZE = 100_000
+HOST_CACHE_SIZE = 65_536
 
 SIGNAL_NAMES = {
     "embedded_official_host": "嵌入官方域名",
@@ -44,18 +62,29 @@ SIGNAL_NAMES = {
     "token_combination": "官方域名片段组合",
     "pinyin_tokens": "拼音缩写",
     "typosquat": "近似拼写",
+    "homoglyph": "形近字符",
 }
+
+
+def platform_tables(library: KeywordLibrary) -> dict[str, Any]:
+    """platforms.toml as parsed TOML, for the keys keywords.Platform does not carry (synonym
+    groups, page identifiers such as 主办单位 and 政府网站标识码)."""
+    return tomllib.loads((library.directory / "platforms.toml").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
 class HostParts:
-    """A host split by the public suffix list; ``host`` is lower-case ASCII (punycode)."""
+    """A host split by the public suffix list; ``host`` is lower-case ASCII (punycode).
+
+    ``problem`` says, in Chinese, why the host cannot be a registrable name (empty when fine).
+    """
 
     host: str
     subdomain: str
     registered_domain: str
     suffix: str
     is_ip: bool = False
+    problem: str = ""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -77,6 +106,9 @@ class DomainScore:
     target: str
     reasons: tuple[str, ...]
     signals: Mapping[str, float] = field(default_factory=dict)
+
+
+NOT_SIMILAR = DomainScore(0, "", ())
 
 
 class Finding(NamedTuple):
@@ -104,6 +136,8 @@ def _to_unicode(label: str) -> str:
 
 
 def _bare_host(url_or_host: str) -> str:
+    if PLAIN_HOST.fullmatch(url_or_host):
+        return url_or_host.strip(".")
     text = unicodedata.normalize("NFKC", url_or_host.strip()).replace("。", ".")
     if "://" not in text:
         text = "//" + text
@@ -114,15 +148,46 @@ def _bare_host(url_or_host: str) -> str:
     return _to_ascii(host.strip().strip(".").lower())
 
 
+def _problem(host: str) -> str:
+    """Why ``host`` (ASCII form) cannot be a registrable host name, or ""."""
+    if not host:
+        return "无法解析域名"
+    if len(host) <= MAX_HOST_LENGTH and "xn--" not in host and VALID_HOST.fullmatch(host):
+        return ""
+    if len(host) > MAX_HOST_LENGTH:
+        return f"域名超过 {MAX_HOST_LENGTH} 个字符"
+    for label in host.split("."):
+        if not label:
+            return "域名含空标签（连续的点）"
+        if len(label) > MAX_LABEL_LENGTH:
+            return f"域名标签超过 {MAX_LABEL_LENGTH} 个字符"
+        if not HOST_LABEL.fullmatch(label):
+            return f"域名标签含非法字符：{label[:MAX_LABEL_LENGTH]}"
+        if label.startswith("xn--") and _to_unicode(label) == label:
+            return f"国际化域名（IDN）编码无效：{label}"
+    return ""
+
+
+def _ip_parts(host: str) -> HostParts | None:
+    if not (host[-1:].isdigit() or ":" in host):  # a host name's last label is never numeric
+        return None
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return HostParts(host=host, subdomain="", registered_domain="", suffix="", is_ip=True)
+
+
 def host_parts(url_or_host: str) -> HostParts:
     """Split a URL or host name: lower case, no port, no trailing dot, IDN as punycode."""
     host = _bare_host(url_or_host)
-    try:
-        ipaddress.ip_address(host)
-        return HostParts(host=host, subdomain="", registered_domain="", suffix="", is_ip=True)
-    except ValueError:
-        pass
-    extracted = EXTRACT(host)
+    ip = _ip_parts(host)
+    if ip is not None:
+        return ip
+    problem = _problem(host)
+    if not host or len(host) > MAX_HOST_LENGTH:
+        return HostParts(host=host, subdomain="", registered_domain="", suffix="", problem=problem)
+    extracted = EXTRACT.extract_str(host)
     registered = (
         f"{extracted.domain}.{extracted.suffix}" if extracted.domain and extracted.suffix else ""
     )
@@ -131,6 +196,7 @@ def host_parts(url_or_host: str) -> HostParts:
         subdomain=extracted.subdomain,
         registered_domain=registered,
         suffix=extracted.suffix,
+        problem=problem,
     )
 
 
@@ -138,29 +204,33 @@ def _under(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
-def is_official_host(host: str) -> bool:
-    """True for the official platform hosts and anything under their registered domains."""
-    name = host_parts(host).host
-    return any(
-        _under(name, official)
-        for platform in load_library().platforms
-        for official in platform.hosts + platform.registered_domains
-    )
+class TypoKey(NamedTuple):
+    spelling: str
+    host: str
+    allowed: int  # edits tolerated
 
 
-def is_government_host(host: str) -> bool:
-    """True for any *.gov.cn host and the official platforms (cnse.e-cqs.cn is not under gov.cn)."""
-    return _under(host_parts(host).host, GOVERNMENT_SUFFIX) or is_official_host(host)
+class LabelFacts(NamedTuple):
+    tokens: frozenset[str]  # known words (empty unless the whole piece is made of them)
+    near: tuple[str, TypoKey] | None  # a run of pieces spelled near an official name
+    official_name: str  # an official name as a whole hyphen piece (mohurd in zlaq-mohurd)
+    notable: bool  # any of the above besides filler words: worth scoring
 
 
 class Vocabulary:
-    """The domain knowledge from platforms.toml, arranged for the signal functions."""
+    """The domain knowledge from platforms.toml, arranged (and cached) for the signal functions."""
 
     def __init__(self, library: KeywordLibrary) -> None:
         self.platforms = library.platforms
         self.default_platform = next(p for p in library.platforms if p.default_target)
         self.generic_host_tokens = library.generic.host_tokens
         self.generic_pinyin_tokens = library.generic.pinyin_tokens
+        self.fillers = frozenset(library.generic.filler_tokens)
+        self.synonyms = {
+            token: index
+            for index, group in enumerate(platform_tables(library)["generic"]["synonym_groups"])
+            for token in group
+        }
         self.words = frozenset(
             token
             for tokens in (
@@ -171,31 +241,145 @@ class Vocabulary:
             )
             for token in tokens
         )
-        self.homoglyphs = library.homoglyphs
-        self.homoglyph_pattern = re.compile(
-            "|".join(map(re.escape, sorted(library.homoglyphs, key=len, reverse=True)))
+        self.longest_word = max(map(len, self.words))
+        # cheap reject: a piece made of known words and digits starts like one of them
+        starters = [word for word in self.words if len(word) == 1] + list("0123456789")
+        self.word_starts = {word[:2] for word in self.words} | {
+            first + char for first in starters for char in "0123456789abcdefghijklmnopqrstuvwxyz"
+        }
+        alternatives = "|".join(sorted(map(re.escape, self.words), key=len, reverse=True))
+        self.only_words = re.compile(rf"(?:{alternatives}|[0-9]+)+")
+        self.confusables = Confusables(library.homoglyphs)
+        official = [d for p in library.platforms for d in p.hosts + p.registered_domains]
+        self.official = frozenset(official)
+        self.official_suffixes = tuple("." + domain for domain in official)
+        self.embedded = [  # hosts before registered domains: the most specific target wins
+            *((host, EMBEDDED_HOST_SCORE, p.main_host) for p in self.platforms for host in p.hosts),
+            *(
+                (domain, EMBEDDED_DOMAIN_SCORE, p.main_host)
+                for p in self.platforms
+                for domain in p.registered_domains
+            ),
+        ]
+        typo_keys: dict[str, str] = {}
+        for platform in self.platforms:
+            for spelling, host in _typo_keys(platform, self.fillers):
+                typo_keys.setdefault(spelling, host)  # the platform listed first keeps a spelling
+        self.typo_keys = {
+            key: TypoKey(key, host, 1 if len(key) <= SHORT_LABEL_LENGTH + 2 else 2)
+            for key, host in typo_keys.items()
+        }
+        self.keys_by_length: dict[int, list[TypoKey]] = {}  # only these reach the edit distance
+        for key in self.typo_keys.values():
+            size = len(key.spelling)
+            for length in range(size - key.allowed, size + key.allowed + 1):
+                self.keys_by_length.setdefault(length, []).append(key)
+        names = {
+            domain.removesuffix(".gov.cn").split(".")[0]
+            for platform in library.platforms
+            for domain in platform.registered_domains
+        }
+        self.official_text = re.compile("|".join(map(re.escape, sorted(self.official))))
+        self.official_name = re.compile(
+            rf"(?:^|-)({'|'.join(sorted(map(re.escape, names), key=len, reverse=True))})(?=-|$)"
         )
-        self.typo_keys = {key: host for p in library.platforms for key, host in _typo_keys(p)}
+        # q-gram filter: one edit (a transposition) changes at most 3 bigrams, so a spelling
+        # within k edits of a key shares at least len(key) - 1 - 3k ≥ 1 of its bigrams
+        bigrams = sorted({b for key in self.typo_keys for b in _bigrams(key)})
+        filter_holds = all(len(k) - 1 - 3 * t.allowed >= 1 for k, t in self.typo_keys.items())
+        self.key_bigram = re.compile("|".join(bigrams) if filter_holds else "")
+        self.label_facts = lru_cache(maxsize=LABEL_CACHE_SIZE)(self._label_facts)
+        self.near_spelling = lru_cache(maxsize=LABEL_CACHE_SIZE)(self._near_spelling)
 
-    def undo_homoglyphs(self, text: str) -> str:
-        return self.homoglyph_pattern.sub(lambda m: self.homoglyphs[m.group(0)], text)
+    def is_official(self, host: str) -> bool:
+        return host in self.official or host.endswith(self.official_suffixes)
+
+    def _label_facts(self, label: str) -> LabelFacts:
+        """What one label holds: known words, an official name, a near spelling of one.
+
+        A punycode label holds none (its letters are an encoding): ``homoglyph`` reads it decoded.
+        """
+        if label.startswith("xn--"):
+            return LabelFacts(frozenset(), None, "", notable=False)
+        found: set[str] = set()
+        for piece in {*PIECE_SEPARATOR.split(label), _compact(label)}:
+            if piece[:2] in self.word_starts and self.only_words.fullmatch(piece):
+                found.update(_segment(piece, self.words, self.longest_word) or ())
+        near = None
+        pieces = PIECE_SEPARATOR.split(label)
+        for run in sorted(
+            _piece_runs(label) if self.may_be_near(label) else (), key=len, reverse=True
+        ):
+            if run in self.typo_keys and run not in pieces:  # mo-hurd: the name cut by hyphens
+                key: TypoKey | None = self.typo_keys[run]
+            else:
+                key = self.near_spelling(run) if len(run) >= SHORT_LABEL_LENGTH else None
+            if key is not None:
+                near = (label if run == key.spelling else run, key)
+                break
+        name = self.official_name.search(label)
+        tokens = frozenset(found)
+        return LabelFacts(
+            tokens=tokens,
+            near=near,
+            official_name=name.group(1) if name else "",
+            notable=bool(tokens - self.fillers) or near is not None or name is not None,
+        )
+
+    def may_be_near(self, text: str) -> bool:
+        """Cheap reject: no bigram of any official spelling, so no near spelling of one."""
+        return self.key_bigram.search(_compact(text)) is not None
+
+    def _near_spelling(self, candidate: str) -> TypoKey | None:
+        """The official spelling ``candidate`` is one or two edits from (not equal to), if any."""
+        if candidate in self.typo_keys:
+            return None
+        for key in self.keys_by_length.get(len(candidate), ()):
+            edits = DamerauLevenshtein.distance(candidate, key.spelling, score_cutoff=key.allowed)
+            if edits <= key.allowed:
+                return key
+        return None
+
+    def worth_splitting(self, host: str) -> bool:
+        """Cheap reject before the suffix split: could any signal fire on any split of ``host``
+        or of its plain-letter reading?"""
+        if "xn--" in host:
+            return True
+        if self.confusables.has_swaps(host):
+            return self._worth(host) or self._worth(self.confusables.skeleton(host))
+        return self._worth(host)
+
+    def _worth(self, host: str) -> bool:
+        if self.official_text.search(host):
+            return True
+        labels = host.split(".")
+        if any(self.label_facts(label).notable for label in labels):
+            return True
+        if len(labels) < 3 or not self.may_be_near(host):
+            return False
+        joins = (_compact("".join(labels[:end])) for end in range(2, len(labels)))
+        return any(self.near_spelling(joined) for joined in joins)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text)
+    return NOT_ALPHANUMERIC.sub("", text)
 
 
-def _typo_keys(platform: Platform) -> list[tuple[str, str]]:
-    """Spellings a typosquat bends: each official host without gov/cn, and its long labels."""
+def _typo_keys(platform: Platform, fillers: frozenset[str]) -> list[tuple[str, str]]:
+    """Spellings a typosquat bends: each official host without gov/cn/www, and its long labels."""
     keys = []
     for host in platform.hosts:
-        labels = [label for label in host.split(".") if label not in ("gov", "cn")]
-        keys.append((_compact("".join(labels)), host))
-        keys.extend((_compact(label), host) for label in labels)
+        labels = [label for label in host.split(".") if label not in {"gov", *fillers}]
+        keys.append((_compact("".join(labels)), platform.main_host))
+        keys.extend((_compact(label), platform.main_host) for label in labels)
     return [(key, host) for key, host in keys if len(key) >= TYPO_KEY_MIN_LENGTH]
 
 
-def _segment(piece: str, words: frozenset[str]) -> list[str] | None:
+def _segment(piece: str, words: frozenset[str], longest: int) -> list[str] | None:
     """Split ``piece`` wholly into known words and digit runs (fewest parts), or None.
 
     Whole-piece segmentation keeps "memory" and "cxmotors" from yielding "mem" or "cx".
@@ -212,68 +396,102 @@ def _segment(piece: str, words: frozenset[str]) -> list[str] | None:
                 current = best[end]
                 if current is None or len(candidate) < len(current):
                     best[end] = candidate
+            elif end - start >= longest and not part[0].isdigit():
+                break
     return best[-1]
-
-
-def _tokens(parts: HostParts, words: frozenset[str]) -> set[str]:
-    """Known words in the labels, from hyphen pieces and from each label with hyphens removed."""
-    found: set[str] = set()
-    for label in parts.labels:
-        for piece in [*re.split(r"[-_]", label), _compact(label)]:
-            found.update(_segment(piece, words) or ())
-    return found
 
 
 def _piece_runs(label: str) -> set[str]:
     """Every run of consecutive hyphen pieces, joined: cx-rnem-gov → cx, cxrnem, cxrnemgov, …"""
-    pieces = [piece for piece in re.split(r"[-_]", label) if piece]
+    pieces = [piece for piece in PIECE_SEPARATOR.split(label) if piece]
     return {"".join(pieces[start:end]) for start, end in combinations(range(len(pieces) + 1), 2)}
 
 
-def embedded_official_host(parts: HostParts, vocabulary: Vocabulary) -> Finding | None:
+@dataclass(frozen=True)
+class HostView:
+    """What the signals read of one host (or of its plain-letter skeleton)."""
+
+    host: str
+    labels: tuple[str, ...]  # left of the public suffix
+    suffix: str
+    facts: tuple[LabelFacts, ...]  # one per label
+    tokens: frozenset[str]
+
+    @property
+    def name_labels(self) -> tuple[str, ...]:
+        """``labels`` without trailing filler labels: mohurd.cn.com (a CentralNic name) → mohurd."""
+        labels = list(self.labels)
+        while len(labels) > 1 and labels[-1] in PSEUDO_SUFFIXES:
+            labels.pop()
+        return tuple(labels)
+
+    @property
+    def domain_label(self) -> str:
+        return self.name_labels[-1] if self.labels else ""
+
+
+def _view(host: str, labels: tuple[str, ...], suffix: str, vocabulary: Vocabulary) -> HostView:
+    facts = tuple(map(vocabulary.label_facts, labels))
+    tokens = frozenset().union(*(fact.tokens for fact in facts))
+    return HostView(host=host, labels=labels, suffix=suffix, facts=facts, tokens=tokens)
+
+
+def _notable(view: HostView, vocabulary: Vocabulary) -> bool:
+    """Cheap reject: can any signal fire? (no official text, name, word or near spelling)."""
+    return (
+        any(fact.notable for fact in view.facts)
+        or vocabulary.official_text.search(view.host) is not None
+        or (len(view.labels) > 1 and _joined_near(view, vocabulary) is not None)
+    )
+
+
+def _joined_near(view: HostView, vocabulary: Vocabulary) -> TypoKey | None:
+    return vocabulary.near_spelling(_compact("".join(view.name_labels)))
+
+
+def embedded_official_host(view: HostView, vocabulary: Vocabulary) -> Finding | None:
     """An official host or domain followed by another registrable domain (x.gov.cn.example.com)."""
-    dotted = f".{parts.host}."
-    for platform in vocabulary.platforms:
-        for official, score in [
-            *((host, EMBEDDED_HOST_SCORE) for host in platform.hosts),
-            *((domain, EMBEDDED_DOMAIN_SCORE) for domain in platform.registered_domains),
-        ]:
-            position = dotted.find(f".{official}.")
-            rest = dotted[position + len(official) + 2 :].rstrip(".")
-            if position >= 0 and rest and rest != parts.suffix:
-                return Finding(score, platform.main_host, f"{official} 后接 {rest}")
+    dotted = f".{view.host}."
+    for official, score, target in vocabulary.embedded:
+        position = dotted.find(f".{official}.")
+        if position < 0:
+            continue
+        rest = dotted[position + len(official) + 2 :].rstrip(".")
+        if rest and rest != view.suffix:
+            return Finding(score, target, f"{official} 后接 {rest}")
     return None
 
 
-def suffix_swap(parts: HostParts, vocabulary: Vocabulary) -> Finding | None:
+def suffix_swap(view: HostView, vocabulary: Vocabulary) -> Finding | None:
     """The official name under another suffix: mem.gov.cn.com, mohurd.com.cn, cnse-e-cqs.top."""
-    dotted = f".{parts.host}"
-    domain_label = parts.registered_domain.removesuffix("." + parts.suffix)
+    dotted = f".{view.host}"
+    label = view.domain_label
+    official_name = vocabulary.label_facts(label).official_name if label else ""
     for platform in vocabulary.platforms:
         for official in platform.registered_domains:
-            if dotted.endswith(f".{official}.{parts.suffix}"):
+            if dotted.endswith(f".{official}.{view.suffix}"):
                 return Finding(
-                    SWAPPED_SUFFIX_SCORE, platform.main_host, f"{official}.{parts.suffix}"
+                    SWAPPED_SUFFIX_SCORE, platform.main_host, f"{official}.{view.suffix}"
                 )
             name = official.removesuffix(".gov.cn").split(".")[0]
-            if f"-{name}-" in f"-{domain_label}-" and not _under(parts.host, official):
+            if official_name == name:
                 short = len(name) <= SHORT_LABEL_LENGTH
                 score = SWAPPED_SHORT_LABEL_SCORE if short else SWAPPED_LABEL_SCORE
-                return Finding(score, platform.main_host, f"{name} 改用 .{parts.suffix}")
+                return Finding(score, platform.main_host, f"{name} 改用 .{view.suffix}")
     return None
 
 
 def _best_platform(
-    tokens: set[str], table: Callable[[Platform], Mapping[str, int]], vocabulary: Vocabulary
+    tokens: frozenset[str], table: Callable[[Platform], Mapping[str, int]], vocabulary: Vocabulary
 ) -> tuple[Platform | None, float]:
     scored = [(sum(table(p).get(t, 0) for t in tokens), p) for p in vocabulary.platforms]
     weight, platform = max(scored, key=lambda pair: pair[0])
     return (platform, weight) if weight else (None, 0.0)
 
 
-def token_combination(parts: HostParts, vocabulary: Vocabulary) -> Finding | None:
+def token_combination(view: HostView, vocabulary: Vocabulary) -> Finding | None:
     """Two or more pieces of official host names, any order or separator: cx-mem-gov, memgov-cx."""
-    tokens = _tokens(parts, vocabulary.words)
+    tokens = view.tokens
     platform, weight = _best_platform(tokens, lambda p: p.host_tokens, vocabulary)
     generic = [t for t in tokens if t in vocabulary.generic_host_tokens]
     used = [t for t in tokens if platform and t in platform.host_tokens] + generic
@@ -283,9 +501,9 @@ def token_combination(parts: HostParts, vocabulary: Vocabulary) -> Finding | Non
     return Finding(score, platform.main_host, "+".join(sorted(used)))
 
 
-def pinyin_tokens(parts: HostParts, vocabulary: Vocabulary) -> Finding | None:
+def pinyin_tokens(view: HostView, vocabulary: Vocabulary) -> Finding | None:
     """Pinyin or abbreviations of the agency or certificate: yjglb, tzzycx, zhengshu-chaxun."""
-    tokens = _tokens(parts, vocabulary.words)
+    tokens = view.tokens
     generic = [t for t in tokens if t in vocabulary.generic_pinyin_tokens]
     platform, weight = _best_platform(tokens, lambda p: p.pinyin_tokens, vocabulary)
     if platform is None and not generic:
@@ -296,9 +514,13 @@ def pinyin_tokens(parts: HostParts, vocabulary: Vocabulary) -> Finding | None:
         for t in tokens
         if t not in generic and (t in target.host_tokens or t in vocabulary.generic_host_tokens)
     ]
+    strongest: dict[object, int] = {}  # synonyms (cx, chaxun) count once
+    for token in generic:
+        group = vocabulary.synonyms.get(token, token)
+        strongest[group] = max(strongest.get(group, 0), vocabulary.generic_pinyin_tokens[token])
     score = (
         weight
-        + sum(vocabulary.generic_pinyin_tokens[t] for t in generic)
+        + sum(strongest.values())
         + sum(
             target.host_tokens.get(t, vocabulary.generic_host_tokens.get(t, 0)) for t in companions
         )
@@ -307,24 +529,19 @@ def pinyin_tokens(parts: HostParts, vocabulary: Vocabulary) -> Finding | None:
     return Finding(min(TOKEN_SCORE_CAP, score), target.main_host, "+".join(sorted(used)))
 
 
-def typosquat(parts: HostParts, vocabulary: Vocabulary) -> Finding | None:
-    """A spelling one or two edits (or look-alike letters) away from an official name: cx-rnem."""
-    candidates = {run for label in parts.unicode_labels for run in _piece_runs(label)}
-    candidates.add(_compact("".join(parts.labels)))
-    for candidate in sorted(candidates, key=len, reverse=True):
-        if len(candidate) < SHORT_LABEL_LENGTH or candidate in vocabulary.typo_keys:
-            continue
-        unglyphed = vocabulary.undo_homoglyphs(candidate)
-        for key, host in vocabulary.typo_keys.items():
-            if unglyphed == key:
-                return Finding(HOMOGLYPH_SCORE, host, f"{candidate}≈{key}（形近字符）")
-            allowed = 1 if len(key) <= SHORT_LABEL_LENGTH + 2 else 2
-            if DamerauLevenshtein.distance(candidate, key) <= allowed:
-                return Finding(TYPOSQUAT_SCORE, host, f"{candidate}≈{key}")
-    return None
+def typosquat(view: HostView, vocabulary: Vocabulary) -> Finding | None:
+    """A spelling one or two edits away from an official name: zlaq-mohurb, cxmen, cnse-ecps."""
+    joined = _compact("".join(view.name_labels))
+    near = [fact.near for fact in view.facts if fact.near]
+    if len(view.name_labels) > 1 and (key := _joined_near(view, vocabulary)):
+        near.append((joined, key))
+    if not near:
+        return None
+    candidate, key = max(near, key=lambda pair: len(pair[0]))
+    return Finding(TYPOSQUAT_SCORE, key.host, f"{candidate}≈{key.spelling}")
 
 
-SIGNALS: tuple[Callable[[HostParts, Vocabulary], Finding | None], ...] = (
+BASE_SIGNALS: tuple[Callable[[HostView, Vocabulary], Finding | None], ...] = (
     embedded_official_host,
     suffix_swap,
     token_combination,
@@ -333,31 +550,92 @@ SIGNALS: tuple[Callable[[HostParts, Vocabulary], Finding | None], ...] = (
 )
 
 
+def _findings(view: HostView, vocabulary: Vocabulary) -> dict[str, Finding]:
+    if not _notable(view, vocabulary):
+        return {}
+    found = {signal.__name__: signal(view, vocabulary) for signal in BASE_SIGNALS}
+    return {name: finding for name, finding in found.items() if finding and finding.score}
+
+
+def _skeleton(parts: HostParts, vocabulary: Vocabulary) -> tuple[str, HostView] | None:
+    """The host as shown (Unicode) and the view of its plain-letter reading, if it differs."""
+    if "xn--" not in parts.host and not vocabulary.confusables.has_swaps(parts.host):
+        return None
+    shown = parts.unicode_labels
+    labels = tuple(vocabulary.confusables.skeleton(label) for label in shown)
+    if labels == parts.labels:
+        return None
+    suffix = f".{parts.suffix}" if parts.suffix else ""
+    host = ".".join(labels) + suffix
+    return ".".join(shown) + suffix, _view(host, labels, parts.suffix, vocabulary)
+
+
+def homoglyph(parts: HostParts, vocabulary: Vocabulary) -> Finding | None:
+    """Look-alike letters (Cyrillic с, IDN, rn for m, 0 for o) that spell an imitation: сх-mem."""
+    skeleton = _skeleton(parts, vocabulary)
+    if skeleton is None:
+        return None
+    shown, view = skeleton
+    found = _findings(view, vocabulary)
+    if not found:
+        return None
+    best = max(found.values(), key=lambda finding: finding.score)
+    if best.score < HOMOGLYPH_MIN:
+        return None
+    detail = f"{shown} 读作 {view.host}，{best.detail}"
+    return Finding(min(100.0, best.score + HOMOGLYPH_BONUS), best.target, detail)
+
+
 @cache
 def _vocabulary() -> Vocabulary:
     return Vocabulary(load_library())
 
 
+def is_official_host(host: str) -> bool:
+    """True for the official platform hosts and anything under their registered domains."""
+    return _vocabulary().is_official(host_parts(host).host)
+
+
+def _is_government(name: str, vocabulary: Vocabulary) -> bool:
+    return _under(name, GOVERNMENT_SUFFIX) or vocabulary.is_official(name)
+
+
+def is_government_host(host: str) -> bool:
+    """True for any *.gov.cn host and the official platforms (cnse.e-cqs.cn is not under gov.cn)."""
+    return _is_government(host_parts(host).host, _vocabulary())
+
+
 def score_domain(url_or_host: str) -> DomainScore:
     """Score a URL or host as a lookalike of an official platform; never raises on bad input."""
-    parts = host_parts(url_or_host)
-    if not parts.host:
-        return DomainScore(0, "", ("无法解析域名",))
-    if parts.is_ip:
-        return DomainScore(0, "", ("IP 地址，无域名可比对",))
-    if is_official_host(parts.host):
-        return DomainScore(0, "", ("官方查询平台域名",))
-    if is_government_host(parts.host):
-        return DomainScore(0, "", ("政府网站域名（gov.cn）",))
+    return _score_host(_bare_host(url_or_host))
+
+
+@lru_cache(maxsize=HOST_CACHE_SIZE)
+def _score_host(host: str) -> DomainScore:
     vocabulary = _vocabulary()
-    findings = {signal.__name__: signal(parts, vocabulary) for signal in SIGNALS}
-    fired = {name: finding for name, finding in findings.items() if finding and finding.score}
+    if _ip_parts(host):
+        return DomainScore(0, "", ("IP 地址，无域名可比对",))
+    problem = _problem(host)
+    if problem:
+        return DomainScore(0, "", (problem,))
+    if vocabulary.is_official(host):
+        return DomainScore(0, "", ("官方查询平台域名",))
+    if _is_government(host, vocabulary):
+        return DomainScore(0, "", ("政府网站域名（gov.cn）",))
+    if not vocabulary.worth_splitting(host):
+        return NOT_SIMILAR
+    parts = host_parts(host)
+    view = _view(parts.host, parts.labels, parts.suffix, vocabulary)
+    fired = _findings(view, vocabulary)
+    look_alike = homoglyph(parts, vocabulary)
+    if look_alike:
+        fired["homoglyph"] = look_alike
     if not fired:
-        return DomainScore(0, "", ())
+        return NOT_SIMILAR
     strongest = max(fired.values(), key=lambda finding: finding.score)
     bonus = MULTI_SIGNAL_BONUS if len(fired) > 1 else 0
     reasons = tuple(
-        f"域名仿冒 {finding.target}（{SIGNAL_NAMES[name]}：{finding.detail}）"
+        f"域名仿冒 {finding.target}（{SIGNAL_NAMES[name]} {name}：{finding.detail}）"
         for name, finding in sorted(fired.items(), key=lambda item: -item[1].score)
     )
     return DomainScore(
@@ -366,3 +644,32 @@ def score_domain(url_or_host: str) -> DomainScore:
         reasons=reasons,
         signals={name: finding.score for name, finding in fired.items()},
     )
+
+
+DOMAIN_CSV_COLUMNS = ("line", "input", "domain", "score", "is_lookalike", "target", "reasons")
+MAX_INPUT_LINE = 2_000
+
+
+def domain_row(number: int, line: str, threshold: int) -> dict[str, str | int]:
+    """One line of a domain list, scored: the CSV row of ``jiazheng score-domains``.
+
+    Empty lines, URLs, upper case, trailing dots, IDN and IP addresses are normalised or
+    reported in ``reasons``; nothing raises.
+    """
+    text = line.strip()
+    if not text:
+        result, host = DomainScore(0, "", ("空行",)), ""
+    elif len(text) > MAX_INPUT_LINE:
+        result, host = DomainScore(0, "", (f"输入行超过 {MAX_INPUT_LINE} 个字符",)), ""
+    else:
+        host = _bare_host(text)
+        result = _score_host(host)
+    return {
+        "line": number,
+        "input": text[:MAX_HOST_LENGTH],
+        "domain": host[: MAX_HOST_LENGTH + 1],
+        "score": result.score,
+        "is_lookalike": "yes" if result.score >= threshold else "no",
+        "target": result.target,
+        "reasons": "；".join(result.reasons),
+    }

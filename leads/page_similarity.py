@@ -2,7 +2,10 @@
 
 A fake "verification" site can sit on any domain (zscx-center.com), so the page itself is
 compared: copied titles (fuzzy, rapidfuzz), copied headings and cards, the query form's fields,
-a query button, the real front end's ids/classes, and claims of being the official platform.
+a query button, the real front end's ids/classes, claims of being the official platform, the
+identity lines of a government site (主办单位, 政府网站标识码 bm + 8 digits, ICP and 公安备案
+numbers, footer texts) and the logo (an average hash of images the caller fetched: no network
+here). Pages of official and gov.cn hosts never get here (``verdict.judge_page`` stops first).
 A query form alone is not enough: without a claim or a copied title/heading (a training school's
 own student lookup) or without an actual form in the HTML (a news article) the score stays below
 the lead threshold.
@@ -10,14 +13,18 @@ the lead threshold.
 
 from __future__ import annotations
 
+import io
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from PIL import Image
 from rapidfuzz import fuzz
 
 from keywords import GenericVocabulary, KeywordLibrary, Platform, load_library
+from leads.domains import platform_tables
 from leads.normalize import fold
 
 MAX_TEXT_CHARS = 50_000
@@ -34,7 +41,20 @@ MARKER_POINTS, MARKER_CAP = 10, 30
 CLAIM_POINTS = 10
 TOPIC_POINTS = 5
 UNCONFIRMED_CAP = 45  # no form in the HTML, or neither a claim nor a copied title/heading
+SPONSOR_POINTS = 25  # "主办单位：应急管理部" on a host that is not the ministry's
+IDENTIFIER_POINTS = 40  # the platform's own 标识码 / ICP / 公安备案 number copied
+FOOTER_POINTS, FOOTER_CAP = 15, 30
+LOGO_POINTS = 30
+LOGO_MAX_DISTANCE = 6  # differing bits of 64 still counted as the same logo (rescaled, recoloured)
+GOV_SITE_CODE_POINTS = 20  # any 政府网站标识码 on a page that is not on a gov.cn host
+HASH_SIZE = 8  # 8 × 8 pixels: a 64-bit average hash
+MAX_IMAGE_BYTES = 5_000_000
 FORM_TAG = re.compile(r"<(?:input|select)\b", re.IGNORECASE)
+SPONSOR_LINE = re.compile(r"主办(?:单位)?\s*[:：]?\s*([^\s,，。;；:|<>]{2,30})")
+SITE_CODE = re.compile(r"(?<![a-z0-9])bm\d{8}(?!\d)")
+ICP_NUMBER = re.compile(r"[\u4e00-\u9fff]icp[备證证]\s*\d{6,10}号(?:-\d+)?")
+POLICE_NUMBER = re.compile(r"[\u4e00-\u9fff]公网安备\s*\d{10,16}号?")
+IDENTITY_COMPONENTS = frozenset({"sponsor", "identifier_copy", "logo", "footer_copy"})
 
 COMPONENT_NAMES = {
     "title_copy": "标题近似",
@@ -44,7 +64,60 @@ COMPONENT_NAMES = {
     "html_markers": "照搬官方页面代码",
     "claim": "自称官方查询平台",
     "topic": "涉及证书",
+    "sponsor": "冒用主办单位",
+    "identifier_copy": "照搬网站标识码/备案号",
+    "footer_copy": "照搬页脚",
+    "logo": "照搬标志图片",
+    "gov_site_code": "非政府域名却标有政府网站标识码",
 }
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The identity lines of one platform's pages (platforms.toml; empty = not known)."""
+
+    footer_phrases: tuple[str, ...]
+    sponsors: tuple[str, ...]
+    identifiers: tuple[str, ...]  # 标识码, ICP and 公安备案 numbers, folded
+    logo_hashes: tuple[int, ...]
+
+
+def _identity(table: Mapping[str, object]) -> Identity:
+    def strings(key: str) -> tuple[str, ...]:
+        return tuple(fold(str(item)) for item in table.get(key, ()))  # type: ignore[attr-defined]
+
+    return Identity(
+        footer_phrases=strings("footer_phrases"),
+        sponsors=strings("sponsors"),
+        identifiers=strings("site_codes") + strings("icp_numbers") + strings("police_numbers"),
+        logo_hashes=tuple(int(str(h), 16) for h in table.get("logo_hashes", ())),  # type: ignore[attr-defined]
+    )
+
+
+def logo_hash(image: bytes) -> str:
+    """64-bit average hash of an image as 16 hex digits, or "" when the bytes are not an image.
+
+    Robust to rescaling and recompression, which is what a copied logo goes through.
+    """
+    if not image or len(image) > MAX_IMAGE_BYTES:
+        return ""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(image)) as opened:
+                small = opened.convert("L").resize((HASH_SIZE, HASH_SIZE), Image.Resampling.BOX)
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        return ""
+    pixels = list(small.tobytes())
+    mean = sum(pixels) / len(pixels)
+    bits = "".join("1" if pixel > mean else "0" for pixel in pixels)
+    return f"{int(bits, 2):016x}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +137,37 @@ class _Page:
     html: str  # lower-case HTML
     has_form: bool
     claims: tuple[str, ...]
+    sponsors: tuple[str, ...]  # what follows 主办单位：
+    identifiers: tuple[str, ...]  # 标识码, ICP and 公安备案 numbers shown
+    logos: tuple[int, ...]  # average hashes of the images given
+
+
+def _identity_components(page: _Page, identity: Identity) -> dict[str, tuple[float, str]]:
+    """Who the page says runs it, its numbers, footer and logo, against one platform's."""
+    components: dict[str, tuple[float, str]] = {}
+    sponsors = (
+        [s for s in page.sponsors if s.startswith(identity.sponsors)] if identity.sponsors else []
+    )
+    if sponsors:
+        components["sponsor"] = (SPONSOR_POINTS, sponsors[0])
+    copied = [number for number in page.identifiers if number in identity.identifiers]
+    if copied:
+        components["identifier_copy"] = (IDENTIFIER_POINTS, "、".join(copied))
+    footers = _found(identity.footer_phrases, page.text)
+    if footers:
+        components["footer_copy"] = (
+            min(FOOTER_CAP, FOOTER_POINTS * len(footers)),
+            "、".join(footers),
+        )
+    distances = [
+        (bin(logo ^ known).count("1"), logo)
+        for logo in page.logos
+        for known in identity.logo_hashes
+    ]
+    if distances and min(distances)[0] <= LOGO_MAX_DISTANCE:
+        distance, logo = min(distances)
+        components["logo"] = (LOGO_POINTS, f"{logo:016x}（相差 {distance} 位）")
+    return components
 
 
 def _found(phrases: tuple[str, ...], haystack: str) -> list[str]:
@@ -107,13 +211,18 @@ def _page_components(page: _Page, generic: GenericVocabulary) -> dict[str, tuple
         components["query_form"] = (QUERY_FORM_POINTS, buttons[0])
     if page.claims:
         components["claim"] = (CLAIM_POINTS, "、".join(page.claims))
+    site_codes = [number for number in page.identifiers if SITE_CODE.fullmatch(number)]
+    if site_codes:
+        components["gov_site_code"] = (GOV_SITE_CODE_POINTS, "、".join(site_codes))
     return components
 
 
 def _total(components: Mapping[str, tuple[float, str]], page: _Page) -> float:
     total = sum(points for points, _ in components.values())
     copied = {"claim", "title_copy", "heading_copy"} & components.keys()
-    if not page.has_form or not copied:
+    # A copied title with a copied identity (主办单位, numbers, logo) needs no form: a fake portal.
+    poses = "title_copy" in components and IDENTITY_COMPONENTS & components.keys()
+    if not poses and (not page.has_form or not copied):
         total = min(total, UNCONFIRMED_CAP)
     return min(100.0, total)
 
@@ -124,22 +233,39 @@ class PageComparer:
     def __init__(self, library: KeywordLibrary) -> None:
         self.platforms = library.platforms
         self.generic = library.generic
+        tables = {table["key"]: table for table in platform_tables(library)["platform"]}
+        self.identities = {p.key: _identity(tables[p.key]) for p in library.platforms}
 
-    def compare(self, title: str, text: str, html: str) -> PageMatch:
+    def compare(
+        self, title: str, text: str, html: str, images: Mapping[str, bytes] | None = None
+    ) -> PageMatch:
         folded_title = fold(title[:MAX_TEXT_CHARS])
         folded_text = folded_title + "\n" + fold(text[:MAX_TEXT_CHARS])
         lowered_html = html[:MAX_HTML_CHARS].lower()
+        shown = folded_text + "\n" + fold(lowered_html)
         page = _Page(
             title=folded_title,
             text=folded_text,
             html=lowered_html,
             has_form=bool(FORM_TAG.search(lowered_html)),
             claims=tuple(_found(self.generic.claim_phrases, folded_text)),
+            sponsors=tuple(dict.fromkeys(SPONSOR_LINE.findall(folded_text))),
+            identifiers=tuple(
+                dict.fromkeys(
+                    number.replace(" ", "")
+                    for pattern in (SITE_CODE, ICP_NUMBER, POLICE_NUMBER)
+                    for number in pattern.findall(shown)
+                )
+            ),
+            logos=tuple(
+                int(digest, 16) for digest in map(logo_hash, (images or {}).values()) if digest
+            ),
         )
         shared = _page_components(page, self.generic)
         candidates = []
         for order, platform in enumerate(self.platforms):
-            components = {**_components(page, platform), **shared}
+            identity = _identity_components(page, self.identities[platform.key])
+            components = {**_components(page, platform), **identity, **shared}
             # Ties go to the platform whose certificates the page names, then to the default.
             rank = (
                 _total(components, page),
@@ -167,6 +293,9 @@ def _default_comparer() -> PageComparer:
     return PageComparer(load_library())
 
 
-def compare_page(title: str, text: str, html: str = "") -> PageMatch:
-    """Compare a page (title, visible text, HTML) with every platform; the closest one wins."""
-    return _default_comparer().compare(title, text, html)
+def compare_page(
+    title: str, text: str, html: str = "", images: Mapping[str, bytes] | None = None
+) -> PageMatch:
+    """Compare a page (title, visible text, HTML, and the bytes of images it references, by URL)
+    with every platform; the closest one wins."""
+    return _default_comparer().compare(title, text, html, images)

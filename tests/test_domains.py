@@ -63,9 +63,9 @@ def test_reference_government_hosts_score_zero():
         ("mohurd-zlaq.net", "token_combination", "zlaq.mohurd.gov.cn"),
         ("memgov-cx.cn", "token_combination", "cx.mem.gov.cn"),
         ("cnse-samr.com", "token_combination", "cnse.e-cqs.cn"),
-        ("cx-rnem.com", "typosquat", "cx.mem.gov.cn"),
+        ("cx-rnem.com", "homoglyph", "cx.mem.gov.cn"),
         ("zlaq-mohurb.com", "typosquat", "zlaq.mohurd.gov.cn"),
-        ("сх-mem.com", "typosquat", "cx.mem.gov.cn"),  # Cyrillic с and х
+        ("сх-mem.com", "homoglyph", "cx.mem.gov.cn"),  # Cyrillic с and х
         ("tzzycx.com", "pinyin_tokens", "cx.mem.gov.cn"),
         ("yjglb-cx.com", "pinyin_tokens", "cx.mem.gov.cn"),
         ("zhengshu-chaxun.com", "pinyin_tokens", "cx.mem.gov.cn"),
@@ -133,3 +133,79 @@ def test_ip_hosts():
 def test_garbage_never_raises(garbage: str):
     assert score_domain(garbage).score >= 0
     assert is_government_host(garbage) in (True, False)
+
+
+LABELLED = DATA / "lookalike_domains.tsv"
+
+
+def test_labelled_domain_set_precision_and_recall():
+    """≥ 500 lookalikes of every kind against ≥ 2,000 hard negatives (tests/data/make_lookalike_domains.py)."""
+    rows = [line.split("\t") for line in LABELLED.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")][1:]
+    lookalikes = [row for row in rows if row[1] == "lookalike"]
+    negatives = [row for row in rows if row[1] == "negative"]
+    assert len(lookalikes) >= 500 and len(negatives) >= 2000
+    kinds = {row[2] for row in lookalikes}
+    assert {"typosquat", "homoglyph", "ascii_swap", "token_combination", "suffix_swap", "pinyin",
+            "embedded_official_host", "idn_punycode"} <= kinds
+    found = [row for row in lookalikes if score_domain(row[0]).score >= LEAD_THRESHOLD]
+    false = [row for row in negatives if score_domain(row[0]).score >= LEAD_THRESHOLD]
+    right_target = [row for row in found if score_domain(row[0]).target == row[3]]
+    precision = len(found) / (len(found) + len(false))
+    recall = len(found) / len(lookalikes)
+    print(f"\nlookalikes {len(lookalikes)}  negatives {len(negatives)}  "
+          f"precision {precision:.3f}  recall {recall:.3f}  right target {len(right_target)}/{len(found)}")
+    print("false positives:", ", ".join(row[0] for row in false))
+    assert precision >= 0.95 and recall >= 0.95
+    assert len(right_target) / len(found) >= 0.95
+    assert not [row for row in false if row[2] == "government"]  # no gov.cn host is an impostor
+
+
+@pytest.mark.parametrize(
+    ("host", "target"),
+    [
+        ("m0hurd.com", "zlaq.mohurd.gov.cn"),  # digit for letter
+        ("z1aq-mohurd.cn", "zlaq.mohurd.gov.cn"),
+        ("mohurcl.top", "zlaq.mohurd.gov.cn"),  # cl for d
+        ("vvvvvv-mem-gov.com", "cx.mem.gov.cn"),  # vv for w
+        ("zlaqmοhurd.com", "zlaq.mohurd.gov.cn"),  # Greek omicron
+        ("cx-mém.com", "cx.mem.gov.cn"),  # accent dropped
+        ("ｃｘ－ｍｅｍ.com", "cx.mem.gov.cn"),  # full width
+        ("xn---mem-k6dy.com", "cx.mem.gov.cn"),  # punycode of Cyrillic сх-mem
+    ],
+)
+def test_homoglyph_and_idn_folding(host: str, target: str):
+    result = score_domain(host)
+    assert result.score >= LEAD_THRESHOLD, result
+    assert result.target == target
+    assert any("homoglyph" in reason or "typosquat" in reason or "token_combination" in reason
+               for reason in result.reasons)
+
+
+def test_signal_names_appear_in_reasons():
+    result = score_domain("cx.mem.gov.cn.zscx.top")
+    assert result.reasons[0].startswith("域名仿冒 cx.mem.gov.cn（嵌入官方域名 embedded_official_host：")
+    for name in result.signals:
+        assert any(name in reason for reason in result.reasons)
+
+
+def test_subdomain_labels_count_and_synonyms_do_not_add_up():
+    assert score_domain("cx-mem.example.com").score >= LEAD_THRESHOLD  # subdomain label
+    assert score_domain("cx.kuaidi-chaxun.com").score < LEAD_THRESHOLD  # 查询 twice is one claim
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [("a" * 64 + ".com", "63"), ("x" * 250 + ".com", "253"), ("a..b.com", "空标签"),
+     ("xn--zz.com", "IDN"), ("bad_$host.com", "非法字符")],
+)
+def test_unregistrable_hosts_say_why(raw: str, problem: str):
+    assert problem in host_parts(raw).problem
+    result = score_domain(raw)
+    assert result.score == 0 and problem in result.reasons[0]
+
+
+def test_ministry_hosts_are_official_and_their_embedding_is_a_lookalike():
+    for host in ("www.mem.gov.cn", "www.mohurd.gov.cn", "www.samr.gov.cn"):
+        assert is_official_host(host) and score_domain(host).score == 0
+    assert score_domain("www.mohurd.gov.cn.zhengshu.top").target == "www.mohurd.gov.cn"

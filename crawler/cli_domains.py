@@ -1,0 +1,84 @@
+"""``jiazheng score-domains`` and ``jiazheng watch-ct``: lookalike domains from a list or from
+Certificate Transparency, over leads.domains and leads.ct_watch."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from typing import TextIO
+
+import click
+
+from crawler.cli_options import console, db_option
+from leads.ct_watch import Lookalike, WatchSetupError, run_watch
+from leads.domains import DOMAIN_CSV_COLUMNS, domain_row
+from leads.export import neutralise
+from leads.store import Store, StoreLockedError
+from leads.verdict import LEAD_THRESHOLD
+
+
+@click.command("score-domains")
+@click.argument("source", type=click.File("r", encoding="utf-8-sig", errors="replace"), default="-")
+@click.option(
+    "--threshold",
+    type=int,
+    default=LEAD_THRESHOLD,
+    show_default=True,
+    help="Score from which is_lookalike is yes.",
+)
+def score_domains(source: TextIO, threshold: int) -> None:
+    """Score domains or URLs (one a line, FILE or - for stdin) as lookalikes of the official
+    verification platforms; print CSV, one row per input line in input order: line, input,
+    domain, score, is_lookalike, target, reasons. Bad lines are reported in reasons.
+
+    Example: jiazheng score-domains new-domains.txt > scored.csv
+    """
+    writer = csv.DictWriter(sys.stdout, fieldnames=DOMAIN_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    lines = lookalikes = 0
+    for number, line in enumerate(source, 1):
+        row = domain_row(number, line, threshold)
+        writer.writerow({key: neutralise(value) for key, value in row.items()})
+        lines, lookalikes = number, lookalikes + (row["is_lookalike"] == "yes")
+    console.print(f"已评分 {lines} 行：仿冒域名 {lookalikes} 个")
+
+
+@click.command("watch-ct")
+@click.option(
+    "--url",
+    required=True,
+    help="certstream-compatible websocket (certstream-server-go), ws:// or wss://.",
+)
+@db_option
+@click.option("--max-messages", type=int, help="Stop after this many messages (tests).")
+@click.option("--max-seconds", type=float, help="Stop after this many seconds (tests).")
+def watch_ct(url: str, db: str, max_messages: int | None, max_seconds: float | None) -> None:
+    """Watch a Certificate Transparency feed and store lookalike domains as candidates that the
+    next crawl fetches and page-scores. Reconnects after drops; Ctrl-C stops cleanly.
+
+    Example: jiazheng watch-ct --url ws://127.0.0.1:8080/ --db jiazheng.db
+    """
+    try:
+        store = Store(db)
+    except StoreLockedError as exc:
+        console.print(f"[red]{exc}[/red]")
+        sys.exit(2)
+
+    def save(found: list[Lookalike]) -> int:
+        for domain, score in found:
+            console.print(f"仿冒域名 {domain} → {score.target}（{score.score} 分）")
+        rows = [(domain, score.score, score.target, score.reasons) for domain, score in found]
+        return store.save_domain_candidates(rows, source=f"ct:{url}")
+
+    try:
+        stats = run_watch(url, save, max_messages=max_messages, max_seconds=max_seconds)
+    except WatchSetupError as exc:
+        console.print(f"[red]无法开始监听：{exc}[/red]")
+        sys.exit(2)
+    finally:
+        store.close()
+    console.print(
+        f"监听结束（{stats.stopped_by}）：消息 {stats.messages} · 证书 {stats.certificates} · "
+        f"心跳 {stats.heartbeats} · 无法解析 {stats.bad_messages} · 域名 {stats.domains} · "
+        f"仿冒 {stats.lookalikes} · 新候选 {stats.new_candidates} · 重连 {stats.reconnects}"
+    )

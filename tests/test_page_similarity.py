@@ -1,0 +1,143 @@
+"""Page similarity: impostor pages on unrelated domains are lookalikes of the right platform; the
+genuine pages on the official hosts never lead; identity lines and logos count."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+from PIL import Image, ImageDraw
+
+from keywords import load_library
+from leads.page_similarity import PageComparer, compare_page, logo_hash
+from leads.verdict import LEAD_THRESHOLD, PageFacts, judge_page
+
+PAGES = Path(__file__).parent / "data" / "pages"
+DEMO_SITES = Path(__file__).parent.parent / "crawler" / "demoweb" / "sites"
+
+
+def _read(path: Path) -> tuple[str, str, str]:
+    html = path.read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(html)
+    for element in tree.xpath("//script|//style"):
+        element.drop_tree()
+    return tree.findtext(".//title") or "", " ".join(tree.find("body").itertext()), html
+
+
+def _judge(path: Path, url: str):
+    title, text, html = _read(path)
+    return judge_page(PageFacts(url=url, final_url=url, title=title, text=text, html=html))
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "target", "evidence"),
+    [
+        ("lookalike_query.html", "https://zscx-center.com/", "cx.mem.gov.cn", "title_copy"),
+        ("impostor_mohurd.html", "https://aq-fuwu.com/", "zlaq.mohurd.gov.cn", "sponsor"),
+        ("impostor_samr.html", "http://shebei-info.net/pub", "cnse.e-cqs.cn", "html_markers"),
+        ("impostor_ministry.html", "http://www.yjb-portal.com/", "www.mem.gov.cn", "sponsor"),
+    ],
+)
+def test_impostor_pages_on_unrelated_domains(page: str, url: str, target: str, evidence: str):
+    verdict = _judge(PAGES / page, url)
+    assert verdict.category == "lookalike_site", verdict.reasons
+    assert verdict.target == target
+    assert verdict.score >= LEAD_THRESHOLD
+    assert verdict.signals["domain"] < LEAD_THRESHOLD  # the page, not the domain, gave it away
+    assert f"page.{evidence}" in verdict.signals
+    assert any(reason.startswith(f"页面仿冒 {target}") for reason in verdict.reasons)
+
+
+def test_a_gov_site_code_on_a_non_government_page_is_named():
+    title, text, html = _read(PAGES / "impostor_ministry.html")
+    match = compare_page(title, text, html)
+    assert match.signals["gov_site_code"] > 0
+    assert "bm89000001" in match.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "url", "own_target"),
+    [
+        ("cx.mem.gov.cn/index.html", "https://cx.mem.gov.cn/", "cx.mem.gov.cn"),
+        ("cx.mem.gov.cn/special.html", "https://cx.mem.gov.cn/special?index=0", "cx.mem.gov.cn"),
+        (
+            "zlaq.mohurd.gov.cn/qyaqscglry.html",
+            "https://zlaq.mohurd.gov.cn/fwmh/bjxcjgl/fwmh/pages/construction_safety/qyaqscglry/"
+            "qyaqscglry.html",
+            "zlaq.mohurd.gov.cn",
+        ),
+        ("cnse.e-cqs.cn/pub.html", "https://cnse.e-cqs.cn/info-pub/pub", "cnse.e-cqs.cn"),
+        ("www.mem.gov.cn/index.html", "https://www.mem.gov.cn/", ""),
+    ],
+)
+def test_genuine_pages_on_official_hosts_never_lead(path: str, url: str, own_target: str):
+    verdict = _judge(DEMO_SITES / path, url)
+    assert verdict.category == "none" and not verdict.is_lead
+    if own_target:  # the fingerprint recognises the genuine page as its own platform
+        title, text, html = _read(DEMO_SITES / path)
+        assert compare_page(title, text, html).target == own_target
+
+
+def test_a_school_naming_itself_as_sponsor_is_not_an_impostor():
+    verdict = _judge(PAGES / "school_sponsor_line.html", "http://www.hengan-peixun.com/jingsai")
+    assert not verdict.is_lead
+    assert "page.sponsor" not in verdict.signals
+
+
+def _emblem(size: int, colour: str = "red") -> Image.Image:
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((size * 0.1, size * 0.1, size * 0.9, size * 0.9), fill=colour)
+    draw.rectangle((size * 0.4, size * 0.2, size * 0.6, size * 0.8), fill="gold")
+    draw.polygon([(0, size), (size * 0.3, size * 0.7), (size * 0.2, size)], fill="black")
+    return image
+
+
+def _bytes(image: Image.Image, kind: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()
+
+
+def test_logo_hash_survives_rescaling_and_recompression():
+    original = logo_hash(_bytes(_emblem(256), "PNG"))
+    copied = logo_hash(_bytes(_emblem(90).convert("RGB"), "JPEG", quality=40))
+    different = logo_hash(_bytes(Image.new("RGB", (64, 64), "white").rotate(45), "PNG"))
+    other = Image.new("RGB", (128, 128), "white")
+    ImageDraw.Draw(other).rectangle((0, 0, 64, 128), fill="blue")
+    unrelated = logo_hash(_bytes(other, "PNG"))
+    assert len(original) == 16
+    distance = bin(int(original, 16) ^ int(copied, 16)).count("1")
+    assert distance <= 6
+    assert bin(int(original, 16) ^ int(unrelated, 16)).count("1") > 12
+    assert different != original
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not an image", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50])
+def test_logo_hash_of_garbage_is_empty(garbage: bytes):
+    assert logo_hash(garbage) == ""
+
+
+def test_copied_logo_counts_for_the_platform_that_lists_its_hash(tmp_path: Path):
+    """A keyword library copy whose mem platform knows a logo hash (the real one is not known)."""
+    directory = tmp_path / "keywords"
+    shutil.copytree(
+        load_library().directory, directory, ignore=shutil.ignore_patterns("*.py", "__pycache__")
+    )
+    platforms = directory / "platforms.toml"
+    known = logo_hash(_bytes(_emblem(256), "PNG"))
+    text = platforms.read_text(encoding="utf-8")
+    platforms.write_text(
+        text.replace("logo_hashes = []", f'logo_hashes = ["{known}"]', 1), encoding="utf-8"
+    )
+    comparer = PageComparer(load_library(directory))
+    title, text, html = _read(PAGES / "lookalike_query.html")
+    copied = {"http://x.com/logo.jpg": _bytes(_emblem(80), "JPEG", quality=50)}
+    with_logo = comparer.compare(title, text, html, copied)
+    without = comparer.compare(title, text, html, {"http://x.com/a.png": b"garbage"})
+    assert with_logo.target == "cx.mem.gov.cn"
+    assert with_logo.signals["logo"] > 0 and "logo" not in without.signals
+    assert with_logo.score > without.score or with_logo.score == 100
