@@ -29,6 +29,7 @@ COLUMNS = (
     "last_seen",
     "title",
     "state",
+    "note",
     "parent_url",
 )
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -61,6 +62,7 @@ def lead_row(lead: dict[str, Any]) -> dict[str, str]:
         "last_seen": lead["last_seen"],
         "title": lead["title"],
         "state": lead["state"],
+        "note": lead["note"],
         "parent_url": lead["parent_url"],
     }
     return {key: neutralise(value) for key, value in row.items()}
@@ -82,3 +84,8 @@ def write_csv(rows: Iterable[dict[str, str]], out: Path) -> int:
 def export_leads(store: Store, out: Path, min_score: int = 0) -> int:
     """Write every lead scoring at least ``min_score`` to ``out``; returns the row count."""
     return write_csv((lead_row(lead) for lead in store.leads(min_score)), out)
+
+
+def export_leads_since(store: Store, out: Path, after_run: int) -> int:
+    """Write the leads first seen after run ``after_run`` (the nightly "new since last run")."""
+    return write_csv((lead_row(lead) for lead in store.leads(after_run=after_run)), out)

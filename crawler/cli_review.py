@@ -1,0 +1,106 @@
+"""``jiazheng review``: analysts' decisions from the exported lead CSV, and each lead's history."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from crawler.cli_options import console, db_option
+from leads.lifecycle import STATE_LABELS, LifecycleError
+from leads.review import ReviewFileError, import_review
+from leads.store import Store, StoreLockedError
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "unknown"
+
+
+def _open(db: str) -> Store:
+    try:
+        return Store(db)
+    except StoreLockedError as exc:
+        console.print(f"[red]{exc}[/red]")
+        sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def review() -> None:
+    """Read back analysts' decisions (state, note) and show each lead's history.
+
+    Example: jiazheng review import leads.csv --who 张三
+    """
+
+
+@review.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.option("--who", default=_login_name, show_default="login name",
+              help="Who made these decisions (recorded with every change).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report, write nothing.")
+def import_file(file: Path, db: str, who: str, dry_run: bool) -> None:
+    """Apply the state and note columns edited in an exported lead CSV, all or nothing.
+
+    States may be written in English or Chinese (已确认, 误报, 已移送, 已下架, 仍在线).
+    Exit code 1 and every problem listed by row when any row is wrong; 2 when the file
+    cannot be read or the database is locked.
+
+    Example: jiazheng review import leads.csv --who 张三 --dry-run
+    """
+    store = _open(db)
+    try:
+        plan = import_review(store, file, who, dry_run)
+    except (ReviewFileError, StoreLockedError) as exc:
+        console.print(f"[red]无法导入 {file}：{exc}[/red]")
+        sys.exit(2)
+    except LifecycleError as exc:
+        console.print(f"[red]导入中止，数据库未作任何修改：{exc}[/red]")
+        sys.exit(1)
+    finally:
+        store.close()
+    if plan.problems:
+        console.print(f"[red]{file}（{plan.encoding}）有 {len(plan.problems)} 处问题，"
+                      f"未作任何修改：[/red]")
+        for problem in plan.problems:
+            console.print(f"  {problem}", markup=False, soft_wrap=True)
+        sys.exit(1)
+    notes_only = len(plan.changes) - plan.state_changes
+    done = "试运行，未写入：将更新" if dry_run else "已更新"
+    console.print(f"{file}（{plan.encoding}）：{done} {len(plan.changes)} 条线索"
+                  f"（改状态 {plan.state_changes}，仅改备注 {notes_only}），"
+                  f"未改动 {plan.unchanged} 条", markup=False, soft_wrap=True)
+
+
+@review.command("list-events")
+@click.argument("lead_id", type=int)
+@db_option
+def list_events(lead_id: int, db: str) -> None:
+    """Show who moved a lead between states, when, and why.
+
+    Example: jiazheng review list-events 12 --db jiazheng.db
+    """
+    store = _open(db)
+    try:
+        events = store.lead_events(lead_id)
+    finally:
+        store.close()
+    if not events:
+        console.print(f"线索 {lead_id} 没有状态记录")
+        return
+    table = Table(title=f"线索 {lead_id} 的状态记录")
+    for column in ("时间（UTC）", "操作人", "原状态", "新状态", "来源"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("备注", overflow="fold")
+    for event in events:
+        at = event["at"][:19].replace("T", " ")
+        cells = (at, event["who"], STATE_LABELS[event["from_state"]],
+                 STATE_LABELS[event["to_state"]], event["source"], event["note"])
+        table.add_row(*(Text(cell) for cell in cells))  # fraudsters' text is never markup
+    console.print(table)
