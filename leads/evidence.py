@@ -1,0 +1,392 @@
+"""Evidence capture for leads: what the page showed, when, how, and hashes proving it since.
+
+Each lead is opened in its own fresh browser context of the system Chromium (no downloads, no
+permissions, popups closed, dialogs dismissed, scrolling and sizes capped, a deadline per lead)
+and leaves one folder (``leads.evidence_folder``): a full-page screenshot, a WARC file with the
+raw response and the rendered DOM, ``capture.json`` (headers, redirect chain, connection address,
+TLS certificate, UTC and Beijing time, tool versions and settings, steps), ``manifest.json`` with
+the SHA-256 of every file and, when a TSA is configured, an RFC 3161 timestamp of the manifest.
+A site that is down still gets a folder that says so.
+
+The caller passes the browser's launch arguments (``crawler.browser`` builds them, with the proxy
+script), so this library has no Scrapy import. Runs its own asyncio loop: call it outside one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Download,
+    Page,
+    Request,
+    async_playwright,
+)
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Response as BrowserResponse
+
+from leads import evidence_folder as files
+from leads.evidence_folder import HttpExchange
+from leads.store import Store
+from leads.tsa import TimestampError, request_timestamp
+from leads.verdict import LEAD_THRESHOLD
+
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+OUTCOMES = {"captured": "已固定", "site_down": "网站已无法访问", "failed": "提取失败"}
+MAX_EVENTS = 50  # a page firing alerts in a loop must not grow the record without end
+MAX_EVENT_TEXT = 300
+STEPS = (
+    "新建独立的无痕浏览器上下文（不接受下载、不授予任何权限、忽略证书错误以便固定自签名网站）",
+    "经与抓取相同的代理访问线索网址，记录跳转链、HTTP 头、连接地址和 TLS 证书",
+    "关闭页面弹出的新窗口，关闭 alert/confirm/prompt 对话框，拦截下载",
+    "滚动至页面底部以加载懒加载内容（滚动次数有上限），再回到顶部",
+    "截取整页截图（高度有上限），保存渲染后的页面源代码",
+    "将原始响应与渲染后页面写入 WARC 文件，计算每个文件的 SHA-256 写入 manifest.json",
+    "（配置时）向可信时间戳服务申请 manifest.json 的 RFC 3161 时间戳",
+)
+
+
+class EvidenceError(RuntimeError):
+    """Capture cannot run at all (e.g. the browser does not start); the message says why."""
+
+
+@dataclass(frozen=True)
+class CaptureSettings:
+    """How captures run; every field is written into each capture.json."""
+
+    chromium: str = "/usr/bin/chromium"
+    browser_args: tuple[str, ...] = ()  # CHROMIUM_ARGS + --proxy-pac-url (crawler.browser)
+    proxy: str = ""  # recorded only: the proxy script in browser_args does the routing
+    user_agent: str = ""
+    viewport_width: int = 1366
+    viewport_height: int = 900
+    navigation_timeout: float = 30.0  # seconds for the page to load
+    capture_timeout: float = 90.0  # seconds for everything about one lead
+    max_body_bytes: int = 10 * 1024 * 1024  # raw response kept in the WARC (the rest: truncated)
+    max_dom_bytes: int = 10 * 1024 * 1024
+    max_scrolls: int = 10  # endless-scrolling pages stop growing here
+    scroll_pause: float = 0.3
+    max_screenshot_height: int = 16000  # pixels
+    tsa_url: str = ""  # RFC 3161 timestamp authority; empty: no timestamp
+
+
+@dataclass
+class CaptureResult:
+    lead_id: int
+    url: str
+    folder: Path
+    outcome: str  # captured | site_down | failed
+    capture_id: int = 0
+    error: str = ""
+
+
+@dataclass
+class _Observed:
+    """What happened while one page was open."""
+
+    events: list[str] = field(default_factory=list)
+
+    def note(self, event: str) -> None:
+        if len(self.events) < MAX_EVENTS:
+            self.events.append(event[:MAX_EVENT_TEXT])
+
+
+def tool_versions() -> dict[str, str]:
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "unknown"
+
+    return {"jiazheng": installed("jiazheng"), "playwright": installed("playwright")}
+
+
+def capture_pending(store: Store, out_dir: Path, settings: CaptureSettings,
+                    min_score: int = LEAD_THRESHOLD) -> list[CaptureResult]:
+    """Capture every lead scoring at least ``min_score`` that has no evidence yet."""
+    return capture_leads(store, store.leads_without_capture(min_score), out_dir, settings)
+
+
+def capture_leads(store: Store, leads: list[dict[str, Any]], out_dir: Path,
+                  settings: CaptureSettings) -> list[CaptureResult]:
+    """Capture ``leads`` (rows with ``id`` and ``url``), one browser for all, one context each;
+    each capture is stored as soon as it is done."""
+    if not leads:
+        return []
+    return asyncio.run(_capture_all(store, leads, out_dir, settings))
+
+
+async def _capture_all(store: Store, leads: list[dict[str, Any]], out_dir: Path,
+                       settings: CaptureSettings) -> list[CaptureResult]:
+    async with async_playwright() as playwright:
+        try:
+            browser = await playwright.chromium.launch(
+                executable_path=settings.chromium, headless=True, args=list(settings.browser_args))
+        except PlaywrightError as exc:
+            raise EvidenceError(f"无法启动浏览器 {settings.chromium}：{exc.message}") from exc
+        try:
+            return [await _capture_and_store(store, browser, lead, out_dir, settings)
+                    for lead in leads]
+        finally:
+            await browser.close()
+
+
+async def _capture_and_store(store: Store, browser: Browser, lead: dict[str, Any],
+                             out_dir: Path, settings: CaptureSettings) -> CaptureResult:
+    started = datetime.now(UTC)
+    folder = files.new_folder(out_dir, lead["id"], started)
+    record = {"lead_id": lead["id"], "url": lead["url"], "final_url": "", "status": 0,
+              "status_text": "", "error": "", "redirect_chain": [], "connection": None,
+              "tls": None, "events": []}
+    observed = _Observed()
+    try:
+        await asyncio.wait_for(_open_and_save(browser, lead["url"], folder, record, observed,
+                                              settings), settings.capture_timeout)
+    except TimeoutError:
+        record["error"] = f"超过单条线索的提取时限 {settings.capture_timeout:g} 秒，已中止"
+    record["events"] = observed.events
+    record["outcome"] = _outcome(record, folder)
+    record["outcome_zh"] = OUTCOMES[record["outcome"]]
+    record |= _when_and_how(started, browser.version, settings)
+    return _finish(store, folder, record, settings)
+
+
+def _outcome(record: dict[str, Any], folder: Path) -> str:
+    status = record["status"]
+    if status and status < 400 and (folder / files.WARC).is_file():
+        return "captured"
+    if status >= 400 or "net::ERR_" in record["error"]:
+        return "site_down"
+    return "failed"
+
+
+def _when_and_how(started: datetime, chromium: str, settings: CaptureSettings
+                  ) -> dict[str, Any]:
+    return {
+        "captured_at_utc": started.isoformat(timespec="seconds"),
+        "captured_at_beijing": started.astimezone(BEIJING).isoformat(timespec="seconds"),
+        "tool": {**tool_versions(), "chromium": chromium},
+        "settings": asdict(settings),
+        "steps": list(STEPS),
+    }
+
+
+def _finish(store: Store, folder: Path, record: dict[str, Any],
+            settings: CaptureSettings) -> CaptureResult:
+    """capture.json, the manifest, the optional timestamp, then the store rows."""
+    files.write_json(folder, files.CAPTURE_RECORD, record)
+    manifest = {"lead_id": record["lead_id"], "url": record["url"],
+                "captured_at_utc": record["captured_at_utc"], "algorithm": "SHA-256",
+                "files": files.file_rows(folder)}
+    manifest_path = files.write_json(folder, files.MANIFEST, manifest)
+    timestamped = False
+    if settings.tsa_url:
+        try:
+            reply, _granted = request_timestamp(manifest_path.read_bytes(), settings.tsa_url)
+            files.write_file(folder, files.TIMESTAMP, reply)
+            timestamped = True
+        except TimestampError as exc:
+            record["error"] = "；".join(x for x in (record["error"], str(exc)) if x)
+    rows = files.file_rows(folder)
+    capture_id = store.save_capture({
+        "lead_id": record["lead_id"], "url": record["url"], "final_url": record["final_url"],
+        "folder": str(folder.resolve()), "outcome": record["outcome"],
+        "status": record["status"], "error": record["error"],
+        "captured_at": record["captured_at_utc"],
+        "manifest_sha256": files.sha256_file(manifest_path), "timestamped": int(timestamped),
+    }, rows)
+    return CaptureResult(record["lead_id"], record["url"], folder, record["outcome"],
+                         capture_id, record["error"])
+
+
+async def _open_and_save(browser: Browser, url: str, folder: Path, record: dict[str, Any],
+                         observed: _Observed, settings: CaptureSettings) -> None:
+    context = await browser.new_context(
+        ignore_https_errors=True, accept_downloads=False, permissions=[],
+        service_workers="block", locale="zh-CN", timezone_id="Asia/Shanghai",
+        user_agent=settings.user_agent or None,
+        viewport={"width": settings.viewport_width, "height": settings.viewport_height})
+    context.set_default_timeout(settings.navigation_timeout * 1000)
+    try:
+        page = await context.new_page()
+        _guard(context, page, observed)
+        response = await _navigate(page, url, record, settings)
+        if response is not None:
+            await _describe(response, record, settings)
+            await _settle(page, observed, settings)
+        await _save_page(page, response, folder, record, observed, settings)
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            await asyncio.wait_for(context.close(), 10)
+
+
+def _guard(context: BrowserContext, page: Page, observed: _Observed) -> None:
+    """Popups closed, dialogs dismissed, downloads refused — each noted in the record."""
+
+    async def close_popup(popup: Page) -> None:
+        if popup is not page:
+            observed.note(f"关闭弹出窗口：{popup.url}")
+            with contextlib.suppress(PlaywrightError):
+                await popup.close()
+
+    async def dismiss(dialog: Dialog) -> None:
+        observed.note(f"关闭对话框（{dialog.type}）：{dialog.message}")
+        with contextlib.suppress(PlaywrightError):
+            await dialog.dismiss()
+
+    def refuse(download: Download) -> None:
+        observed.note(f"拦截下载：{download.url}（建议文件名 {download.suggested_filename!r}）")
+
+    context.on("page", close_popup)
+    page.on("dialog", dismiss)
+    page.on("download", refuse)
+
+
+async def _navigate(page: Page, url: str, record: dict[str, Any],
+                    settings: CaptureSettings) -> BrowserResponse | None:
+    try:
+        response = await page.goto(url, wait_until="load",
+                                   timeout=settings.navigation_timeout * 1000)
+    except PlaywrightError as exc:
+        message = exc.message.splitlines()[0] if exc.message else str(exc)
+        if "Download is starting" in message:
+            record["error"] = "网址直接触发文件下载，已拦截，未保存下载内容"
+        else:
+            record["error"] = message
+        return None
+    if response is None:
+        record["error"] = "浏览器未返回响应"
+    return response
+
+
+async def _describe(response: BrowserResponse, record: dict[str, Any],
+                    settings: CaptureSettings) -> None:
+    """Status, redirect chain, connection address and TLS certificate of the main document."""
+    record["final_url"] = response.url
+    record["status"] = response.status
+    record["status_text"] = response.status_text
+    if response.status >= 400:
+        record["error"] = f"HTTP {response.status} {response.status_text}".strip()
+    chain: list[dict[str, Any]] = []
+    request: Request | None = response.request
+    while request is not None:
+        hop = await request.response()
+        chain.append({"url": request.url, "status": hop.status if hop else 0,
+                      "location": (await hop.header_value("location") or "") if hop else ""})
+        request = request.redirected_from
+    record["redirect_chain"] = chain[::-1]
+    address = await response.server_addr()
+    record["connection"] = {
+        **(address or {}),
+        "note": (f"经代理 {settings.proxy} 访问：此为代理服务器地址，不是网站服务器的真实 IP"
+                 if settings.proxy else "浏览器直接连接的网站服务器地址"),
+    }
+    details = await response.security_details()
+    if details:
+        record["tls"] = {**details, **{
+            key + "_utc": datetime.fromtimestamp(details[key], UTC).isoformat()
+            for key in ("validFrom", "validTo") if details.get(key)}}
+    elif response.url.startswith("https:"):
+        record["tls"] = {"note": "浏览器未提供证书信息"}
+
+
+async def _settle(page: Page, observed: _Observed, settings: CaptureSettings) -> None:
+    """Scroll to the bottom so lazy content loads; endless pages stop at ``max_scrolls``."""
+    height_js = "document.documentElement ? document.documentElement.scrollHeight : 0"
+    with contextlib.suppress(PlaywrightError):
+        for _ in range(settings.max_scrolls):
+            height = await page.evaluate(height_js)
+            await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+            await page.wait_for_timeout(settings.scroll_pause * 1000)
+            if await page.evaluate(height_js) == height:
+                break
+        else:
+            observed.note(f"页面持续加载新内容（无限滚动），滚动 {settings.max_scrolls} 次后停止")
+        await page.evaluate("window.scrollTo(0, 0)")
+
+
+async def _save_page(page: Page, response: BrowserResponse | None, folder: Path,
+                     record: dict[str, Any], observed: _Observed,
+                     settings: CaptureSettings) -> None:
+    """Screenshot, then the WARC (raw response of each hop, rendered DOM)."""
+    await _screenshot(page, folder, record, observed, settings)
+    if response is None:
+        return
+    exchanges = []
+    for hop_request in _chain(response.request):
+        hop = await hop_request.response()
+        if hop is None:
+            continue
+        body, truncated = b"", False
+        if hop is response:
+            body, truncated = await _body(response, settings.max_body_bytes)
+        exchanges.append(HttpExchange(
+            hop_request.url, hop.status, hop.status_text,
+            [(h["name"], h["value"]) for h in await hop_request.headers_array()],
+            [(h["name"], h["value"]) for h in await hop.headers_array()], body, truncated))
+    dom = await _dom(page, settings.max_dom_bytes, record, observed)
+    info = {"software": f"jiazheng {tool_versions()['jiazheng']} (Playwright, Chromium)",
+            "format": "WARC File Format 1.1",
+            "description": "raw-response = 服务器原始响应（浏览器解码传输编码后）；"
+                           "rendered-dom = 浏览器渲染后的页面源代码"}
+    files.write_warc(folder, exchanges, dom, response.url, info)
+
+
+def _chain(request: Request) -> list[Request]:
+    hops = []
+    current: Request | None = request
+    while current is not None:
+        hops.append(current)
+        current = current.redirected_from
+    return hops[::-1]
+
+
+async def _body(response: BrowserResponse, limit: int) -> tuple[bytes, bool]:
+    try:
+        body = await response.body()
+    except PlaywrightError:
+        return b"", False
+    return body[:limit], len(body) > limit
+
+
+async def _dom(page: Page, limit: int, record: dict[str, Any], observed: _Observed) -> bytes:
+    try:
+        dom = (await page.content()).encode("utf-8")
+    except PlaywrightError as exc:
+        record["error"] = record["error"] or f"无法读取渲染后页面：{exc.message}"
+        return b""
+    if len(dom) > limit:
+        observed.note(f"渲染后页面超过 {limit} 字节，已截断")
+    return dom[:limit]
+
+
+async def _screenshot(page: Page, folder: Path, record: dict[str, Any], observed: _Observed,
+                      settings: CaptureSettings) -> None:
+    """The whole page up to ``max_screenshot_height``; a page too heavy to lay out in half the
+    navigation time gets the visible part only, and the record says so."""
+    timeout = settings.navigation_timeout * 500
+    try:
+        height = await page.evaluate(
+            "Math.max(document.documentElement ? document.documentElement.scrollHeight : 0,"
+            " window.innerHeight)")
+        clip = {"x": 0, "y": 0, "width": settings.viewport_width,
+                "height": min(int(height), settings.max_screenshot_height)}
+        image = await page.screenshot(full_page=True, clip=clip, animations="disabled",
+                                      timeout=timeout)
+    except PlaywrightError:
+        observed.note("整页截图超时，改为截取可见区域")
+        try:
+            image = await page.screenshot(animations="disabled", timeout=timeout)
+        except PlaywrightError as exc:
+            record["error"] = record["error"] or f"截图失败：{exc.message.splitlines()[0]}"
+            return
+    files.write_file(folder, files.SCREENSHOT, image)

@@ -1,0 +1,289 @@
+"""Evidence capture with the real Chromium against hostile pages served on 127.0.0.1, and RFC 3161
+timestamps from a real local TSA (``openssl ts`` behind a tiny HTTP server)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.browser import CHROMIUM_ARGS, pac_url
+from leads import evidence_folder
+from leads.evidence import CaptureSettings, capture_leads
+from leads.evidence_folder import sha256_file
+from leads.store import Store
+from leads.tsa import TimestampError, check_reply, request_timestamp
+from tests.conftest import make_page
+
+PAGE = "<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}</body></html>"
+HOSTILE = {
+    "/ad": ("电工证 包过", "<h1>电工证 免考 包过</h1><p>微信 zheng_ban88</p>"),
+    "/download": ("下载", "<a id='d' href='/file.bin' download='../../escape.txt'>x</a>"
+                          "<script>document.getElementById('d').click()</script>"),
+    "/popup": ("弹窗", "<script>window.open('/ad?popped=1')</script><p>弹窗页</p>"),
+    "/alerts": ("对话框", "<script>alert('恭喜中奖');confirm('继续?');prompt('手机号')</script>"
+                          "<p>对话框页</p>"),
+    "/endless": ("无限滚动", "<div style='height:3000px'>第一屏</div><script>"
+                             "window.addEventListener('scroll', () => { const d ="
+                             " document.createElement('div'); d.style.height = '3000px';"
+                             " d.textContent = '更多'; document.body.appendChild(d); });</script>"),
+}
+ESCAPE_NAME = "escape.txt"
+
+
+class HostileSite(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        if path == "/file.bin":
+            self._send(b"MZ not really a program", "application/octet-stream",
+                       {"Content-Disposition": f'attachment; filename="../../{ESCAPE_NAME}"'})
+            return
+        title, body = HOSTILE.get(path, HOSTILE["/ad"])
+        self._send(PAGE.format(title=title, body=body).encode(), "text/html; charset=utf-8",
+                   {"X-Seller": "demo"})
+
+    def _send(self, body: bytes, content_type: str, headers: dict[str, str]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    yield from serve(HostileSite)
+
+
+def direct_settings(**fields: object) -> CaptureSettings:
+    """No proxy: the proxy script says DIRECT, and only 127.0.0.1 is ever asked."""
+    values: dict[str, object] = {"browser_args": (*CHROMIUM_ARGS, f"--proxy-pac-url={pac_url('')}"),
+                                 "navigation_timeout": 15.0, "capture_timeout": 60.0,
+                                 "scroll_pause": 0.1, "max_scrolls": 4}
+    values.update(fields)
+    return CaptureSettings(**values)  # type: ignore[arg-type]
+
+
+def add_leads(store: Store, urls: list[str]) -> list[dict[str, object]]:
+    run = store.start_run("test", {})
+    for url in urls:
+        store.save_page(run, make_page(url))
+    return [{"id": store.lead_id(url), "url": url} for url in urls]
+
+
+def record(folder: Path) -> dict:
+    return json.loads((folder / evidence_folder.CAPTURE_RECORD).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def hostile_captures(site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("hostile")
+    store = Store(root / "j.db")
+    paths = ["/ad", "/download", "/popup", "/alerts", "/endless", "/file.bin"]
+    leads = add_leads(store, [site + path for path in paths])
+    results = capture_leads(store, leads, root / "evidence", direct_settings())
+    store.close()
+    return {path: result.folder for path, result in zip(paths, results, strict=True)}
+
+
+def test_an_ordinary_page_is_captured_with_every_file_and_its_hash(
+        hostile_captures: dict[str, Path], site: str) -> None:
+    folder = hostile_captures["/ad"]
+    names = {path.name for path in folder.iterdir()}
+    assert names == {"screenshot.png", "page.warc.gz", "capture.json", "manifest.json"}
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {row["path"] for row in manifest["files"]} == names - {"manifest.json"}
+    for row in manifest["files"]:
+        assert sha256_file(folder / row["path"]) == row["sha256"]
+    facts = record(folder)
+    assert facts["outcome"] == "captured" and facts["status"] == 200
+    assert facts["captured_at_beijing"].endswith("+08:00")
+    assert facts["captured_at_utc"].endswith("+00:00")
+    assert facts["tool"]["chromium"] and facts["tool"]["playwright"]
+    assert facts["connection"]["ipAddress"] == "127.0.0.1"
+    assert (folder / "screenshot.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_warc_marks_raw_response_and_rendered_dom(hostile_captures: dict[str, Path]) -> None:
+    with (hostile_captures["/ad"] / "page.warc.gz").open("rb") as handle:
+        records = {r.rec_headers.get_header("Jiazheng-Evidence-Kind") or r.rec_type:
+                   (r, r.content_stream().read()) for r in ArchiveIterator(handle)}
+    raw, raw_body = records["raw-response"]
+    assert raw.rec_type == "response" and raw.http_headers.get_header("X-Seller") == "demo"
+    assert "电工证 免考 包过" in raw_body.decode("utf-8")
+    dom, dom_body = records["rendered-dom"]
+    assert dom.rec_type == "resource" and b"<h1>" in dom_body
+    assert "warcinfo" in records and "request" in records
+
+
+def test_downloads_are_refused_and_nothing_is_written_outside_the_folder(
+        hostile_captures: dict[str, Path]) -> None:
+    root = hostile_captures["/download"].parent.parent
+    assert not list(root.rglob(ESCAPE_NAME)) and not list(Path.cwd().rglob(ESCAPE_NAME))
+    assert any("拦截下载" in event for event in record(hostile_captures["/download"])["events"])
+    direct = record(hostile_captures["/file.bin"])
+    assert "下载" in direct["error"] and direct["outcome"] == "failed"
+    for folder in hostile_captures.values():
+        assert {p.name for p in folder.iterdir()} <= set(evidence_folder.FILE_KINDS)
+
+
+def test_popups_are_closed_and_dialogs_dismissed(hostile_captures: dict[str, Path]) -> None:
+    assert any("关闭弹出窗口" in e for e in record(hostile_captures["/popup"])["events"])
+    events = record(hostile_captures["/alerts"])["events"]
+    assert any("alert" in e and "恭喜中奖" in e for e in events)
+    assert any("confirm" in e for e in events) and any("prompt" in e for e in events)
+    assert record(hostile_captures["/alerts"])["outcome"] == "captured"
+
+
+def test_endless_scrolling_is_capped(hostile_captures: dict[str, Path]) -> None:
+    facts = record(hostile_captures["/endless"])
+    assert any("无限滚动" in event for event in facts["events"])
+    assert facts["outcome"] == "captured"
+
+
+def test_a_site_that_is_down_gets_a_record_saying_so(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # a port nobody listens on: connection refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    store = Store(tmp_path / "j.db")
+    leads = add_leads(store, [f"http://127.0.0.1:{port}/gone"])
+    [result] = capture_leads(store, leads, tmp_path / "evidence", direct_settings())
+    assert result.outcome == "site_down"
+    facts = record(result.folder)
+    assert "ERR_CONNECTION_REFUSED" in facts["error"] and facts["outcome_zh"] == "网站已无法访问"
+    stored = store.latest_captures([result.lead_id])[result.lead_id]
+    assert stored["outcome"] == "site_down" and stored["files"]
+    store.close()
+
+
+def test_a_url_cannot_steer_where_evidence_is_written(site: str, tmp_path: Path) -> None:
+    url = site + "/..%2F..%2F..%2Fetc/passwd/../../../x?file=../../../../tmp/evil&name=..\\..\\y"
+    store = Store(tmp_path / "j.db")
+    leads = add_leads(store, [url])
+    [result] = capture_leads(store, leads, tmp_path / "evidence", direct_settings())
+    store.close()
+    assert result.folder.parent == tmp_path / "evidence"
+    assert result.folder.name.startswith(f"L{result.lead_id:06d}-")
+    assert {p.name for p in tmp_path.iterdir()} - {"j.db-shm", "j.db-wal"} == {"evidence", "j.db"}
+    assert list((tmp_path / "evidence").iterdir()) == [result.folder]
+    assert record(result.folder)["url"] == url  # the URL is recorded, never used as a path
+    with pytest.raises(ValueError):
+        evidence_folder.write_file(result.folder, "../escape.json", b"{}")
+
+
+# --- RFC 3161 -----------------------------------------------------------------------------------
+TSA_CONFIG = """
+[ tsa ]
+default_tsa = tsa_config
+[ tsa_config ]
+serial = {dir}/serial
+crypto_device = builtin
+signer_cert = {dir}/tsa.pem
+signer_key = {dir}/tsa.key
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256
+accuracy = secs:1
+ordering = yes
+tsa_name = no
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+"""
+
+
+def openssl(*args: str, cwd: Path) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A real timestamp authority: a throwaway CA, a TSA certificate, ``openssl ts -reply``."""
+    work = tmp_path_factory.mktemp("tsa")
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+            "ca.pem", "-days", "2", "-subj", "/CN=jiazheng test TSA CA", cwd=work)
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr",
+            "-subj", "/CN=jiazheng test TSA", cwd=work)
+    (work / "ext.cnf").write_text("extendedKeyUsage = critical,timeStamping\n")
+    openssl("x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "tsa.pem", "-days", "2", "-extfile", "ext.cnf", cwd=work)
+    (work / "serial").write_text("01\n")
+    (work / "tsa.cnf").write_text(TSA_CONFIG.format(dir=work))
+    lock = threading.Lock()
+
+    class Authority(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            query = self.rfile.read(int(self.headers["Content-Length"]))
+            with lock:
+                (work / "q.tsq").write_bytes(query)
+                openssl("ts", "-reply", "-config", "tsa.cnf", "-queryfile", "q.tsq", "-out",
+                        "r.tsr", cwd=work)
+                reply = (work / "r.tsr").read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    for url in serve(Authority):
+        yield url, work
+
+
+def test_manifest_gets_a_timestamp_openssl_verifies(site: str, tsa: tuple[str, Path],
+                                                    tmp_path: Path) -> None:
+    url, work = tsa
+    store = Store(tmp_path / "j.db")
+    leads = add_leads(store, [site + "/ad"])
+    [result] = capture_leads(store, leads, tmp_path / "evidence", direct_settings(tsa_url=url))
+    stored = store.latest_captures([result.lead_id])[result.lead_id]
+    store.close()
+    assert stored["timestamped"] == 1
+    assert "manifest.tsr" in {row["path"] for row in stored["files"]}
+    verified = subprocess.run(
+        ["openssl", "ts", "-verify", "-in", str(result.folder / "manifest.tsr"), "-data",
+         str(result.folder / "manifest.json"), "-CAfile", str(work / "ca.pem"), "-untrusted",
+         str(work / "tsa.pem")], capture_output=True, text=True, check=False)
+    assert verified.returncode == 0 and "Verification: OK" in verified.stdout, verified.stderr
+
+
+def test_a_timestamp_for_other_data_is_refused(tsa: tuple[str, Path]) -> None:
+    reply, granted = request_timestamp(b"manifest", tsa[0])
+    assert granted.startswith("20")
+    with pytest.raises(TimestampError, match="不符"):
+        check_reply(reply, b"another manifest", 1)
+
+
+def test_an_unreachable_tsa_is_a_clear_error() -> None:
+    with pytest.raises(TimestampError, match="不可达"):
+        request_timestamp(b"x", "http://127.0.0.1:9/tsa", timeout=5)
+
+
+def test_warc_file_is_gzip_per_record(hostile_captures: dict[str, Path]) -> None:
+    assert gzip.decompress((hostile_captures["/ad"] / "page.warc.gz").read_bytes()).startswith(
+        b"WARC/1.1")
