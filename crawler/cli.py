@@ -7,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli_options import console, db_option
-from crawler.runner import CrawlSetupError, crawl_settings, run_crawl
-from crawler.summary import print_summary
+from crawler.cli_options import console, crawl_and_report, db_option, proxy_option
 from leads.export import export_leads
 from leads.store import Store, StoreLockedError
 
@@ -20,27 +18,9 @@ def main() -> None:
     """jiazheng 假证线索监测: find sellers of fake certificates and fake verification sites."""
 
 
-def _crawl_and_report(spider: str, db: str, **options: object) -> None:
-    try:
-        settings = crawl_settings(db=db, **options)  # type: ignore[arg-type]
-        result = run_crawl(spider, settings)
-    except CrawlSetupError as exc:
-        console.print(f"[red]无法开始抓取：{exc}[/red]")
-        sys.exit(2)
-    store = Store(db)
-    try:
-        print_summary(store, result.run_id, result.stats, console)
-    finally:
-        store.close()
-    if result.unsaved:
-        console.print(f"[red]{result.unsaved} 条记录未能写入数据库，见 "
-                      f"{result.stats.get('jiazheng/store/unsaved_file')}[/red]")
-        sys.exit(1)
-
-
 @main.command()
 @db_option
-@click.option("--proxy", help="HTTP proxy for all traffic (default: HTTP_PROXY/HTTPS_PROXY).")
+@proxy_option
 @click.option("--max-queries", type=int, help="Queries per run (certificate × fraud signal).")
 @click.option("--engine", "spider", default="search", show_default=True,
               help="Spider to run: search (all engines), baidu, sogou, bing, so360.")
@@ -48,14 +28,22 @@ def _crawl_and_report(spider: str, db: str, **options: object) -> None:
 @click.option("--no-browser", is_flag=True, help="Never render pages with Chromium.")
 @click.option("-s", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy/jiazheng setting, as with scrapy crawl.")
+@click.option("--redis", "redis_url",
+              help="Share the request queue and duplicate filter with other crawler processes "
+                   "through this Redis (redis://host:port/db); results go through it to --db.")
+@click.option("--session", default="", help="With --redis: crawl session (default: today, UTC).")
+@click.option("--no-drain", is_flag=True,
+              help="With --redis: leave results in Redis for `jiazheng drain` on the store's host.")
 def crawl(db: str, proxy: str | None, max_queries: int | None, spider: str, no_delay: bool,
-          no_browser: bool, overrides: tuple[str, ...]) -> None:
+          no_browser: bool, overrides: tuple[str, ...], redis_url: str | None, session: str,
+          no_drain: bool) -> None:
     """Search the engines by keyword, fetch and score the pages, store leads.
 
     Example: jiazheng crawl --db jiazheng.db --max-queries 20 --proxy http://127.0.0.1:8080
     """
-    _crawl_and_report(spider, db, proxy=proxy, max_queries=max_queries, no_delay=no_delay,
-                      browser=not no_browser, overrides=overrides)
+    crawl_and_report(spider, db, proxy=proxy, max_queries=max_queries, no_delay=no_delay,
+                     browser=not no_browser, overrides=overrides, redis=redis_url,
+                     session=session, drain=bool(redis_url) and not no_drain)
 
 
 @main.command()
@@ -64,13 +52,15 @@ def crawl(db: str, proxy: str | None, max_queries: int | None, spider: str, no_d
               help="CSV file to write (UTF-8 with BOM, opens in Excel).")
 @click.option("--min-score", type=int, default=0, show_default=True,
               help="Only leads scoring at least this.")
-def export(db: str, out: Path, min_score: int) -> None:
+@click.option("--wait", type=float, default=30, show_default=True,
+              help="Seconds to wait for a lock held by another process (a running crawl).")
+def export(db: str, out: Path, min_score: int, wait: float) -> None:
     """Write the lead list as an Excel-safe CSV.
 
     Example: jiazheng export --out leads.csv --min-score 60
     """
     try:
-        store = Store(db)
+        store = Store(db, timeout=wait)
     except StoreLockedError as exc:
         console.print(f"[red]{exc}[/red]")
         sys.exit(2)
@@ -98,7 +88,7 @@ def demo(out_dir: Path, max_queries: int, no_browser: bool) -> None:
     db = str(out_dir / "jiazheng.db")
     with DemoWeb() as web:
         console.print(f"离线演示网络已启动：代理 {web.proxy_url}")
-        _crawl_and_report("search", db, proxy=web.proxy_url, max_queries=max_queries,
+        crawl_and_report("search", db, proxy=web.proxy_url, max_queries=max_queries,
                           no_delay=True, browser=not no_browser,
                           overrides=("JIAZHENG_MAX_SERP_PAGES=3",))
     store = Store(db)
@@ -107,3 +97,28 @@ def demo(out_dir: Path, max_queries: int, no_browser: bool) -> None:
     finally:
         store.close()
     console.print(f"已导出 {count} 条线索到 {out_dir / 'leads.csv'}")
+
+from crawler.cli_review import review  # noqa: E402
+
+main.add_command(review)
+from crawler.cli_nightly import drain, nightly, recheck  # noqa: E402
+
+main.add_command(nightly)
+main.add_command(recheck)
+main.add_command(drain)
+
+from crawler.cli_text import score_text  # noqa: E402
+
+main.add_command(score_text)
+
+from crawler.cli_packets import capture, check, packet, stats  # noqa: E402
+
+main.add_command(capture)
+main.add_command(packet)
+main.add_command(check)
+main.add_command(stats)
+
+from crawler.cli_domains import score_domains, watch_ct  # noqa: E402
+
+main.add_command(score_domains)
+main.add_command(watch_ct)

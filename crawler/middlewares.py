@@ -1,32 +1,39 @@
-"""Downloader middlewares: offline cookie handling, one proxy for all traffic, encoding repair,
-TLS problems as signals. Settings read: JIAZHENG_PROXY."""
+"""Downloader middlewares: offline cookie handling, one proxy for all traffic, conditional
+requests for pages fetched before, encoding repair, TLS problems as signals.
+Settings read: JIAZHENG_PROXY, JIAZHENG_INCREMENTAL, JIAZHENG_DB."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response, TextResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.browser import proxy_from
 from crawler.encoding import choose_encoding
 from crawler.tls import certificate_problems
 from leads.domains import host_parts
+from leads.store import Store
 
 if TYPE_CHECKING:
     from http.cookiejar import Cookie
 
-    from scrapy.crawler import Crawler
     from scrapy.http.cookies import CookieJar
 
 logger = logging.getLogger(__name__)
 
 TLS_META = "jz_tls_problems"
 ENCODING_META = "jz_encoding_signal"
+UNCHANGED_META = "jz_unchanged"
+PREVIOUS_META = "jz_previous"
 
 
 class OfflineCookiesMiddleware(CookiesMiddleware):
@@ -66,6 +73,51 @@ class ProxyMiddleware:
     def process_request(self, request: Request) -> None:
         if self.proxy and "proxy" not in request.meta and not request.meta.get("playwright"):
             request.meta["proxy"] = self.proxy
+
+
+class ConditionalRequestMiddleware:
+    """Ask with If-None-Match/If-Modified-Since for pages fetched before; a 304 becomes the
+    stored page again, and that page (or an identical body) is marked unchanged."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        if not crawler.settings.getbool("JIAZHENG_INCREMENTAL"):
+            raise NotConfigured
+        store = Store(crawler.settings.get("JIAZHENG_DB"),
+                      timeout=crawler.settings.getfloat("JIAZHENG_DB_TIMEOUT"))
+        middleware = cls(store)
+        crawler.signals.connect(store.close, signal=signals.spider_closed)
+        return middleware
+
+    def process_request(self, request: Request) -> None:
+        if "jz_role" not in request.meta or request.meta.get("playwright"):
+            return
+        previous = self.store.previous_fetch(request.url)
+        if previous is None:
+            return
+        request.meta[PREVIOUS_META] = previous
+        if previous["etag"]:
+            request.headers["If-None-Match"] = previous["etag"]
+        if previous["last_modified"]:
+            request.headers["If-Modified-Since"] = previous["last_modified"]
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        previous = request.meta.get(PREVIOUS_META)
+        if previous is None:
+            return response
+        if response.status == 304:
+            request.meta[UNCHANGED_META] = True
+            body = self.store.body(previous["sha256"])
+            cls = responsetypes.from_args(headers=previous["headers"], url=response.url,
+                                          body=body)
+            return cls(response.url, status=200, headers=previous["headers"], body=body,
+                       request=request, flags=["unchanged"])
+        same_body = hashlib.sha256(response.body).hexdigest() == previous["sha256"]
+        request.meta[UNCHANGED_META] = response.status == 200 and same_body
+        return response
 
 
 class EncodingMiddleware:

@@ -1,8 +1,8 @@
 """Base spider for fetching pages: a page, its contact/about pages, and the "verification"
 sites it points to; rendering with Chromium only the pages that need it.
 
-The spider observes and never judges: it yields PageObservation items (and LinkResolved for
-engine redirect pages); the pipelines score and store. Subclasses say where pages come from:
+The spider observes and never judges: it yields PageObservation items; the pipelines score
+and store. Subclasses say where pages come from:
 ``SearchEngineSpider`` (search results) and ``spiders/check.py`` (URLs an analyst pastes).
 
 Settings read: JIAZHENG_FOLLOW_DEPTH, JIAZHENG_MAX_PAGES_PER_HOST, JIAZHENG_MAX_FOLLOWS_PER_PAGE,
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import scrapy
@@ -26,8 +27,8 @@ from w3lib.url import canonicalize_url
 from crawler.browser import browser_meta, configure_browser
 from crawler.errors import classify_failure
 from crawler.follow import contact_links, needs_browser, verification_links, written_domains
-from crawler.middlewares import ENCODING_META, TLS_META
-from crawler.serp import Engine, redirect_target
+from crawler.middlewares import ENCODING_META, TLS_META, UNCHANGED_META
+from crawler.serp import Engine
 from leads.domains import host_parts
 from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
 from leads.page_text import page_text
@@ -59,8 +60,8 @@ class PageSpider(scrapy.Spider):
         self, url: str, role: str, *, serp_text: str = "", via_link: str = "",
         parent_url: str = "", depth: int = 0, count_host: bool = True,
     ) -> Iterator[scrapy.Request]:
-        # Deduplicated here, not by the dupefilter: a redirect loop must run into
-        # REDIRECT_MAX_TIMES (and be recorded) instead of being silently filtered.
+        # A cheap local check before the (possibly shared) dupefilter, so that a page seen again
+        # does not use up its host's quota.
         key = canonicalize_url(url)
         if key in self.requested_pages:
             return
@@ -71,7 +72,7 @@ class PageSpider(scrapy.Spider):
                 return
             self.pages_per_host[host] += 1
         yield scrapy.Request(
-            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+            url, callback=self.parse_page, errback=self.page_failed,
             meta={"jz_role": role, "jz_serp_text": serp_text, "jz_via_link": via_link,
                   "jz_parent": parent_url, "jz_depth": depth,
                   "handle_httpstatus_list": ERROR_STATUSES},
@@ -80,67 +81,77 @@ class PageSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[Output]:
         meta = response.meta
         html = response.text if isinstance(response, TextResponse) else ""
-        if meta["jz_via_link"] and self.is_engine_host(response.url):
-            target = redirect_target(html, response.url)
-            if target:
-                yield LinkResolved(meta["jz_via_link"], target)
-                yield from self.page_request(target, meta["jz_role"], via_link=meta["jz_via_link"],
-                                             serp_text=meta["jz_serp_text"])
-                return
         title, text = page_text(html)
-        rendered = bool(meta.get("playwright"))
-        if (not rendered and self.settings.getbool("JIAZHENG_BROWSER")
-                and needs_browser(text, html, self.settings.getint("JIAZHENG_RENDER_MIN_TEXT"))):
-            self.crawler.stats.inc_value("jiazheng/pages/browser")
-            own = {key: value for key, value in meta.items() if key.startswith("jz_")}
-            yield scrapy.Request(
-                response.url, callback=self.parse_page, errback=self.render_failed,
-                dont_filter=True,
-                meta={**own, **browser_meta(self.settings), "jz_plain_response": response},
-            )
-            return
-        page = self.observe(response, title, text, html)
+        plain: PageObservation | None = meta.get("jz_plain")
+        if plain is not None:
+            page = self.rendered(plain, response.url, title, text, html)
+        else:
+            page = self.observe(response, title, text, html)
+            # Rendered even when unchanged: the links it shows exist only in the browser.
+            if (self.settings.getbool("JIAZHENG_BROWSER") and needs_browser(
+                    text, html, self.settings.getint("JIAZHENG_RENDER_MIN_TEXT"))):
+                yield self.render_request(page)
+                return
         yield page
         if page.status < 400:
-            yield from self.follow(response, page)
+            yield from self.follow(page)
 
     def observe(self, response: Response, title: str, text: str, html: str) -> PageObservation:
+        """The plain fetch as an observation: raw bytes and headers are the evidence."""
         meta = response.meta
-        plain: Response | None = meta.get("jz_plain_response")
-        first = plain or response
-        chain = [*first.meta.get("redirect_urls", []), response.url]
-        signals = [s for s in (meta.get(ENCODING_META),) if s]
-        if meta.get("playwright"):
-            signals.append("rendered_by_browser")
+        chain = [*meta.get("redirect_urls", []), response.url]
         return PageObservation(
             url=chain[0], final_url=response.url, role=meta["jz_role"], status=response.status,
             headers={k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                     for k, v in first.headers.items()},
-            body=first.body, encoding=getattr(first, "encoding", "") or "",
+                     for k, v in response.headers.items()},
+            body=response.body, encoding=getattr(response, "encoding", "") or "",
             title=title, text=text, html=html, redirect_chain=chain,
-            rendered=bool(meta.get("playwright")), tls_problems=tuple(meta.get(TLS_META, ())),
-            fetch_signals=signals, parent_url=meta["jz_parent"], via_link=meta["jz_via_link"],
+            tls_problems=tuple(meta.get(TLS_META, ())),
+            fetch_signals=[s for s in (meta.get(ENCODING_META),) if s],
+            parent_url=meta["jz_parent"], via_link=meta["jz_via_link"],
             serp_text=meta["jz_serp_text"], depth=meta["jz_depth"],
+            unchanged=bool(meta.get(UNCHANGED_META)),
         )
 
-    def follow(self, response: Response, page: PageObservation) -> Iterator[scrapy.Request]:
+    def render_request(self, plain: PageObservation) -> scrapy.Request:
+        """Fetch the page again in Chromium; the plain observation travels along (it is kept
+        as evidence, and judged alone if the browser fails)."""
+        self.crawler.stats.inc_value("jiazheng/pages/browser")
+        return scrapy.Request(
+            plain.final_url, callback=self.parse_page, errback=self.render_failed,
+            dont_filter=True,
+            meta={"jz_role": plain.role, "jz_serp_text": plain.serp_text,
+                  "jz_via_link": plain.via_link, "jz_parent": plain.parent_url,
+                  "jz_depth": plain.depth, "jz_plain": plain, **browser_meta(self.settings)},
+        )
+
+    @staticmethod
+    def rendered(
+        plain: PageObservation, url: str, title: str, text: str, html: str
+    ) -> PageObservation:
+        """What the browser showed, with the plain fetch's bytes, headers and signals."""
+        chain = plain.redirect_chain if url == plain.final_url else [*plain.redirect_chain, url]
+        return replace(plain, final_url=url, title=title, text=text, html=html, rendered=True,
+                       redirect_chain=chain,
+                       fetch_signals=[*plain.fetch_signals, "rendered_by_browser"])
+
+    def follow(self, page: PageObservation) -> Iterator[scrapy.Request]:
         """Contact/about pages of the same site, then the verification sites it points to."""
         depth = page.depth + 1
         if depth > self.settings.getint("JIAZHENG_FOLLOW_DEPTH"):
             return
+        base = page.final_url
         selector = Selector(text=page.html) if page.html else Selector(text="<html/>")
-        for url in contact_links(selector, response.url)[:3]:
-            yield from self.page_request(url, "contact", parent_url=response.url, depth=depth)
-        own_site = host_parts(response.url).registered_domain
+        for url in contact_links(selector, base)[:3]:
+            yield from self.page_request(url, "contact", parent_url=base, depth=depth)
+        own_site = host_parts(base).registered_domain
         targets = [
-            url for url in [*verification_links(selector, response.url),
-                            *written_domains(page.text)]
+            url for url in [*verification_links(selector, base), *written_domains(page.text)]
             if host_parts(url).registered_domain != own_site and not self.is_engine_host(url)
         ]
         for url in list(dict.fromkeys(targets))[: self.settings.getint(
                 "JIAZHENG_MAX_FOLLOWS_PER_PAGE")]:
-            yield from self.page_request(url, "verification", parent_url=response.url,
-                                         depth=depth)
+            yield from self.page_request(url, "verification", parent_url=base, depth=depth)
 
     def page_failed(self, failure: Failure) -> Iterator[PageObservation]:
         request = failure.request
@@ -155,14 +166,10 @@ class PageSpider(scrapy.Spider):
 
     def render_failed(self, failure: Failure) -> Iterator[Output]:
         """The browser failed: judge the plain fetch we already have, and say so."""
-        plain: Response = failure.request.meta["jz_plain_response"]
+        plain: PageObservation = failure.request.meta["jz_plain"]
         kind, detail = classify_failure(failure)
-        self.logger.warning("browser failed on %s: %s %s", plain.url, kind, detail)
-        html = plain.text if isinstance(plain, TextResponse) else ""
-        title, text = page_text(html)
-        page = self.observe(plain, title, text, html)
-        page.fetch_signals.append(f"browser_failed:{kind}")
-        yield page
+        self.logger.warning("browser failed on %s: %s %s", plain.final_url, kind, detail)
+        yield replace(plain, fetch_signals=[*plain.fetch_signals, f"browser_failed:{kind}"])
 
     def is_engine_host(self, url: str) -> bool:
         host = host_parts(url).host

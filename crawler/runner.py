@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,9 +37,12 @@ class CrawlResult:
 def crawl_settings(
     *, db: str | None = None, proxy: str | None = None, max_queries: int | None = None,
     no_delay: bool = False, browser: bool = True, overrides: tuple[str, ...] = (),
+    redis: str | None = None, session: str = "",
 ) -> Settings:
     """Project settings with the CLI's options applied; ``overrides`` are NAME=VALUE strings."""
     settings = get_project_settings()
+    if redis:
+        share_through_redis(settings, redis, session)
     settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     if db:
         settings.set("JIAZHENG_DB", db, priority="cmdline")
@@ -61,6 +65,32 @@ def crawl_settings(
             raise CrawlSetupError(f"-s 需要 NAME=VALUE 形式，收到 {override!r}")
         settings.set(name.strip(), value, priority="cmdline")
     return settings
+
+
+def share_through_redis(settings: Settings, url: str, session: str) -> None:
+    """Scale-out: the request queue and the duplicate filter live in Redis (scrapy-redis), shared
+    by every crawler process of the same ``session`` (default: today, UTC), and observations go
+    to a Redis list that ``jiazheng drain`` writes into the one SQLite store."""
+    session = session or datetime.now(UTC).strftime("%Y-%m-%d")
+    prefix = f"jiazheng:{session}"
+    settings.setdict({
+        "REDIS_URL": url,
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        # Kept when a process ends: the others are still working through it.
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
+        "DUPEFILTER_CLASS": "crawler.dupefilters.RedisDupeFilter",
+        "JIAZHENG_REDIS_ITEMS_KEY": items_key(session),
+    }, priority="cmdline")
+    pipelines = settings.getdict("ITEM_PIPELINES")
+    pipelines.pop("crawler.pipelines.store.StorePipeline", None)
+    pipelines["crawler.pipelines.redis_queue.RedisQueuePipeline"] = 300
+    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
+
+
+def items_key(session: str) -> str:
+    return f"jiazheng:{session or datetime.now(UTC).strftime('%Y-%m-%d')}:items"
 
 
 def check_proxy(proxy: str, timeout: float = 5.0) -> None:

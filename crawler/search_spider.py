@@ -2,7 +2,9 @@
 ``engines`` and fetch what they find (through PageSpider).
 
 Subclasses only declare ``name`` and ``engines`` (see spiders/). Settings read:
-JIAZHENG_MAX_QUERIES, JIAZHENG_MAX_SERP_PAGES, and PageSpider's.
+JIAZHENG_MAX_QUERIES, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_RESUME_RUN (a killed run to carry on,
+from the store, instead of starting afresh), JIAZHENG_MAX_CANDIDATES (watch-ct domains fetched
+per run), and PageSpider's.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ from collections.abc import AsyncIterator, Iterator
 import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
 
 from crawler.errors import classify_failure
 from crawler.page_spider import ERROR_STATUSES, Output, PageSpider
-from crawler.serp import Engine, SerpResult
+from crawler.serp import Engine, SerpResult, redirect_target
 from keywords import compose_queries, load_library
-from leads.observations import QueryOutcome, Sighting
+from leads.domains import host_parts
+from leads.observations import LinkResolved, QueryOutcome, Sighting
+from leads.store import ResumeState, Store
+
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 
 class SearchEngineSpider(PageSpider):
@@ -26,10 +33,45 @@ class SearchEngineSpider(PageSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.engines:
             raise ValueError(f"{type(self).__name__} declares no engines")
+        store = Store(self.settings.get("JIAZHENG_DB"))
+        try:
+            resume_run = self.settings.getint("JIAZHENG_RESUME_RUN")
+            state = store.resume_state(resume_run) if resume_run else None
+            candidates = store.pending_candidates(self.settings.getint("JIAZHENG_MAX_CANDIDATES"))
+        finally:
+            store.close()
+        done: set[tuple[str, str, int]] = set()
+        if state is not None:
+            done = state.done_serps
+            for request in self.resume_requests(state):
+                yield request
+        # Lookalike domains from the Certificate Transparency watch, fetched before searching.
+        for url in candidates:
+            for request in self.page_request(url, "candidate"):
+                yield request
         limit = self.settings.getint("JIAZHENG_MAX_QUERIES") or None
         for query in compose_queries(load_library(), limit):
             for engine in self.engines:
-                yield self.serp_request(engine, query, 0, engine.url_for(query, 0))
+                if (engine.name, query, 0) not in done:
+                    yield self.serp_request(engine, query, 0, engine.url_for(query, 0))
+
+    def resume_requests(self, state: ResumeState) -> Iterator[scrapy.Request]:
+        """Carry on where a killed run stopped: the pages its fetched pages point to, the results
+        whose pages never arrived, and the next result pages it had not asked for yet."""
+        for page in state.fetched:
+            self.requested_pages.update(canonicalize_url(u) for u in (page.url, page.final_url))
+            self.pages_per_host[host_parts(page.final_url).host] += 1
+        for page in state.fetched:
+            yield from self.follow(page)
+        for sighting in state.unfetched:
+            result = SerpResult(sighting.rank, sighting.title, sighting.link, sighting.url,
+                                sighting.snippet, sighting.is_ad)
+            yield from self.result_request(self.engine_named(sighting.engine), sighting.query,
+                                           result)
+        max_pages = self.settings.getint("JIAZHENG_MAX_SERP_PAGES")
+        for engine, query, page, url in state.next_pages:
+            if page < max_pages:
+                yield self.serp_request(self.engine_named(engine), query, page, url)
 
     def serp_request(self, engine: Engine, query: str, page: int, url: str) -> scrapy.Request:
         return scrapy.Request(
@@ -44,7 +86,8 @@ class SearchEngineSpider(PageSpider):
         html = response.text if isinstance(response, TextResponse) else ""
         serp = engine.parse(html, response.url, response.status)
         outcome = serp.block or ("results" if serp.results else "empty")
-        yield QueryOutcome(engine.name, query, page, response.url, outcome, len(serp.results))
+        yield QueryOutcome(engine.name, query, page, response.url, outcome, len(serp.results),
+                           next_url=serp.next_url or "")
         if serp.block:
             self.logger.warning("%s answered %s for %r", engine.name, serp.block, query)
             return
@@ -73,9 +116,29 @@ class SearchEngineSpider(PageSpider):
         if result.target_url:
             yield from self.page_request(result.target_url, "result", serp_text=serp_text)
         else:
-            # Engine redirect link (Baidu 302, Sogou HTML/JS page): follow it to the target.
-            yield from self.page_request(result.link, "result", serp_text=serp_text,
-                                         via_link=result.link, count_host=False)
+            yield scrapy.Request(
+                result.link, callback=self.parse_link, errback=self.page_failed,
+                meta={"jz_role": "result", "jz_serp_text": serp_text, "jz_via_link": result.link,
+                      "jz_parent": "", "jz_depth": 0, "dont_redirect": True,
+                      "handle_httpstatus_list": [*REDIRECT_STATUSES, *ERROR_STATUSES]},
+            )
+
+    def parse_link(self, response: Response) -> Iterator[Output]:
+        """An engine redirect link (Baidu 302, Sogou HTML/JS page) read for its target only: the
+        target is then requested like any page, so the duplicate filter sees the real URL."""
+        meta = response.meta
+        location = response.headers.get(b"Location", b"").decode("latin-1")
+        if response.status in REDIRECT_STATUSES and location:
+            target = response.urljoin(location)
+        else:
+            html = response.text if isinstance(response, TextResponse) else ""
+            target = redirect_target(html, response.url) or ""
+        if not target:
+            yield from self.parse_page(response)  # not a redirect after all: the page itself
+            return
+        yield LinkResolved(meta["jz_via_link"], target)
+        yield from self.page_request(target, "result", serp_text=meta["jz_serp_text"],
+                                     via_link=meta["jz_via_link"])
 
     def engine_named(self, name: str) -> Engine:
         return next(engine for engine in self.engines if engine.name == name)

@@ -21,6 +21,9 @@ JIAZHENG_BROWSER = True  # render pages that need JavaScript with Chromium
 JIAZHENG_CHROMIUM = "/usr/bin/chromium"  # Debian's chromium package
 JIAZHENG_RENDER_MIN_TEXT = 200  # fewer visible characters than this, plus scripts: render
 JIAZHENG_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
+JIAZHENG_INCREMENTAL = True  # conditional requests; unchanged pages keep their verdict
+JIAZHENG_RESUME_RUN = 0  # id of a killed run to carry on (jiazheng nightly sets it)
+JIAZHENG_MAX_CANDIDATES = 200  # lookalike domains from watch-ct fetched per crawl
 
 # --- politeness ----------------------------------------------------------------------------
 # Monitoring fraud sites: their robots.txt must not hide them; engines are kept slow instead.
@@ -58,12 +61,17 @@ RETRY_TIMES = 1
 DEPTH_LIMIT = 0  # depth is bounded by JIAZHENG_FOLLOW_DEPTH, per role
 DNS_TIMEOUT = 10
 
+# Redirect hops are never duplicates (loops must be recorded); see crawler/dupefilters.py.
+DUPEFILTER_CLASS = "crawler.dupefilters.LocalDupeFilter"
+
 # --- components ----------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's cookie middleware builds a TLDExtract that fetches the suffix list online.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.middlewares.OfflineCookiesMiddleware": 700,
     "crawler.middlewares.ProxyMiddleware": 740,
+    # Turns a 304 into the stored page before decompression and encoding repair see it.
+    "crawler.middlewares.ConditionalRequestMiddleware": 800,
     "crawler.middlewares.EncodingMiddleware": 585,  # after decompression (590)
     "crawler.middlewares.TlsSignalMiddleware": 970,
 }

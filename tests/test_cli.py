@@ -32,7 +32,7 @@ def test_export_of_a_locked_database_fails_clearly(tmp_path: Path) -> None:
     holder.execute("BEGIN EXCLUSIVE")
     try:
         result = CliRunner().invoke(main, ["export", "--db", str(db), "--out",
-                                           str(tmp_path / "x.csv")], env={})
+                                           str(tmp_path / "x.csv"), "--wait", "0.5"])
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -121,3 +121,21 @@ def test_a_link_resolved_before_its_page_is_fetched_still_credits_the_sighting(
     store.save_page(run, make_page())
     [lead] = list(store.leads())
     assert lead["sources"] == "sogou:叉车证 免考"
+
+
+def test_packets_skip_false_positives_and_never_move_a_lead_back_to_referred(
+    store: Store,
+) -> None:
+    run = store.start_run("test", {})
+    store.save_page(run, make_page("http://wrong.example.com/"))
+    store.save_page(run, make_page("http://gone.example.com/"))
+    wrong, gone = store.lead_id("http://wrong.example.com/"), store.lead_id("http://gone.example.com/")
+    store.set_state(wrong, "false_positive", "analyst")
+    for state in ("confirmed", "referred", "taken_down"):
+        store.set_state(gone, state, "analyst")
+    assert [lead["id"] for lead in store.leads_to_refer("公安")] == [gone]
+    store.record_packet({"packet_id": "JZ-1", "agency": "公安", "created_at": "2026-11-28",
+                         "since": "", "folder": "", "zip_path": "", "zip_sha256": "",
+                         "lead_count": 1}, [gone])
+    assert store.lead_states()[gone]["state"] == "taken_down"
+    assert store.leads_to_refer("公安") == []

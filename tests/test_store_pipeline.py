@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import scrapy
 from scrapy.utils.test import get_crawler
 
 from crawler.pipelines.store import StorePipeline
+from leads.drain import drain_file
 from leads.store import Store
 from tests.conftest import make_page
 
@@ -54,5 +54,8 @@ def test_items_still_locked_at_the_end_are_saved_to_a_file(tmp_path: Path) -> No
         holder.close()
     stats = pipeline.crawler.stats
     assert stats.get_value("jiazheng/store/unsaved") == 1
-    [saved] = pickle.loads(Path(stats.get_value("jiazheng/store/unsaved_file")).read_bytes())
-    assert saved.url == "http://a.example.com/"
+    unsaved = Path(stats.get_value("jiazheng/store/unsaved_file"))
+    store = Store(db)
+    assert drain_file(unsaved, store)[1] == 1
+    assert [row["url"] for row in store.leads()] == ["http://a.example.com/"]
+    store.close()

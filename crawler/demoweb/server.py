@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import http.client
 import logging
 import ssl
@@ -203,6 +204,7 @@ class DemoWeb:
         except Exception:
             log.exception("demo web failed to answer %s %s%s", request.method, host, path)
             reply = status_reply(HTTPStatus.INTERNAL_SERVER_ERROR, "demo web internal error")
+        reply = _conditional(reply, request.headers.get("if-none-match", ""))
         await _write_reply(writer, reply, keep_alive=request.keep_alive,
                            with_body=request.method != "HEAD")
 
@@ -264,6 +266,17 @@ async def _write_reply(writer: asyncio.StreamWriter, reply: DemoResponse, *, kee
     if with_body:
         writer.write(reply.body)
     await writer.drain()
+
+
+def _conditional(reply: DemoResponse, if_none_match: str) -> DemoResponse:
+    """ETags on every 200, and 304 for a matching If-None-Match, as real servers do: the
+    crawler's incremental runs depend on it."""
+    if reply.status != HTTPStatus.OK:
+        return reply
+    etag = '"' + hashlib.sha256(reply.body).hexdigest()[:20] + '"'
+    if if_none_match == etag:
+        return DemoResponse(HTTPStatus.NOT_MODIFIED, {"ETag": etag}, b"")
+    return DemoResponse(reply.status, {**reply.headers, "ETag": etag}, reply.body)
 
 
 def _bad_gateway(host: str) -> DemoResponse:

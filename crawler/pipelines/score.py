@@ -1,13 +1,23 @@
-"""Judge each fetched page once, with the same function every CLI command uses."""
+"""Judge each fetched page once, with the same function every CLI command uses; a re-check of
+a referred lead is classified (gone / still online) instead.
+
+A page whose bytes are the same as last time (a 304, or an identical body) keeps its stored
+verdict instead of being judged again, as long as the scoring itself has not changed.
+Settings read: JIAZHENG_DB, JIAZHENG_DB_TIMEOUT.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from leads.observations import PageObservation
-from leads.verdict import PageFacts, judge_page
+from leads.scoring_version import scoring_version
+from leads.store import Store
+from leads.takedown import classify_recheck
+from leads.verdict import PageFacts, Verdict, judge_page
 
 
 def facts_of(page: PageObservation) -> PageFacts:
@@ -22,16 +32,38 @@ class ScorePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScorePipeline:
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        settings = self.crawler.settings
+        self.store = Store(settings.get("JIAZHENG_DB"),
+                           timeout=settings.getfloat("JIAZHENG_DB_TIMEOUT"))
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, PageObservation) and not item.error:
-            item.verdict = judge_page(facts_of(item))
-            stats = self.crawler.stats
-            stats.inc_value("jiazheng/pages/scored")
+        if isinstance(item, PageObservation) and item.role == "recheck" and self.store:
+            sha256 = hashlib.sha256(item.body).hexdigest() if item.body else ""
+            item.recheck = classify_recheck(item, self.store.lead_body_sha256(item.url), sha256)
+            self.crawler.stats.inc_value(f"jiazheng/rechecks/{item.recheck.outcome}")
+        elif isinstance(item, PageObservation) and not item.error:
+            item.scoring_version = scoring_version()
+            item.verdict = self.kept_verdict(item) or judge_page(facts_of(item))
             if item.verdict.is_lead:
-                stats.inc_value(f"jiazheng/verdicts/{item.verdict.category}")
+                self.crawler.stats.inc_value(f"jiazheng/verdicts/{item.verdict.category}")
         return item
+
+    def kept_verdict(self, page: PageObservation) -> Verdict | None:
+        if not page.unchanged or self.store is None:
+            self.crawler.stats.inc_value("jiazheng/pages/scored")
+            return None
+        sha256 = hashlib.sha256(page.body).hexdigest()
+        kept = self.store.previous_verdict(page.final_url, sha256, page.scoring_version)
+        self.crawler.stats.inc_value(f"jiazheng/pages/{'unchanged' if kept else 'scored'}")
+        return kept

@@ -2,8 +2,9 @@
 
 When another process holds the database lock longer than JIAZHENG_DB_TIMEOUT, items wait in
 memory and are written once the lock is free; whatever is still unwritten when the crawl ends
-is saved next to the database as a pickle (``<db>.unsaved-<run>.pickle``) and counted in the
-stats as ``jiazheng/store/unsaved`` — nothing is dropped.
+is saved next to the database as JSON lines (``<db>.unsaved-<run>.jsonl``, loaded later with
+``jiazheng drain --file``) and counted in the stats as ``jiazheng/store/unsaved`` — nothing is
+dropped.
 
 Settings read: JIAZHENG_DB, JIAZHENG_DB_TIMEOUT. The run id is put in the stats
 (``jiazheng/run_id``) so the CLI can print the run's summary from the store.
@@ -12,14 +13,14 @@ Settings read: JIAZHENG_DB, JIAZHENG_DB_TIMEOUT. The run id is put in the stats
 from __future__ import annotations
 
 import logging
-import pickle
 from collections import deque
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 
-from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
+from leads.observations import PageObservation, QueryOutcome
+from leads.records import encode
 from leads.store import Store, StoreLockedError
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,13 @@ class StorePipeline:
         self.store = Store(settings.get("JIAZHENG_DB"),
                            timeout=settings.getfloat("JIAZHENG_DB_TIMEOUT"))
         spider = self.crawler.spider
-        self.run_id = self.store.start_run(
-            f"crawl {spider.name}", {name: settings.get(name) for name in RECORDED_SETTINGS}
-        )
+        if resume_run := settings.getint("JIAZHENG_RESUME_RUN"):
+            self.store.resume_run(resume_run)
+            self.run_id = resume_run
+        else:
+            self.run_id = self.store.start_run(
+                f"crawl {spider.name}", {name: settings.get(name) for name in RECORDED_SETTINGS}
+            )
         self.crawler.stats.set_value("jiazheng/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
@@ -69,15 +74,10 @@ class StorePipeline:
 
     def save(self, item: Any) -> None:
         assert self.store is not None
+        self.store.save_record(self.run_id, item)
         if isinstance(item, PageObservation):
-            self.store.save_page(self.run_id, item)
             self.crawler.stats.inc_value("jiazheng/pages/stored")
-        elif isinstance(item, Sighting):
-            self.store.save_sighting(self.run_id, item)
-        elif isinstance(item, LinkResolved):
-            self.store.save_link(item)
         elif isinstance(item, QueryOutcome):
-            self.store.save_query(self.run_id, item)
             self.crawler.stats.inc_value(f"jiazheng/queries/{item.engine}/{item.outcome}")
 
     def close_spider(self) -> None:
@@ -96,8 +96,8 @@ class StorePipeline:
         self.store.close()
 
     def spill(self) -> None:
-        path = Path(f"{self.crawler.settings.get('JIAZHENG_DB')}.unsaved-{self.run_id}.pickle")
-        path.write_bytes(pickle.dumps(list(self.waiting)))
+        path = Path(f"{self.crawler.settings.get('JIAZHENG_DB')}.unsaved-{self.run_id}.jsonl")
+        path.write_bytes(b"".join(encode(item) + b"\n" for item in self.waiting))
         self.crawler.stats.set_value("jiazheng/store/unsaved", len(self.waiting))
         self.crawler.stats.set_value("jiazheng/store/unsaved_file", str(path))
         logger.error("数据库一直被锁定：%d 条记录未写入，已保存到 %s", len(self.waiting), path)

@@ -1,0 +1,138 @@
+"""``jiazheng nightly``: one unattended run for cron or a systemd timer.
+
+Steps, each a child process (Scrapy's reactor runs once per process, and a crashed step must
+not take the others down): crawl every engine, re-check referred leads, capture evidence for
+leads that have none, then export the leads that are new since the last nightly run and write a
+run report. A lock file stops a second nightly on the same database; a nightly
+killed mid-crawl is resumed by the next one (same run, nothing fetched twice, nothing lost).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from leads.export import export_leads_since
+from leads.observations import utc_now
+from leads.store import Store
+
+
+class NightlyError(RuntimeError):
+    """A nightly run failed; the message says which step and why."""
+
+
+@dataclass
+class NightlyConfig:
+    db: str
+    out_dir: Path
+    proxy: str = ""
+    max_queries: int | None = None
+    no_delay: bool = False
+    overrides: tuple[str, ...] = ()
+    capture: bool = True  # evidence for new leads (a browser per lead: the slow step)
+
+
+@dataclass
+class NightlyReport:
+    started_at: str
+    crawl_run: int = 0
+    recheck_run: int = 0
+    steps: dict[str, str] = field(default_factory=dict)
+    new_leads: int = 0
+    new_leads_csv: str = ""
+    counts: dict[str, Any] = field(default_factory=dict)
+    takedown_days: dict[str, float] = field(default_factory=dict)
+    finished_at: str = ""
+
+
+@contextmanager
+def nightly_lock(db: str) -> Iterator[None]:
+    """Only one nightly per database at a time (an flock, released even if we are killed)."""
+    path = Path(f"{db}.nightly.lock")
+    with path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise NightlyError(f"另一个 nightly 正在使用 {db}，本次不运行") from exc
+        yield
+
+
+def _jiazheng(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crawler", *args], capture_output=True,
+                          text=True, check=False)
+
+
+def _step(report: NightlyReport, name: str, args: list[str]) -> None:
+    result = _jiazheng(*args)
+    report.steps[name] = "ok" if result.returncode == 0 else f"failed ({result.returncode})"
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-5:])
+        raise NightlyError(f"步骤 {name} 失败（退出码 {result.returncode}）：{tail}")
+
+
+def _common(config: NightlyConfig) -> list[str]:
+    args = ["--db", config.db]
+    if config.proxy:
+        args += ["--proxy", config.proxy]
+    if config.no_delay:
+        args.append("--no-delay")
+    for override in config.overrides:
+        args += ["-s", override]
+    return args
+
+
+def run_nightly(config: NightlyConfig) -> NightlyReport:
+    """Run every step; raises NightlyError (after writing the report) when one fails."""
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    report = NightlyReport(started_at=utc_now())
+    with nightly_lock(config.db):
+        try:
+            _run_steps(config, report)
+        finally:
+            report.finished_at = utc_now()
+            write_report(report, config.out_dir)
+    return report
+
+
+def _run_steps(config: NightlyConfig, report: NightlyReport) -> None:
+    store = Store(config.db)
+    try:
+        since_run = store.last_finished_run("search")
+        unfinished = store.unfinished_run("search")
+    finally:
+        store.close()
+    crawl_args = ["crawl", *_common(config)]
+    if config.max_queries is not None:
+        crawl_args += ["--max-queries", str(config.max_queries)]
+    if unfinished:
+        crawl_args += ["-s", f"JIAZHENG_RESUME_RUN={unfinished}"]
+    _step(report, "crawl", crawl_args)
+    _step(report, "recheck", ["recheck", *_common(config)])
+    if config.capture:
+        capture_args = ["capture", "--db", config.db, "--out", str(config.out_dir / "evidence")]
+        _step(report, "capture", capture_args + (["--proxy", config.proxy] if config.proxy else []))
+    store = Store(config.db)
+    try:
+        report.crawl_run = store.last_finished_run("search")
+        report.recheck_run = store.last_finished_run("recheck")
+        report.counts = store.run_counts(report.crawl_run)
+        report.takedown_days = store.days_to_takedown()
+        out = config.out_dir / f"new-leads-run{report.crawl_run}.csv"
+        report.new_leads = export_leads_since(store, out, after_run=since_run)
+        report.new_leads_csv = str(out)
+    finally:
+        store.close()
+
+
+def write_report(report: NightlyReport, out_dir: Path) -> Path:
+    """The run report as JSON (for scripts) next to the CSV."""
+    path = out_dir / f"nightly-{report.started_at.replace(':', '')}.json"
+    path.write_text(json.dumps(report.__dict__, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path

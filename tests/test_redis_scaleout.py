@@ -1,0 +1,83 @@
+"""Scale-out on a real Redis server (started here on loopback): two crawler processes share the
+request queue and the duplicate filter, and their results reach the one SQLite store."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from crawler.demoweb.server import DemoWeb
+
+CRAWL = ("--no-delay", "--max-queries", "4", "-s", "JIAZHENG_MAX_SERP_PAGES=3")
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed (setup.sh installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                               "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(50):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(10)
+
+
+def jiazheng(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "crawler", *args], stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, text=True)
+
+
+def finish(*processes: subprocess.Popen[str]) -> None:
+    for process in processes:
+        _, stderr = process.communicate(timeout=600)
+        assert process.returncode == 0, stderr[-2000:]
+
+
+def leads_and_fetches(db: Path, web: DemoWeb) -> tuple[set[tuple[str, str, str]], Counter]:
+    with sqlite3.connect(db) as conn:
+        leads = set(conn.execute("SELECT url, category, target FROM leads"))
+    return leads, Counter(web.requests_seen)
+
+
+def test_two_processes_on_redis_fetch_each_page_once_and_find_the_same_leads(
+    tmp_path: Path, redis_url: str
+) -> None:
+    with DemoWeb() as web:
+        finish(jiazheng("crawl", "--proxy", web.proxy_url, "--db", str(tmp_path / "one.db"),
+                        *CRAWL))
+        single_leads, single_fetches = leads_and_fetches(tmp_path / "one.db", web)
+    shared = tmp_path / "shared.db"
+    with DemoWeb() as web:
+        workers = [jiazheng("crawl", "--proxy", web.proxy_url, "--db", str(shared), *CRAWL,
+                            "--redis", redis_url, "--session", "test", "--no-drain")
+                   for _ in range(2)]
+        finish(*workers)
+        finish(jiazheng("drain", "--redis", redis_url, "--session", "test", "--db", str(shared)))
+        two_leads, two_fetches = leads_and_fetches(shared, web)
+    assert two_leads == single_leads
+    assert len(single_leads) >= 10
+    assert two_fetches == single_fetches, "a page was fetched twice, or one was missed"
+    with sqlite3.connect(shared) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT url) FROM leads").fetchone()[0] == \
+            len(two_leads)
+    assert redis.Redis.from_url(redis_url).llen("jiazheng:test:items") == 0
