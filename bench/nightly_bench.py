@@ -74,8 +74,7 @@ def redis_ratio(tmp: Path, proxy: str) -> None:
     finally:
         server.terminate()
     print(f"redis: one process {one:.1f}s, two processes sharing Redis {two:.1f}s "
-          f"(ratio {two / one:.2f}; on this 2-core machine, with the engines' one-at-a-time "
-          f"slots shared by both processes)")
+          f"(ratio {two / one:.2f}, on this 2-core machine)")
 
 
 def main() -> None:

@@ -139,3 +139,16 @@ def test_packets_skip_false_positives_and_never_move_a_lead_back_to_referred(
                          "lead_count": 1}, [gone])
     assert store.lead_states()[gone]["state"] == "taken_down"
     assert store.leads_to_refer("公安") == []
+
+
+def test_days_from_referral_to_takedown_per_agency(store: Store) -> None:
+    run = store.start_run("test", {})
+    store.save_page(run, make_page())
+    lead_id = store.lead_id("http://ban-zheng.example.com/")
+    store.record_packet({"packet_id": "JZ-1", "agency": "公安",
+                         "created_at": "2026-11-01T00:00:00+00:00", "since": "", "folder": "",
+                         "zip_path": "", "zip_sha256": "", "lead_count": 1}, [lead_id])
+    store.db["lead_events"].insert({"lead_id": lead_id, "at": "2026-11-04T12:00:00+00:00",
+                                    "who": "recheck", "from_state": "referred",
+                                    "to_state": "taken_down", "note": "", "source": "recheck"})
+    assert store.days_to_takedown() == {"公安": 3.5}
