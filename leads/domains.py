@@ -31,7 +31,10 @@ from rapidfuzz.distance import DamerauLevenshtein
 from keywords import KeywordLibrary, Platform, load_library
 from leads.confusables import Confusables
 
-EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# Private suffixes count (cn.com, github.io): a seller registers cx-mem-gov.cn.com, not cn.com.
+EXTRACT = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
 GOVERNMENT_SUFFIX = "gov.cn"
 MAX_HOST_LENGTH, MAX_LABEL_LENGTH = 253, 63  # RFC 1035
 PLAIN_HOST = re.compile(r"[a-z0-9_.-]+")  # already normalised: no URL parsing needed
