@@ -42,7 +42,7 @@ ERROR_STATUSES = list(range(400, 600))
 class PageSpider(scrapy.Spider):
     """Fetch pages and what they point to; subclasses provide ``start()``."""
 
-    # Search engines whose redirect pages are followed and whose hosts are never followed to.
+    # Search engines, whose hosts a page's links are never followed to.
     engines: tuple[Engine, ...] = ()
 
     @classmethod
