@@ -98,27 +98,14 @@ def demo(out_dir: Path, max_queries: int, no_browser: bool) -> None:
         store.close()
     console.print(f"已导出 {count} 条线索到 {out_dir / 'leads.csv'}")
 
-from crawler.cli_review import review  # noqa: E402
 
-main.add_command(review)
+# Command families live in their own modules; registered here so `jiazheng -h` lists them all.
+from crawler.cli_domains import score_domains, watch_ct  # noqa: E402
 from crawler.cli_nightly import drain, nightly, recheck  # noqa: E402
-
-main.add_command(nightly)
-main.add_command(recheck)
-main.add_command(drain)
-
+from crawler.cli_packets import capture, check, packet, stats  # noqa: E402
+from crawler.cli_review import review  # noqa: E402
 from crawler.cli_text import score_text  # noqa: E402
 
-main.add_command(score_text)
-
-from crawler.cli_packets import capture, check, packet, stats  # noqa: E402
-
-main.add_command(capture)
-main.add_command(packet)
-main.add_command(check)
-main.add_command(stats)
-
-from crawler.cli_domains import score_domains, watch_ct  # noqa: E402
-
-main.add_command(score_domains)
-main.add_command(watch_ct)
+for command in (score_text, score_domains, watch_ct, review, capture, packet, check, stats,
+                nightly, recheck, drain):
+    main.add_command(command)
