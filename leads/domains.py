@@ -310,8 +310,9 @@ class Vocabulary:
                 found.update(_segment(piece, self.words, self.longest_word) or ())
         near = None
         pieces = PIECE_SEPARATOR.split(label)
+        # Longest first, then alphabetical: a set's order would make the result hash-dependent.
         for run in sorted(
-            _piece_runs(label) if self.may_be_near(label) else (), key=len, reverse=True
+            _piece_runs(label) if self.may_be_near(label) else (), key=lambda r: (-len(r), r)
         ):
             if run in self.typo_keys and run not in pieces:  # mo-hurd: the name cut by hyphens
                 key: TypoKey | None = self.typo_keys[run]
