@@ -81,3 +81,22 @@ def test_two_processes_on_redis_fetch_each_page_once_and_find_the_same_leads(
         assert conn.execute("SELECT count(*), count(DISTINCT url) FROM leads").fetchone()[0] == \
             len(two_leads)
     assert redis.Redis.from_url(redis_url).llen("jiazheng:test:items") == 0
+
+
+def test_drain_skips_garbage_in_the_queue_and_stores_the_rest(
+    tmp_path: Path, redis_url: str
+) -> None:
+    from leads.drain import drain_session
+    from leads.records import encode
+    from leads.store import Store
+    from tests.conftest import make_page
+
+    client = redis.Redis.from_url(redis_url)
+    client.rpush("jiazheng:x:items", b"\x80not json", b'{"kind": "os.system", "data": {}}',
+                 encode(make_page()))
+    store = Store(tmp_path / "j.db")
+    _, stored = drain_session(redis_url, "jiazheng:x:items", store)
+    assert stored == 1
+    assert [lead["url"] for lead in store.leads()] == ["http://ban-zheng.example.com/"]
+    assert client.llen("jiazheng:x:items") == 0 and client.llen("jiazheng:x:items:processing") == 0
+    store.close()
