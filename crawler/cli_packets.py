@@ -15,7 +15,13 @@ from crawler.browser import CHROMIUM_ARGS, pac_url, proxy_from
 from crawler.cli_options import console, db_option, proxy_option
 from crawler.runner import CrawlSetupError, check_proxy, crawl_settings, run_crawl
 from keywords import load_library
-from leads.evidence import CaptureResult, CaptureSettings, EvidenceError, capture_leads
+from leads.evidence import (
+    CaptureResult,
+    CaptureSettings,
+    EvidenceError,
+    capture_leads,
+    capture_pending,
+)
 from leads.packets import PacketError, build_packet, leads_without_evidence
 from leads.stats import write_monthly_stats
 from leads.store import Store, StoreLockedError
@@ -80,7 +86,7 @@ def capture(db: str, min_score: int, proxy: str | None, out: Path, tsa_url: str)
         settings = capture_settings(proxy, tsa_url)
         store = Store(db)
         try:
-            results = capture_leads(store, store.leads_without_capture(min_score), out, settings)
+            results = capture_pending(store, out, settings, min_score)
         finally:
             store.close()
     _print_captures(results)

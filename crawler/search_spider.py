@@ -113,8 +113,9 @@ class SearchEngineSpider(PageSpider):
         self, engine: Engine, query: str, result: SerpResult
     ) -> Iterator[scrapy.Request]:
         serp_text = f"{result.title}\n{result.snippet}"
-        if result.target_url:
-            yield from self.page_request(result.target_url, "result", serp_text=serp_text)
+        if result.target_url or not engine.is_redirect_link(result.link):
+            url = result.target_url or result.link
+            yield from self.page_request(url, "result", serp_text=serp_text)
         else:
             yield scrapy.Request(
                 result.link, callback=self.parse_link, errback=self.page_failed,

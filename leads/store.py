@@ -390,8 +390,7 @@ class Store:
             if page.via_link:
                 self._resolve_link(LinkResolved(page.via_link, page.final_url))
             if page.role == "candidate":  # a watch-ct domain: no longer pending
-                self.db.execute("UPDATE domain_candidates SET fetched_at = ? WHERE url = ?",
-                                [page.fetched_at, page.url])
+                self._candidates_fetched([page.url], page.fetched_at)
             if page.recheck is not None:
                 self._record_recheck(run_id, page_id, page)
             elif verdict is not None and verdict.is_lead:
@@ -822,9 +821,11 @@ class Store:
     def mark_candidates_fetched(self, urls: list[str]) -> None:
         """The crawl fetched these candidate URLs: they are no longer pending."""
         with self.transaction():
-            self.db.conn.executemany(
-                "UPDATE domain_candidates SET fetched_at = ? WHERE url = ?",
-                [(utc_now(), url) for url in urls])
+            self._candidates_fetched(urls, utc_now())
+
+    def _candidates_fetched(self, urls: list[str], at: str) -> None:
+        self.db.conn.executemany("UPDATE domain_candidates SET fetched_at = ? WHERE url = ?",
+                                 [(at, url) for url in urls])
 
     def domain_candidates(self) -> list[dict[str, Any]]:
         """Every candidate, oldest first, reasons decoded."""
