@@ -6,10 +6,10 @@ fired, by name, so an analyst can read *why* a host is a lookalike. Official pla
 every *.gov.cn host score 0. Host parsing is offline (tldextract with its bundled suffix list) and
 never raises; a host that cannot be a registrable name says why in ``HostParts.problem``.
 
-Speed (``bench/score_domains_bench.py``): plain ASCII hosts skip URL parsing, the facts of each
-label (known words, near spellings) are computed once and cached, a regular expression rejects
-labels made of no known words before any segmentation, and only keys of a near length reach the
-edit distance.
+Speed (``bench/score_domains_bench.py``): plain ASCII hosts skip URL parsing; before any suffix
+split, each label passes a cheap test (official name, made of known words, a run of near length
+within a few edits of an official spelling) and only labels that pass get their facts built and
+cached, so the caches hold the few labels that matter, not every name a certificate feed shows.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ HOMOGLYPH_MIN = 30  # …but only when the plain reading itself resembles a plat
 MULTI_SIGNAL_BONUS = 10
 PSEUDO_SUFFIXES = frozenset({"cn", "com", "net", "org", "gov"})  # x.cn.com, x.com.de: still "x"
 LABEL_CACHE_SIZE = 100_000
+NOTABLE_CACHE_SIZE = 1 << 18
 HOST_CACHE_SIZE = 65_536
 
 SIGNAL_NAMES = {
@@ -293,6 +294,7 @@ class Vocabulary:
         self.key_bigram = re.compile("|".join(bigrams) if filter_holds else "")
         self.label_facts = lru_cache(maxsize=LABEL_CACHE_SIZE)(self._label_facts)
         self.near_spelling = lru_cache(maxsize=LABEL_CACHE_SIZE)(self._near_spelling)
+        self.label_notable = lru_cache(maxsize=NOTABLE_CACHE_SIZE)(self._label_notable)
 
     def is_official(self, host: str) -> bool:
         return host in self.official or host.endswith(self.official_suffixes)
@@ -330,6 +332,39 @@ class Vocabulary:
             notable=bool(tokens - self.fillers) or near is not None or name is not None,
         )
 
+    def _label_notable(self, label: str) -> bool:
+        """``label_facts(label).notable`` without building the facts of a plain label.
+
+        Nearly every label in a certificate feed is a plain name; rejecting it here, with the
+        three cheap tests the facts are made of, keeps the facts cache for labels that matter.
+        """
+        return self._may_be_notable(label) and self.label_facts(label).notable
+
+    def _may_be_notable(self, label: str) -> bool:
+        if label.startswith("xn--"):
+            return False
+        if self.official_name.search(label):
+            return True
+        pieces = PIECE_SEPARATOR.split(label)
+        if len(pieces) > 1:
+            pieces = [piece for piece in pieces if piece]
+            pieces.append(compact := "".join(pieces))  # labels here are [a-z0-9_-] only
+        else:
+            compact = label
+        for piece in pieces:
+            if piece[:2] in self.word_starts and self.only_words.fullmatch(piece):
+                return True
+        if len(pieces) > 1:
+            pieces.pop()
+        if self.key_bigram.search(compact) is None:  # may_be_near, compacted already
+            return False
+        lengths = self.keys_by_length
+        return any(
+            run not in pieces if run in self.typo_keys else self._near_spelling(run) is not None
+            for run in _piece_runs_of(pieces)
+            if len(run) in lengths
+        )
+
     def may_be_near(self, text: str) -> bool:
         """Cheap reject: no bigram of any official spelling, so no near spelling of one."""
         return self.key_bigram.search(_compact(text)) is not None
@@ -357,12 +392,13 @@ class Vocabulary:
         if self.official_text.search(host):
             return True
         labels = host.split(".")
-        if any(self.label_facts(label).notable for label in labels):
+        if any(map(self.label_notable, labels)):
             return True
         if len(labels) < 3 or not self.may_be_near(host):
             return False
         joins = (_compact("".join(labels[:end])) for end in range(2, len(labels)))
-        return any(self.near_spelling(joined) for joined in joins)
+        lengths = self.keys_by_length
+        return any(self.near_spelling(joined) for joined in joins if len(joined) in lengths)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -407,8 +443,13 @@ def _segment(piece: str, words: frozenset[str], longest: int) -> list[str] | Non
 
 def _piece_runs(label: str) -> set[str]:
     """Every run of consecutive hyphen pieces, joined: cx-rnem-gov → cx, cxrnem, cxrnemgov, …"""
-    pieces = [piece for piece in PIECE_SEPARATOR.split(label) if piece]
-    return {"".join(pieces[start:end]) for start, end in combinations(range(len(pieces) + 1), 2)}
+    return set(_piece_runs_of([piece for piece in PIECE_SEPARATOR.split(label) if piece]))
+
+
+def _piece_runs_of(pieces: list[str]) -> list[str]:
+    if len(pieces) == 1:
+        return pieces
+    return ["".join(pieces[start:end]) for start, end in combinations(range(len(pieces) + 1), 2)]
 
 
 @dataclass(frozen=True)
@@ -624,7 +665,7 @@ def _score_host(host: str) -> DomainScore:
         return DomainScore(0, "", (problem,))
     if vocabulary.is_official(host):
         return DomainScore(0, "", ("官方查询平台域名",))
-    if _is_government(host, vocabulary):
+    if _under(host, GOVERNMENT_SUFFIX):
         return DomainScore(0, "", ("政府网站域名（gov.cn）",))
     if not vocabulary.worth_splitting(host):
         return NOT_SIMILAR

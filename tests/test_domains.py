@@ -225,3 +225,23 @@ def test_scores_do_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(outputs) == 1, outputs
+
+
+def test_cheap_label_filter_never_drops_a_label_that_matters() -> None:
+    """``label_notable`` rejects plain labels without their facts; it must agree with the facts
+    on every label of the labelled set and of the permutations, their look-alike readings and
+    hyphen variants."""
+    from leads.domains import _vocabulary
+    from leads.permutations import permutations
+
+    vocabulary = _vocabulary()
+    hosts = [line.split("\t")[0] for line in LABELLED.read_text(encoding="utf-8").splitlines()[2:]]
+    hosts += [permutation.domain for permutation in permutations()]
+    labels = {label for host in hosts for label in host_parts(host).host.split(".")}
+    labels |= {vocabulary.confusables.skeleton(label) for label in labels}
+    labels |= {label.replace("-", "_") for label in labels} | {f"{label}-x" for label in labels}
+    labels = {label for label in labels if label.isascii() and label}
+    disagree = [label for label in labels
+                if vocabulary.label_notable(label) != vocabulary.label_facts(label).notable]
+    assert len(labels) > 2000 and sum(map(vocabulary.label_notable, labels)) > 500
+    assert not disagree, disagree[:20]
