@@ -1,5 +1,6 @@
 """Which pages to fetch next from a page: its contact/about pages, and the sites it sends buyers
-to for "verification" — linked, or merely written in the text ("登录 xxx-cx.com 查询").
+to for "verification" — linked, or merely written in the text ("登录 xxx-cx.com 查询"); and which
+of its images are its logo (a copied emblem is how a fake portal on any domain looks official).
 
 Sellers point customers at their own fake verification sites, which search engines rarely index,
 so these links are how the crawl finds them. Pure functions over the page; the spider bounds them.
@@ -26,6 +27,8 @@ WRITTEN_DOMAIN = re.compile(r"(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-
                             re.I)
 CUES = re.compile(r"查询|登录|登陆|官网|网址|网站|验证|查验|可查|输入")
 CUE_DISTANCE = 24
+# An <img> is a logo when it, or the element around it, says so (国徽 is the ministries' emblem).
+LOGO_HINTS = re.compile(r"logo|emblem|guohui|badge|标志|标识|徽", re.I)
 
 
 def _anchors(selector: Selector) -> list[tuple[str, str]]:
@@ -76,6 +79,28 @@ def written_domains(text: str) -> list[str]:
             scheme = "https" if match.group(0).lower().startswith("https") else "http"
             found.append(f"{scheme}://{host}/")
     return list(dict.fromkeys(found))
+
+
+def logo_links(selector: Selector, base_url: str) -> list[str]:
+    """The page's logo images and icons, in page order: <img> marked as a logo (by its src, alt,
+    class, id or title, or its parent's class or id) and <link rel="icon">. Inline data: images
+    count too; fraud kits often embed the copied emblem."""
+    found: list[str] = []
+    for image in selector.xpath("//img[@src]"):
+        said = " ".join(
+            [*(image.attrib.get(name, "") for name in ("src", "alt", "class", "id", "title")),
+             *image.xpath("../@class | ../@id").getall()]
+        )
+        if LOGO_HINTS.search(said):
+            found.append(image.attrib["src"])
+    found += selector.xpath(
+        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' icon ')]/@href"
+    ).getall()
+    urls = [
+        href.strip() if href.strip().startswith("data:image/") else _http_url(base_url, href)
+        for href in found
+    ]
+    return list(dict.fromkeys(url for url in urls if url))
 
 
 def needs_browser(text: str, html: str, min_text: int) -> bool:

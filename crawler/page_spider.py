@@ -1,17 +1,20 @@
 """Base spider for fetching pages: a page, its contact/about pages, and the "verification"
-sites it points to; rendering with Chromium only the pages that need it.
+sites it points to; rendering with Chromium only the pages that need it; the logo images of pages
+that resemble an official platform, and of the platforms' own pages (``official_requests``), so a
+copied emblem can be recognised on any domain.
 
 The spider observes and never judges: it yields PageObservation items; the pipelines score
 and store. Subclasses say where pages come from:
 ``SearchEngineSpider`` (search results) and ``spiders/check.py`` (URLs an analyst pastes).
 
 Settings read: JIAZHENG_FOLLOW_DEPTH, JIAZHENG_MAX_PAGES_PER_HOST, JIAZHENG_MAX_FOLLOWS_PER_PAGE,
-JIAZHENG_BROWSER, JIAZHENG_RENDER_MIN_TEXT (and, through crawler.browser, JIAZHENG_CHROMIUM /
-JIAZHENG_PROXY).
+JIAZHENG_BROWSER, JIAZHENG_RENDER_MIN_TEXT, JIAZHENG_MAX_LOGOS_PER_PAGE, JIAZHENG_MAX_LOGO_BYTES,
+JIAZHENG_OFFICIAL_WAIT (and, through crawler.browser, JIAZHENG_CHROMIUM / JIAZHENG_PROXY).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -26,17 +29,27 @@ from w3lib.url import canonicalize_url
 
 from crawler.browser import browser_meta, configure_browser
 from crawler.errors import classify_failure
-from crawler.follow import contact_links, needs_browser, verification_links, written_domains
+from crawler.follow import (
+    contact_links,
+    logo_links,
+    needs_browser,
+    verification_links,
+    written_domains,
+)
 from crawler.middlewares import ENCODING_META, TLS_META, UNCHANGED_META
 from crawler.serp import Engine
-from leads.domains import host_parts
+from keywords import load_library
+from leads.domains import host_parts, is_government_host, is_official_host
 from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
+from leads.page_similarity import logo_hash, resembles_platform
 from leads.page_text import page_text
 
 Output = QueryOutcome | Sighting | LinkResolved | PageObservation | scrapy.Request
 # Error statuses reach the callbacks (a 404 or a 503 is an observation); redirects are still
 # followed, which "handle_httpstatus_all" would stop.
 ERROR_STATUSES = list(range(400, 600))
+# Logo images and the official pages go first: a page waits for its logos before it is judged.
+LOGO_PRIORITY = 10
 
 
 class PageSpider(scrapy.Spider):
@@ -54,11 +67,14 @@ class PageSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.pages_per_host: Counter[str] = Counter()
         self.requested_pages: set[str] = set()
+        self.logo_hashes: dict[str, str] = {}  # image URL → hash ("" when not an image)
+        self.officials_waiting: set[str] = set()
+        self.officials_done = asyncio.Event()
 
     # --- pages ------------------------------------------------------------------------------
     def page_request(
         self, url: str, role: str, *, serp_text: str = "", via_link: str = "",
-        parent_url: str = "", depth: int = 0, count_host: bool = True,
+        parent_url: str = "", depth: int = 0, count_host: bool = True, **options: Any,
     ) -> Iterator[scrapy.Request]:
         # A cheap local check before the (possibly shared) dupefilter, so that a page seen again
         # does not use up its host's quota.
@@ -76,6 +92,7 @@ class PageSpider(scrapy.Spider):
             meta={"jz_role": role, "jz_serp_text": serp_text, "jz_via_link": via_link,
                   "jz_parent": parent_url, "jz_depth": depth,
                   "handle_httpstatus_list": ERROR_STATUSES},
+            **options,
         )
 
     def parse_page(self, response: Response) -> Iterator[Output]:
@@ -92,9 +109,9 @@ class PageSpider(scrapy.Spider):
                     text, html, self.settings.getint("JIAZHENG_RENDER_MIN_TEXT"))):
                 yield self.render_request(page)
                 return
-        yield page
         if page.status < 400:
             yield from self.follow(page)
+        yield from self.with_logos(page)
 
     def observe(self, response: Response, title: str, text: str, html: str) -> PageObservation:
         """The plain fetch as an observation: raw bytes and headers are the evidence."""
@@ -138,7 +155,7 @@ class PageSpider(scrapy.Spider):
     def follow(self, page: PageObservation) -> Iterator[scrapy.Request]:
         """Contact/about pages of the same site, then the verification sites it points to."""
         depth = page.depth + 1
-        if depth > self.settings.getint("JIAZHENG_FOLLOW_DEPTH"):
+        if depth > self.settings.getint("JIAZHENG_FOLLOW_DEPTH") or page.role == "official":
             return
         base = page.final_url
         selector = Selector(text=page.html) if page.html else Selector(text="<html/>")
@@ -157,19 +174,92 @@ class PageSpider(scrapy.Spider):
         request = failure.request
         kind, detail = classify_failure(failure)
         self.crawler.stats.inc_value(f"jiazheng/errors/{kind}")
-        yield PageObservation(
-            url=request.url, final_url=request.url, role=request.meta["jz_role"], error=kind,
-            error_detail=detail, parent_url=request.meta["jz_parent"],
-            via_link=request.meta["jz_via_link"], serp_text=request.meta["jz_serp_text"],
-            depth=request.meta["jz_depth"],
-        )
+        yield from self.page_done(PageObservation(
+            url=request.meta.get("redirect_urls", [request.url])[0], final_url=request.url,
+            role=request.meta["jz_role"], error=kind, error_detail=detail,
+            parent_url=request.meta["jz_parent"], via_link=request.meta["jz_via_link"],
+            serp_text=request.meta["jz_serp_text"], depth=request.meta["jz_depth"],
+        ))
 
     def render_failed(self, failure: Failure) -> Iterator[Output]:
         """The browser failed: judge the plain fetch we already have, and say so."""
         plain: PageObservation = failure.request.meta["jz_plain"]
         kind, detail = classify_failure(failure)
         self.logger.warning("browser failed on %s: %s %s", plain.final_url, kind, detail)
-        yield replace(plain, fetch_signals=[*plain.fetch_signals, f"browser_failed:{kind}"])
+        yield from self.with_logos(
+            replace(plain, fetch_signals=[*plain.fetch_signals, f"browser_failed:{kind}"]))
+
+    def page_done(self, page: PageObservation) -> Iterator[PageObservation]:
+        if page.role == "official":
+            self.officials_waiting.discard(page.url)
+            if not self.officials_waiting:
+                self.officials_done.set()
+        yield page
+
+    # --- logos ------------------------------------------------------------------------------
+    def with_logos(self, page: PageObservation) -> Iterator[Output]:
+        """The page, once the logo images it shows are hashed: only for pages that resemble a
+        platform (or are one), each image fetched once per crawl, one after another."""
+        yield from self.next_logo(page, self.logo_urls(page))
+
+    def logo_urls(self, page: PageObservation) -> list[str]:
+        if page.status >= 400 or not page.html:
+            return []
+        genuine = page.role == "official" or is_official_host(page.final_url)
+        if not genuine and (is_government_host(page.final_url)
+                            or not resembles_platform(page.title, page.text, page.html)):
+            return []
+        urls = logo_links(Selector(text=page.html), page.final_url)
+        return urls[: self.settings.getint("JIAZHENG_MAX_LOGOS_PER_PAGE")]
+
+    def next_logo(self, page: PageObservation, urls: list[str]) -> Iterator[Output]:
+        for position, url in enumerate(urls):
+            if url not in self.logo_hashes:
+                yield scrapy.Request(
+                    url, callback=self.parse_logo, errback=self.logo_failed, dont_filter=True,
+                    priority=LOGO_PRIORITY,
+                    meta={"jz_logo_page": page, "jz_logo_urls": urls[position:],
+                          "download_maxsize": self.settings.getint("JIAZHENG_MAX_LOGO_BYTES")},
+                )
+                return
+        hashes = tuple(dict.fromkeys(self.logo_hashes[url] for url in urls))
+        yield from self.page_done(replace(page, logo_hashes=tuple(h for h in hashes if h)))
+
+    def parse_logo(self, response: Response) -> Iterator[Output]:
+        urls: list[str] = response.meta["jz_logo_urls"]
+        self.logo_hashes[urls[0]] = logo_hash(response.body)
+        self.crawler.stats.inc_value("jiazheng/logos/fetched")
+        yield from self.next_logo(response.meta["jz_logo_page"], urls)
+
+    def logo_failed(self, failure: Failure) -> Iterator[Output]:
+        """A missing or oversized image: the page goes on without that logo."""
+        urls: list[str] = failure.request.meta["jz_logo_urls"]
+        self.logo_hashes[urls[0]] = ""
+        self.crawler.stats.inc_value("jiazheng/logos/failed")
+        yield from self.next_logo(failure.request.meta["jz_logo_page"], urls)
+
+    # --- the official platforms' own pages --------------------------------------------------
+    def official_requests(self) -> Iterator[scrapy.Request]:
+        """Each protected platform's own front page, whose logos are the genuine ones a copy is
+        compared with (every run: a platform may change its emblem). Never filtered as a
+        duplicate, so that every process of a scaled-out crawl gets its answer."""
+        for platform in load_library().platforms:
+            url = f"https://{platform.main_host}/"
+            for request in self.page_request(url, "official", count_host=False,
+                                             dont_filter=True, priority=LOGO_PRIORITY):
+                self.officials_waiting.add(url)
+                yield request
+
+    async def officials_fetched(self) -> None:
+        """Wait (bounded) until every official page is in, so the pages judged after it are
+        compared with the logos it showed."""
+        if not self.officials_waiting:
+            return
+        try:
+            await asyncio.wait_for(self.officials_done.wait(),
+                                   self.settings.getfloat("JIAZHENG_OFFICIAL_WAIT"))
+        except TimeoutError:
+            self.logger.warning("official pages still missing: %s", sorted(self.officials_waiting))
 
     def is_engine_host(self, url: str) -> bool:
         host = host_parts(url).host

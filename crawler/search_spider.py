@@ -4,7 +4,8 @@
 Subclasses only declare ``name`` and ``engines`` (see spiders/). Settings read:
 JIAZHENG_MAX_QUERIES, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_RESUME_RUN (a killed run to carry on,
 from the store, instead of starting afresh), JIAZHENG_MAX_CANDIDATES (watch-ct domains fetched
-per run), and PageSpider's.
+per run), JIAZHENG_OFFICIAL_LOGOS (the platforms' own pages first, for their logos), and
+PageSpider's.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ class SearchEngineSpider(PageSpider):
             candidates = store.pending_candidates(self.settings.getint("JIAZHENG_MAX_CANDIDATES"))
         finally:
             store.close()
+        if state is not None:
+            self.remember_fetched(state)
+        if self.settings.getbool("JIAZHENG_OFFICIAL_LOGOS"):  # not those a killed run fetched
+            for request in self.official_requests():
+                yield request
+            await self.officials_fetched()
         done: set[tuple[str, str, int]] = set()
         if state is not None:
             done = state.done_serps
@@ -55,12 +62,15 @@ class SearchEngineSpider(PageSpider):
                 if (engine.name, query, 0) not in done:
                     yield self.serp_request(engine, query, 0, engine.url_for(query, 0))
 
-    def resume_requests(self, state: ResumeState) -> Iterator[scrapy.Request]:
-        """Carry on where a killed run stopped: the pages its fetched pages point to, the results
-        whose pages never arrived, and the next result pages it had not asked for yet."""
+    def remember_fetched(self, state: ResumeState) -> None:
+        """The pages a killed run fetched count as requested: none is fetched twice."""
         for page in state.fetched:
             self.requested_pages.update(canonicalize_url(u) for u in (page.url, page.final_url))
             self.pages_per_host[host_parts(page.final_url).host] += 1
+
+    def resume_requests(self, state: ResumeState) -> Iterator[scrapy.Request]:
+        """Carry on where a killed run stopped: the pages its fetched pages point to, the results
+        whose pages never arrived, and the next result pages it had not asked for yet."""
         for page in state.fetched:
             yield from self.follow(page)
         for sighting in state.unfetched:

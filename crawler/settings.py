@@ -24,6 +24,10 @@ JIAZHENG_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them
 JIAZHENG_INCREMENTAL = True  # conditional requests; unchanged pages keep their verdict
 JIAZHENG_RESUME_RUN = 0  # id of a killed run to carry on (jiazheng nightly sets it)
 JIAZHENG_MAX_CANDIDATES = 200  # lookalike domains from watch-ct fetched per crawl
+JIAZHENG_OFFICIAL_LOGOS = True  # fetch the platforms' own pages first, to learn their logos
+JIAZHENG_OFFICIAL_WAIT = 60  # seconds searching waits for those pages at most
+JIAZHENG_MAX_LOGOS_PER_PAGE = 2  # logo images fetched for a page that resembles a platform
+JIAZHENG_MAX_LOGO_BYTES = 1_000_000  # bigger images are not logos: dropped while downloading
 
 # --- politeness ----------------------------------------------------------------------------
 # Monitoring fraud sites: their robots.txt must not hide them; engines are kept slow instead.

@@ -64,7 +64,7 @@ class PageObservation:
 
     url: str
     final_url: str
-    role: str  # result | contact | verification | check
+    role: str  # result | contact | verification | check | candidate | recheck | official
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
@@ -84,6 +84,7 @@ class PageObservation:
     depth: int = 0
     fetched_at: str = field(default_factory=utc_now)
     unchanged: bool = False  # same bytes as the last fetch (or 304): the last verdict stands
+    logo_hashes: tuple[str, ...] = ()  # average hashes of its logo images (page_similarity)
     scoring_version: str = ""
     verdict: Verdict | None = None
     recheck: RecheckOutcome | None = None  # for role "recheck": is the referred site gone?

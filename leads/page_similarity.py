@@ -4,8 +4,10 @@ A fake "verification" site can sit on any domain (zscx-center.com), so the page 
 compared: copied titles (fuzzy, rapidfuzz), copied headings and cards, the query form's fields,
 a query button, the real front end's ids/classes, claims of being the official platform, the
 identity lines of a government site (主办单位, 政府网站标识码 bm + 8 digits, ICP and 公安备案
-numbers, footer texts) and the logo (an average hash of images the caller fetched: no network
-here). Pages of official and gov.cn hosts never get here (``verdict.judge_page`` stops first).
+numbers, footer texts) and the logo: average hashes of the page's logo images (the crawler fetches
+them) against the hashes platforms.toml lists and those seen on the official hosts themselves
+(``official_logos``; the crawler learns them from the genuine pages). No network here. Pages of
+official and gov.cn hosts never get here (``verdict.judge_page`` stops first).
 A query form alone is not enough: without a claim or a copied title/heading (a training school's
 own student lookup) or without an actual form in the HTML (a news article) the score stays below
 the lead threshold.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -142,7 +144,9 @@ class _Page:
     logos: tuple[int, ...]  # average hashes of the images given
 
 
-def _identity_components(page: _Page, identity: Identity) -> dict[str, tuple[float, str]]:
+def _identity_components(
+    page: _Page, identity: Identity, official_logos: Collection[int]
+) -> dict[str, tuple[float, str]]:
     """Who the page says runs it, its numbers, footer and logo, against one platform's."""
     components: dict[str, tuple[float, str]] = {}
     sponsors = (
@@ -162,7 +166,7 @@ def _identity_components(page: _Page, identity: Identity) -> dict[str, tuple[flo
     distances = [
         (bin(logo ^ known).count("1"), logo)
         for logo in page.logos
-        for known in identity.logo_hashes
+        for known in (*identity.logo_hashes, *official_logos)
     ]
     if distances and min(distances)[0] <= LOGO_MAX_DISTANCE:
         distance, logo = min(distances)
@@ -236,9 +240,28 @@ class PageComparer:
         tables = {table["key"]: table for table in platform_tables(library)["platform"]}
         self.identities = {p.key: _identity(tables[p.key]) for p in library.platforms}
 
+    def official_logos_by_platform(
+        self, official_logos: Mapping[str, Iterable[str]]
+    ) -> dict[str, frozenset[int]]:
+        """Logo hashes seen on official hosts (host → hex hashes), by platform key."""
+        found: dict[str, set[int]] = {}
+        for host, hashes in official_logos.items():
+            # www.mohurd.gov.cn is the ministry's own host before it is a host under mohurd.gov.cn
+            platform = next((p for p in self.platforms if host in p.hosts), None) or next(
+                (p for p in self.platforms
+                 if host.endswith(tuple("." + d for d in p.registered_domains))),
+                None,
+            )
+            if platform is not None:
+                found.setdefault(platform.key, set()).update(int(h, 16) for h in hashes)
+        return {key: frozenset(hashes) for key, hashes in found.items()}
+
     def compare(
-        self, title: str, text: str, html: str, images: Mapping[str, bytes] | None = None
+        self, title: str, text: str, html: str, logos: Iterable[str] = (),
+        official_logos: Mapping[str, Iterable[str]] | None = None,
     ) -> PageMatch:
+        """``logos``: average hashes (``logo_hash``) of the page's logo images;
+        ``official_logos``: official host → hashes of the logos seen on its own pages."""
         folded_title = fold(title[:MAX_TEXT_CHARS])
         folded_text = folded_title + "\n" + fold(text[:MAX_TEXT_CHARS])
         lowered_html = html[:MAX_HTML_CHARS].lower()
@@ -257,14 +280,15 @@ class PageComparer:
                     for number in pattern.findall(shown)
                 )
             ),
-            logos=tuple(
-                int(digest, 16) for digest in map(logo_hash, (images or {}).values()) if digest
-            ),
+            logos=tuple(int(digest, 16) for digest in logos if digest),
         )
+        learned = self.official_logos_by_platform(official_logos or {})
         shared = _page_components(page, self.generic)
         candidates = []
         for order, platform in enumerate(self.platforms):
-            identity = _identity_components(page, self.identities[platform.key])
+            identity = _identity_components(
+                page, self.identities[platform.key], learned.get(platform.key, frozenset())
+            )
             components = {**_components(page, platform), **identity, **shared}
             # Ties go to the platform whose certificates the page names, then to the default.
             rank = (
@@ -294,8 +318,15 @@ def _default_comparer() -> PageComparer:
 
 
 def compare_page(
-    title: str, text: str, html: str = "", images: Mapping[str, bytes] | None = None
+    title: str, text: str, html: str = "", logos: Iterable[str] = (),
+    official_logos: Mapping[str, Iterable[str]] | None = None,
 ) -> PageMatch:
-    """Compare a page (title, visible text, HTML, and the bytes of images it references, by URL)
-    with every platform; the closest one wins."""
-    return _default_comparer().compare(title, text, html, images)
+    """Compare a page (title, visible text, HTML, hashes of its logo images) with every
+    platform; the closest one wins."""
+    return _default_comparer().compare(title, text, html, logos, official_logos)
+
+
+def resembles_platform(title: str, text: str, html: str) -> bool:
+    """Does the page copy anything of a platform beyond naming its certificates? Then its logo
+    is worth fetching (most pages that mention a certificate are not worth the requests)."""
+    return _default_comparer().compare(title, text, html).score > TOPIC_POINTS

@@ -19,7 +19,7 @@ Record = QueryOutcome | Sighting | LinkResolved | PageObservation
 KINDS: dict[str, type[Any]] = {
     cls.__name__: cls for cls in (QueryOutcome, Sighting, LinkResolved, PageObservation)
 }
-TUPLE_FIELDS = ("tls_problems", "contacts", "agencies", "reasons")
+TUPLE_FIELDS = ("tls_problems", "contacts", "agencies", "reasons", "logo_hashes")
 
 
 def encode(record: Record) -> bytes:

@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from leads.domains import host_parts
+from leads.domains import host_parts, is_official_host
 from leads.lifecycle import LifecycleError, StateChange, transition
 from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting, utc_now
 from leads.verdict import Verdict, route
@@ -248,6 +248,13 @@ def m002_domain_candidates(db: sqlite_utils.Database) -> None:
     db["domain_candidates"].create_index(["fetched_at", "score"])
 
 
+@MIGRATIONS()
+def m006_logo_hashes(db: sqlite_utils.Database) -> None:
+    """Average hashes of each page's logo images (JSON list): evidence of a copied emblem, and,
+    on official hosts, the platforms' own logos that copies are compared with."""
+    db["pages"].add_column("logo_hashes", str, not_null_default="[]")
+
+
 def text_fingerprint(text: str) -> str:
     """SHA-256 of a page's text with whitespace folded: the same ad re-uploaded on a new host
     hashes the same even when its markup or host name changes. Short texts don't count."""
@@ -380,6 +387,7 @@ class Store:
             "score": verdict.score if verdict else 0,
             "scoring_version": page.scoring_version, "unchanged": int(page.unchanged),
             "text_sha256": text_digest,
+            "logo_hashes": _json(list(page.logo_hashes)),
         }
         with self.transaction():
             if digest:
@@ -479,6 +487,19 @@ class Store:
     def body(self, sha256: str) -> bytes:
         row = self.db.execute("SELECT body FROM bodies WHERE sha256 = ?", [sha256]).fetchone()
         return row[0] if row else b""
+
+    def official_logos(self) -> dict[str, list[str]]:
+        """Official host → logo hashes seen on its own pages (fetched without TLS problems): the
+        genuine emblems that copies on other domains are compared with."""
+        logos: dict[str, list[str]] = {}
+        for host, hashes in self.db.execute(
+            "SELECT host, logo_hashes FROM pages WHERE logo_hashes != '[]' AND error = '' "
+            "AND status < 400 AND tls_problems = '[]' ORDER BY id"
+        ):
+            if is_official_host(host):
+                known = logos.setdefault(host, [])
+                known += [h for h in json.loads(hashes) if h not in known]
+        return logos
 
     def previous_verdict(self, final_url: str, sha256: str, scoring_version: str) -> Verdict | None:
         """The verdict given last time to these very bytes by this very scoring, if any."""

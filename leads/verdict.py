@@ -9,7 +9,7 @@ it also sells; news, notices and warnings about fakes never lead; otherwise the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from keywords import load_library
@@ -37,6 +37,7 @@ class PageFacts:
     serp_text: str = ""  # title + snippet of the search result that led here, if any
     tls_problems: tuple[str, ...] = ()  # e.g. ("self_signed",), ("expired",)
     role: str = "result"  # "result" | "contact" | "verification" | "check"
+    logo_hashes: tuple[str, ...] = ()  # page_similarity.logo_hash of its logo images
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,14 @@ def _sales(facts: PageFacts) -> tuple[TextScore, TextScore | None, float]:
     return text, serp, min(100.0, text.score + SERP_WEIGHT * (serp.score if serp else 0))
 
 
-def judge_page(facts: PageFacts) -> Verdict:
-    """Judge one page; never raises on odd input (huge texts are read up to a cap)."""
+def judge_page(
+    facts: PageFacts, official_logos: Mapping[str, Iterable[str]] | None = None
+) -> Verdict:
+    """Judge one page; never raises on odd input (huge texts are read up to a cap).
+
+    ``official_logos`` (official host → logo hashes seen on its own pages) lets a copied emblem
+    count even though platforms.toml knows no hash for it.
+    """
     parts = host_parts(facts.final_url or facts.url)
     if is_official_host(parts.host):
         return _not_a_lead(f"官方查询平台 {parts.host}，不作为线索")
@@ -110,7 +117,7 @@ def judge_page(facts: PageFacts) -> Verdict:
         return _not_a_lead(f"政府网站 {parts.host}（gov.cn），不作为线索")
 
     domain = score_domain(parts.host)
-    page = compare_page(facts.title, facts.text, facts.html)
+    page = compare_page(facts.title, facts.text, facts.html, facts.logo_hashes, official_logos)
     text, serp, sales = _sales(facts)
     tls = min(TLS_CAP, TLS_POINTS * len(set(facts.tls_problems)))
     stronger, weaker = sorted((domain.score, page.score), reverse=True)

@@ -147,3 +147,17 @@ def test_summary_table_was_printed(crawl: Crawl) -> None:
 
 def test_run_is_recorded_as_finished(crawl: Crawl) -> None:
     assert crawl.query("SELECT status FROM runs") == [("finished",)]
+
+
+def test_official_logos_are_learned_first_and_a_copied_emblem_is_named(crawl: Crawl) -> None:
+    """The platforms' own pages are fetched before any search (their logos hashed), so the
+    copy on an unrelated domain is compared with the genuine emblem."""
+    first = crawl.query("SELECT role, host, logo_hashes FROM pages ORDER BY id LIMIT 6")
+    assert {role for role, _, _ in first} == {"official"}
+    learned = {host: json.loads(hashes) for _, host, hashes in first if hashes != "[]"}
+    assert set(learned) == {"cx.mem.gov.cn", "zlaq.mohurd.gov.cn", "cnse.e-cqs.cn"}
+    copied = crawl.query("SELECT logo_hashes FROM pages WHERE host = ?",
+                         "zhengshu-chaxun-center.com")
+    assert learned["cx.mem.gov.cn"] == json.loads(copied[0][0])
+    reasons = crawl.leads_by_host["zhengshu-chaxun-center.com"][0]["reasons"]
+    assert "照搬标志图片" in reasons, reasons

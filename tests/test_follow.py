@@ -2,7 +2,13 @@
 
 from parsel import Selector
 
-from crawler.follow import contact_links, needs_browser, verification_links, written_domains
+from crawler.follow import (
+    contact_links,
+    logo_links,
+    needs_browser,
+    verification_links,
+    written_domains,
+)
 
 BASE = "http://www.ban-zheng.example.com/index.html"
 PAGE = Selector(text="""
@@ -37,3 +43,18 @@ def test_browser_only_for_little_text_with_scripts() -> None:
     assert needs_browser("", "<div id=app></div><script src=app.js></script>", 200)
     assert not needs_browser("短", "<p>短</p>", 200)
     assert not needs_browser("长" * 300, "<script></script>", 200)
+
+
+def test_logo_links_are_marked_images_and_icons_in_page_order() -> None:
+    page = Selector(text="""
+    <link rel="shortcut icon" href="/favicon.ico"><link rel="stylesheet" href="/a.css">
+    <div class="logo"><img src="/img/a.png"></div> <img src="x.jpg" alt="应急管理部标志">
+    <img src="photo.jpg" alt="培训现场"> <img src="data:image/png;base64,iVBORw0" id="guohui">
+    <img src="javascript:void(0)" class="logo"> <img src="/img/a.png" class="logo">
+    """)
+    assert logo_links(page, BASE) == [
+        "http://www.ban-zheng.example.com/img/a.png",
+        "http://www.ban-zheng.example.com/x.jpg",
+        "data:image/png;base64,iVBORw0",
+        "http://www.ban-zheng.example.com/favicon.ico",
+    ]

@@ -135,9 +135,27 @@ def test_copied_logo_counts_for_the_platform_that_lists_its_hash(tmp_path: Path)
     )
     comparer = PageComparer(load_library(directory))
     title, text, html = _read(PAGES / "lookalike_query.html")
-    copied = {"http://x.com/logo.jpg": _bytes(_emblem(80), "JPEG", quality=50)}
-    with_logo = comparer.compare(title, text, html, copied)
-    without = comparer.compare(title, text, html, {"http://x.com/a.png": b"garbage"})
+    copied = logo_hash(_bytes(_emblem(80), "JPEG", quality=50))
+    with_logo = comparer.compare(title, text, html, [copied])
+    without = comparer.compare(title, text, html, [logo_hash(b"garbage")])
     assert with_logo.target == "cx.mem.gov.cn"
     assert with_logo.signals["logo"] > 0 and "logo" not in without.signals
     assert with_logo.score > without.score or with_logo.score == 100
+
+
+def test_logos_seen_on_the_official_hosts_count_for_their_platform():
+    """No hash in platforms.toml: the emblem the crawler saw on the genuine host is the one."""
+    emblem = logo_hash(_bytes(_emblem(256), "PNG"))
+    copy = logo_hash(_bytes(_emblem(72).convert("RGB"), "JPEG", quality=45))
+    title, text = "证书查询", "请输入身份证号和证书编号查询"
+    html = "<form><input name=idcard><input name=zsbh></form>"
+    plain = compare_page(title, text, html, [copy])
+    assert "logo" not in plain.signals  # nothing known to compare with
+    seen = compare_page(title, text, html, [copy], {"cx.mem.gov.cn": [emblem]})
+    assert seen.signals["logo"] > 0 and seen.target == "cx.mem.gov.cn"
+    assert "照搬标志图片" in seen.reasons[0]
+    # the ministry's own front page is the ministry, not the platform under the same domain
+    ministry = compare_page(title, text, html, [copy], {"www.mohurd.gov.cn": [emblem]})
+    assert ministry.target == "www.mohurd.gov.cn"
+    unrelated = compare_page(title, text, html, [copy], {"www.example.com": [emblem]})
+    assert "logo" not in unrelated.signals

@@ -152,3 +152,17 @@ def test_days_from_referral_to_takedown_per_agency(store: Store) -> None:
                                     "who": "recheck", "from_state": "referred",
                                     "to_state": "taken_down", "note": "", "source": "recheck"})
     assert store.days_to_takedown() == {"公安": 3.5}
+
+
+def test_official_logos_come_only_from_clean_fetches_of_official_hosts(store: Store) -> None:
+    run = store.start_run("search", {})
+    store.save_page(run, make_page("https://cx.mem.gov.cn/", role="official",
+                                   logo_hashes=("e781813c188181e7",), verdict=None))
+    store.save_page(run, make_page("https://cx.mem.gov.cn/special", role="result",
+                                   logo_hashes=("e781813c188181e7", "00ff00ff00ff00ff")))
+    store.save_page(run, make_page("https://zlaq.mohurd.gov.cn/", role="official",
+                                   logo_hashes=("ffe7e7c300001818",), tls_problems=("expired",)))
+    store.save_page(run, make_page("https://cx-mem-gov.cn.com/", logo_hashes=("e781813c188181e7",)))
+    store.save_page(run, make_page("https://cnse.e-cqs.cn/", status=404,
+                                   logo_hashes=("0f0900090f0f0f0f",)))
+    assert store.official_logos() == {"cx.mem.gov.cn": ["e781813c188181e7", "00ff00ff00ff00ff"]}

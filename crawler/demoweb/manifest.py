@@ -10,6 +10,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).parent
 MANIFEST_NAME = "sites.toml"
+HTML_SUFFIX = ".html"  # other page files (the logos) are served as bytes, never indexed
 
 EXPECTATIONS = frozenset({"fake_ad", "lookalike_site", "none", "error"})
 ENCODINGS = frozenset({"utf-8", "gbk", "gb18030", "big5"})
@@ -130,7 +131,7 @@ def _parse_page(path: str, spec: str | dict, site_dir: Path, where: str) -> Page
         file=file,
         status=spec.get("status", 302 if redirect else 200),
         redirect=redirect,
-        indexed=spec.get("indexed", file is not None),
+        indexed=spec.get("indexed", file is not None and file.suffix == HTML_SUFFIX),
         filler_bytes=spec.get("filler_bytes", 0),
         one_line=spec.get("one_line", False),
     )
@@ -146,7 +147,7 @@ def _check_site(site: Site, where: str) -> None:
     if "/" not in site.pages:
         raise ManifestError(f"{where}: needs a '/' page")
     for page in site.pages.values():
-        if page.file is not None:
+        if page.file is not None and page.file.suffix == HTML_SUFFIX:  # images go as they are
             _check_page_file(site, page, f"{where} page {page.path!r}")
 
 

@@ -1,5 +1,6 @@
 """Turn a site's manifest entry into HTTP replies: encoding (including undeclared or mislabelled
-charsets), status codes, redirects, and the generated hostile bodies (huge pages, single lines)."""
+charsets), status codes, redirects, the generated hostile bodies (huge pages, single lines), and
+images as they are."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from http import HTTPStatus
 from crawler.demoweb.engines import DemoResponse
 from crawler.demoweb.manifest import Page, Site
 
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".ico": "image/x-icon"}
 FILLER_PARAGRAPH = "<p>本站资讯持续更新中，敬请关注行业动态与政策解读。</p>"
 
 
@@ -17,6 +19,9 @@ def site_reply(site: Site, path: str) -> DemoResponse:
     page = site.pages.get(path.split("?", 1)[0])
     if page is None:
         return status_reply(HTTPStatus.NOT_FOUND, "404 Not Found")
+    if page.file is not None and page.file.suffix in IMAGE_TYPES:
+        return DemoResponse(page.status, {"Content-Type": IMAGE_TYPES[page.file.suffix]},
+                            page.file.read_bytes())
     headers = {"Content-Type": _content_type(site)}
     if page.redirect:
         headers["Location"] = page.redirect

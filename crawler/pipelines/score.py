@@ -2,7 +2,10 @@
 a referred lead is classified (gone / still online) instead.
 
 A page whose bytes are the same as last time (a 304, or an identical body) keeps its stored
-verdict instead of being judged again, as long as the scoring itself has not changed.
+verdict instead of being judged again, as long as the scoring itself has not changed — and the
+scoring includes the logos seen on the official hosts, which this pipeline keeps up to date: an
+official page's logo hashes count for every page judged after it (and in later runs, from the
+store).
 Settings read: JIAZHENG_DB, JIAZHENG_DB_TIMEOUT.
 """
 
@@ -13,6 +16,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from leads.domains import host_parts, is_official_host
 from leads.observations import PageObservation
 from leads.scoring_version import scoring_version
 from leads.store import Store
@@ -24,7 +28,14 @@ def facts_of(page: PageObservation) -> PageFacts:
     return PageFacts(
         url=page.url, final_url=page.final_url, title=page.title, text=page.text,
         html=page.html, serp_text=page.serp_text, tls_problems=page.tls_problems, role=page.role,
+        logo_hashes=page.logo_hashes,
     )
+
+
+def is_genuine_official(page: PageObservation) -> bool:
+    """An official platform's own page, fetched cleanly: its logos are the real ones."""
+    return (bool(page.logo_hashes) and not page.error and page.status < 400
+            and not page.tls_problems and is_official_host(page.final_url))
 
 
 class ScorePipeline:
@@ -33,6 +44,8 @@ class ScorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.store: Store | None = None
+        self.official_logos: dict[str, list[str]] = {}
+        self.version = scoring_version()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScorePipeline:
@@ -42,6 +55,8 @@ class ScorePipeline:
         settings = self.crawler.settings
         self.store = Store(settings.get("JIAZHENG_DB"),
                            timeout=settings.getfloat("JIAZHENG_DB_TIMEOUT"))
+        self.official_logos = self.store.official_logos()
+        self.version = self.scoring_version()
 
     def close_spider(self) -> None:
         if self.store is not None:
@@ -53,11 +68,30 @@ class ScorePipeline:
             item.recheck = classify_recheck(item, self.store.lead_body_sha256(item.url), sha256)
             self.crawler.stats.inc_value(f"jiazheng/rechecks/{item.recheck.outcome}")
         elif isinstance(item, PageObservation) and not item.error:
-            item.scoring_version = scoring_version()
-            item.verdict = self.kept_verdict(item) or judge_page(facts_of(item))
+            if is_genuine_official(item):
+                self.learn_official_logos(item)
+            item.scoring_version = self.version
+            item.verdict = self.kept_verdict(item) or judge_page(
+                facts_of(item), self.official_logos)
             if item.verdict.is_lead:
                 self.crawler.stats.inc_value(f"jiazheng/verdicts/{item.verdict.category}")
         return item
+
+    def learn_official_logos(self, page: PageObservation) -> None:
+        host = host_parts(page.final_url).host
+        known = self.official_logos.setdefault(host, [])
+        new = [digest for digest in page.logo_hashes if digest not in known]
+        if new:
+            known += new
+            self.version = self.scoring_version()
+            self.crawler.stats.inc_value("jiazheng/logos/official_learned", len(new))
+
+    def scoring_version(self) -> str:
+        """The code-and-data fingerprint, plus the official logos a verdict is compared with."""
+        logos = sorted(h for hashes in self.official_logos.values() for h in hashes)
+        if not logos:
+            return scoring_version()
+        return f"{scoring_version()}+{hashlib.sha256(' '.join(logos).encode()).hexdigest()[:8]}"
 
     def kept_verdict(self, page: PageObservation) -> Verdict | None:
         if not page.unchanged or self.store is None:
