@@ -149,9 +149,10 @@ def _identity_components(
 ) -> dict[str, tuple[float, str]]:
     """Who the page says runs it, its numbers, footer and logo, against one platform's."""
     components: dict[str, tuple[float, str]] = {}
-    sponsors = (
-        [s for s in page.sponsors if s.startswith(identity.sponsors)] if identity.sponsors else []
-    )
+    # Named as the platform's sponsor, not as captured: the footer runs on into 京ICP备….
+    sponsors = [
+        known for known in identity.sponsors if any(s.startswith(known) for s in page.sponsors)
+    ]
     if sponsors:
         components["sponsor"] = (SPONSOR_POINTS, sponsors[0])
     copied = [number for number in page.identifiers if number in identity.identifiers]
