@@ -187,7 +187,8 @@ def _components(page: _Page, platform: Platform) -> dict[str, tuple[float, str]]
         if ratio >= TITLE_NEAR_RATIO:
             points = TITLE_COPY_POINTS if ratio >= TITLE_COPY_RATIO else TITLE_NEAR_POINTS
             components["title_copy"] = (points, f"{phrase}（{round(ratio)}%）")
-    headings = _found((*platform.heading_phrases, fold(platform.name)), page.text)
+    phrases = tuple(dict.fromkeys((*platform.heading_phrases, fold(platform.name))))  # once each
+    headings = _found(phrases, page.text)
     if headings:
         components["heading_copy"] = (
             min(HEADING_CAP, HEADING_POINTS * len(headings)),
