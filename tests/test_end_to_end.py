@@ -36,6 +36,7 @@ class Crawl:
     output: str
     leads_by_host: dict[str, list[dict[str, str]]]
     hosts_asked: set[str]
+    paths_asked: set[tuple[str, str]]
 
     def query(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
@@ -49,7 +50,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     with DemoWeb() as web:
         result = jiazheng("crawl", "--proxy", web.proxy_url, "--db", str(db), "--no-delay",
                           "--max-queries", MAX_QUERIES, "-s", "JIAZHENG_MAX_SERP_PAGES=3")
-        hosts_asked = {host for host, _ in web.requests_seen}
+        paths_asked = set(web.requests_seen)
+        hosts_asked = {host for host, _ in paths_asked}
     assert result.returncode == 0, result.stderr[-3000:]
     exported = jiazheng("export", "--db", str(db), "--out", str(csv_path))
     assert exported.returncode == 0, exported.stderr
@@ -58,7 +60,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     by_host: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         by_host[row["host"]].append(row)
-    yield Crawl(db, rows, csv_path.read_bytes(), result.stderr, by_host, hosts_asked)
+    yield Crawl(db, rows, csv_path.read_bytes(), result.stderr, by_host, hosts_asked, paths_asked)
 
 
 SITES = load_sites()
@@ -161,3 +163,11 @@ def test_official_logos_are_learned_first_and_a_copied_emblem_is_named(crawl: Cr
     assert learned["cx.mem.gov.cn"] == json.loads(copied[0][0])
     reasons = crawl.leads_by_host["zhengshu-chaxun-center.com"][0]["reasons"]
     assert "照搬标志图片" in reasons, reasons
+
+
+def test_a_missing_logo_image_leaves_the_page_judged_without_it(crawl: Crawl) -> None:
+    """cnse.e-cqs.net shows a logo that answers 404: recorded as a failed logo, page judged."""
+    assert ("cnse.e-cqs.net", "/img/logo-missing.png") in crawl.paths_asked
+    rows = crawl.query("SELECT logo_hashes, category FROM pages WHERE host = 'cnse.e-cqs.net'")
+    assert rows and all(hashes == "[]" for hashes, _ in rows)
+    assert "lookalike_site" in {category for _, category in rows}
