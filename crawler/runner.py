@@ -6,6 +6,7 @@ message, instead of as hundreds of per-request errors.
 
 from __future__ import annotations
 
+import os
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +41,8 @@ def crawl_settings(
     redis: str | None = None, session: str = "",
 ) -> Settings:
     """Project settings with the CLI's options applied; ``overrides`` are NAME=VALUE strings."""
+    # Found through scrapy.cfg only from the repository root; cron and analysts run from anywhere.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     if redis:
         share_through_redis(settings, redis, session)

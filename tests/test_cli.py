@@ -72,3 +72,17 @@ def test_check_spider_fetches_and_judges_pasted_urls(tmp_path: Path) -> None:
         leads = [host for (host,) in conn.execute("SELECT host FROM leads")]
     assert roles == {"www.tezhong-banzheng.com": "check", "www.mem.gov.cn": "check"}
     assert leads == ["www.tezhong-banzheng.com"]
+
+
+def test_commands_work_outside_the_repository(tmp_path: Path) -> None:
+    """cron and analysts run jiazheng from any directory, where no scrapy.cfg is found."""
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    with DemoWeb() as web:
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler", "check", "--proxy", web.proxy_url, "--db", "j.db",
+             "--evidence-dir", "evidence", "http://www.tezhong-banzheng.com/"],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "j.db") as conn:
+        leads = {host for (host,) in conn.execute("SELECT host FROM leads")}
+    assert "www.tezhong-banzheng.com" in leads
