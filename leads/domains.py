@@ -8,8 +8,9 @@ never raises; a host that cannot be a registrable name says why in ``HostParts.p
 
 Speed (``bench/score_domains_bench.py``): plain ASCII hosts skip URL parsing; before any suffix
 split, each label passes a cheap test (official name, made of known words, a run of near length
-within a few edits of an official spelling) and only labels that pass get their facts built and
-cached, so the caches hold the few labels that matter, not every name a certificate feed shows.
+within a few edits of an official spelling, which it only can be if it holds a piece of it) and
+only labels that pass get their facts built and cached, so the caches hold the few labels that
+matter, not every name a certificate feed shows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import combinations
+from itertools import combinations, repeat
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -41,7 +42,8 @@ PLAIN_HOST = re.compile(r"[a-z0-9_.-]+")  # already normalised: no URL parsing n
 PIECE_SEPARATOR = re.compile(r"[-_]")
 NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
 ALPHANUMERIC = re.compile(r"[a-z0-9]*")
-VALID_HOST = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]{1,63}")
+# labels of 1-63 characters, no hyphen at either end; possessive (*+): no backtracking needed
+VALID_HOST = re.compile(r"(?:(?!-)[a-z0-9_-]{1,63}+(?<!-)\.)*+[a-z0-9_]{1,63}")
 HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?")
 
 EMBEDDED_HOST_SCORE = 95  # cx.mem.gov.cn.example.com
@@ -192,6 +194,11 @@ def host_parts(url_or_host: str) -> HostParts:
     problem = _problem(host)
     if not host or len(host) > MAX_HOST_LENGTH:
         return HostParts(host=host, subdomain="", registered_domain="", suffix="", problem=problem)
+    return _split_host(host, problem)
+
+
+def _split_host(host: str, problem: str = "") -> HostParts:
+    """The suffix split of ``host_parts``, for a bare host already checked (no IP address)."""
     extracted = EXTRACT.extract_str(host)
     registered = (
         f"{extracted.domain}.{extracted.suffix}" if extracted.domain and extracted.suffix else ""
@@ -280,20 +287,32 @@ class Vocabulary:
             size = len(key.spelling)
             for length in range(size - key.allowed, size + key.allowed + 1):
                 self.keys_by_length.setdefault(length, []).append(key)
-        names = {
+        self.names = names = frozenset(
             domain.removesuffix(".gov.cn").split(".")[0]
             for platform in library.platforms
             for domain in platform.registered_domains
-        }
-        self.official_text = re.compile("|".join(map(re.escape, sorted(self.official))))
-        self.official_name = re.compile(
-            rf"(?:^|-)({'|'.join(sorted(map(re.escape, names), key=len, reverse=True))})(?=-|$)"
         )
-        # q-gram filter: one edit (a transposition) changes at most 3 bigrams, so a spelling
-        # within k edits of a key shares at least len(key) - 1 - 3k ≥ 1 of its bigrams
-        bigrams = sorted({b for key in self.typo_keys for b in _bigrams(key)})
-        filter_holds = all(len(k) - 1 - 3 * t.allowed >= 1 for k, t in self.typo_keys.items())
-        self.key_bigram = re.compile("|".join(bigrams) if filter_holds else "")
+        self.official_text = re.compile("|".join(map(re.escape, sorted(self.official))))
+        # the suffix every official host shares (".cn"), if any: most hosts lack it, a cheap reject
+        endings = {"." + domain.rsplit(".", 1)[-1] for domain in official}
+        self.official_ending = endings.pop() if len(endings) == 1 else ""
+        name_alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+        self.official_name = re.compile(rf"(?:^|-)({name_alternatives})(?=-|$)")
+        # Searched in "-" + label, one pass for both: an official name as a hyphen piece, or a
+        # piece made of known words and digits (but not a lone digit, which word_starts lacks).
+        self.notable_piece = re.compile(
+            rf"-(?:{name_alternatives})(?=-|$)"
+            rf"|[-_](?!\d(?:[-_]|$))(?:{alternatives}|[0-9]+)+(?=[-_]|$)"
+        )
+        # Pigeonhole filter: a spelling within k edits of a key holds one of k + 1 of its pieces.
+        # near_pieces: per length, the pieces of the keys within reach; key_piece: any piece, in
+        # text as is, punctuation (which _compact drops) allowed between its letters.
+        pieces = {key: _pieces(key, typo) for key, typo in self.typo_keys.items()}
+        self.near_pieces = {
+            length: _any_piece([piece for key in keys for piece in pieces[key.spelling]])
+            for length, keys in self.keys_by_length.items()
+        }
+        self.key_piece = _any_piece([p for key in pieces.values() for p in key], "[^a-z0-9]*")
         self.label_facts = lru_cache(maxsize=LABEL_CACHE_SIZE)(self._label_facts)
         self.near_spelling = lru_cache(maxsize=LABEL_CACHE_SIZE)(self._near_spelling)
         self.label_notable = lru_cache(maxsize=NOTABLE_CACHE_SIZE)(self._label_notable)
@@ -345,21 +364,20 @@ class Vocabulary:
     def _may_be_notable(self, label: str) -> bool:
         if label.startswith("xn--"):
             return False
-        if self.official_name.search(label):
+        if "-" not in label and "_" not in label:  # one piece (most labels), its own one run
+            return (
+                label in self.names
+                or (label[:2] in self.word_starts and self.only_words.fullmatch(label) is not None)
+                or self._near_spelling(label) is not None
+            )
+        if self.notable_piece.search("-" + label):  # labels here are [a-z0-9_-] only
             return True
-        pieces = PIECE_SEPARATOR.split(label)
-        if len(pieces) > 1:
-            pieces = [piece for piece in pieces if piece]
-            pieces.append(compact := "".join(pieces))  # labels here are [a-z0-9_-] only
-        else:
-            compact = label
-        for piece in pieces:
-            if piece[:2] in self.word_starts and self.only_words.fullmatch(piece):
-                return True
-        if len(pieces) > 1:
-            pieces.pop()
-        if self.key_bigram.search(compact) is None:  # may_be_near, compacted already
+        compact = label.replace("-", "").replace("_", "")
+        if compact[:2] in self.word_starts and self.only_words.fullmatch(compact):  # mo-hurd
+            return True
+        if self.key_piece.search(compact) is None:  # may_be_near
             return False
+        pieces = [piece for piece in PIECE_SEPARATOR.split(label) if piece]
         lengths = self.keys_by_length
         return any(
             run not in pieces if run in self.typo_keys else self._near_spelling(run) is not None
@@ -368,14 +386,15 @@ class Vocabulary:
         )
 
     def may_be_near(self, text: str) -> bool:
-        """Cheap reject: no bigram of any official spelling, so no near spelling of one."""
-        return self.key_bigram.search(_compact(text)) is not None
+        """Cheap reject: no piece (``_pieces``) of any official spelling, so no near spelling."""
+        return self.key_piece.search(text) is not None
 
     def _near_spelling(self, candidate: str) -> TypoKey | None:
         """The official spelling ``candidate`` is one or two edits from (not equal to), if any."""
-        if candidate in self.typo_keys:
+        pieces = self.near_pieces.get(len(candidate))
+        if pieces is None or pieces.search(candidate) is None or candidate in self.typo_keys:
             return None
-        for key in self.keys_by_length.get(len(candidate), ()):
+        for key in self.keys_by_length[len(candidate)]:
             edits = DamerauLevenshtein.distance(candidate, key.spelling, score_cutoff=key.allowed)
             if edits <= key.allowed:
                 return key
@@ -391,14 +410,17 @@ class Vocabulary:
         return self._worth(host)
 
     def _worth(self, host: str) -> bool:
-        if self.official_text.search(host):
+        if self.official_ending in host and self.official_text.search(host):
             return True
         labels = host.split(".")
         if any(map(self.label_notable, labels)):
             return True
         if len(labels) < 3:
             return False
-        # Leading labels joined (www.cx.rnem.com → wwwcx, wwwcxrnem) may spell an official name.
+        # Leading labels joined (www.cx.rnem.com → wwwcx, wwwcxrnem) may spell an official name;
+        # each such join is made of the leading labels, so a key piece shows there first.
+        if self.key_piece.search(host, 0, host.rindex(".")) is None:
+            return False
         joined = _compact(labels[0])
         for label in labels[1:-1]:
             joined += _compact(label)
@@ -409,8 +431,22 @@ class Vocabulary:
         return False
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+def _any_piece(pieces: list[str], between: str = "") -> re.Pattern[str]:
+    """Finds any of ``pieces`` (``between`` its letters); finds everywhere if one is empty."""
+    spread = sorted({between.join(piece) for piece in pieces})
+    return re.compile("|".join(spread) if all(pieces) else "")
+
+
+def _pieces(key: str, typo: TypoKey) -> list[str]:
+    """``typo.allowed`` + 1 pieces of ``key``, of near-equal length, a letter apart from each other.
+
+    One edit (even a transposition, which spans a gap only by also deleting it) spoils at most
+    one piece, so a spelling within ``typo.allowed`` edits of ``key`` holds at least one whole.
+    An empty piece (a key too short for the filter) is returned as such.
+    """
+    size, longer = divmod(len(key) - typo.allowed, typo.allowed + 1)
+    starts = [index * (size + 1) + min(index, longer) for index in range(typo.allowed + 1)]
+    return [key[start : start + size + (index < longer)] for index, start in enumerate(starts)]
 
 
 def _compact(text: str) -> str:
@@ -505,6 +541,8 @@ def _joined_near(view: HostView, vocabulary: Vocabulary) -> TypoKey | None:
 
 def embedded_official_host(view: HostView, vocabulary: Vocabulary) -> Finding | None:
     """An official host or domain followed by another registrable domain (x.gov.cn.example.com)."""
+    if vocabulary.official_text.search(view.host) is None:  # cheap reject: none embedded
+        return None
     dotted = f".{view.host}."
     for official, score, target in vocabulary.embedded:
         position = dotted.find(f".{official}.")
@@ -521,6 +559,8 @@ def suffix_swap(view: HostView, vocabulary: Vocabulary) -> Finding | None:
     dotted = f".{view.host}"
     label = view.domain_label
     official_name = vocabulary.label_facts(label).official_name if label else ""
+    if not official_name and vocabulary.official_text.search(view.host) is None:  # cheap reject
+        return None
     for platform in vocabulary.platforms:
         for official in platform.registered_domains:
             if dotted.endswith(f".{official}.{view.suffix}"):
@@ -538,9 +578,9 @@ def suffix_swap(view: HostView, vocabulary: Vocabulary) -> Finding | None:
 def _best_platform(
     tokens: frozenset[str], table: Callable[[Platform], Mapping[str, int]], vocabulary: Vocabulary
 ) -> tuple[Platform | None, float]:
-    scored = [(sum(table(p).get(t, 0) for t in tokens), p) for p in vocabulary.platforms]
-    weight, platform = max(scored, key=lambda pair: pair[0])
-    return (platform, weight) if weight else (None, 0.0)
+    weights = [sum(map(table(p).get, tokens, repeat(0))) for p in vocabulary.platforms]
+    weight = max(weights)  # the first platform listed wins a tie
+    return (vocabulary.platforms[weights.index(weight)], weight) if weight else (None, 0.0)
 
 
 def token_combination(view: HostView, vocabulary: Vocabulary) -> Finding | None:
@@ -678,7 +718,7 @@ def _score_host(host: str) -> DomainScore:
         return DomainScore(0, "", ("政府网站域名（gov.cn）",))
     if not vocabulary.worth_splitting(host):
         return NOT_SIMILAR
-    parts = host_parts(host)
+    parts = _split_host(host)
     view = _view(parts.host, parts.labels, parts.suffix, vocabulary)
     fired = _findings(view, vocabulary)
     look_alike = homoglyph(parts, vocabulary)

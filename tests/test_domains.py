@@ -245,3 +245,29 @@ def test_cheap_label_filter_never_drops_a_label_that_matters() -> None:
                 if vocabulary.label_notable(label) != vocabulary.label_facts(label).notable]
     assert len(labels) > 2000 and sum(map(vocabulary.label_notable, labels)) > 500
     assert not disagree, disagree[:20]
+
+
+def test_piece_filter_keeps_every_spelling_within_reach() -> None:
+    """``_near_spelling`` runs the edit distance only on a spelling that holds a piece of a key
+    (pigeonhole filter); every spelling one or two edits (as allowed) from a key must hold one.
+    Edits use the key's own letters and one outsider, the worst case for the filter."""
+    from leads.domains import _vocabulary
+
+    def edits(word: str, alphabet: str) -> set[str]:
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        return (
+            {a + b[1:] for a, b in splits if b}
+            | {a + c + b[1:] for a, b in splits if b for c in alphabet}
+            | {a + c + b for a, b in splits for c in alphabet}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        )
+
+    vocabulary = _vocabulary()
+    for key, typo in vocabulary.typo_keys.items():
+        alphabet = "".join(set(key)) + "-"
+        reach = edits(key, alphabet)
+        if typo.allowed == 2:
+            reach |= {twice for once in reach for twice in edits(once, alphabet)}
+        missed = [text for text in reach if not vocabulary.near_pieces[len(text)].search(text)]
+        assert not missed, (key, missed[:10])
+        assert all(vocabulary.may_be_near(text) for text in reach)
