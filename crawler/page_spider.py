@@ -253,11 +253,11 @@ class PageSpider(scrapy.Spider):
     async def officials_fetched(self) -> None:
         """Wait (bounded) until every official page is in, so the pages judged after it are
         compared with the logos it showed."""
-        if not self.officials_waiting:
+        wait = self.settings.getfloat("JIAZHENG_OFFICIAL_WAIT")
+        if not self.officials_waiting or wait <= 0:
             return
         try:
-            await asyncio.wait_for(self.officials_done.wait(),
-                                   self.settings.getfloat("JIAZHENG_OFFICIAL_WAIT"))
+            await asyncio.wait_for(self.officials_done.wait(), wait)
         except TimeoutError:
             self.logger.warning("official pages still missing: %s", sorted(self.officials_waiting))
 

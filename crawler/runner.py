@@ -85,6 +85,9 @@ def share_through_redis(settings: Settings, url: str, session: str) -> None:
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
         "DUPEFILTER_CLASS": "crawler.dupefilters.RedisDupeFilter",
         "JIAZHENG_REDIS_ITEMS_KEY": items_key(session),
+        # The shared queue hands a process's official pages to any process: none waits for them
+        # (each judges with the logos in the store and those it happens to fetch itself).
+        "JIAZHENG_OFFICIAL_WAIT": 0,
     }, priority="cmdline")
     pipelines = settings.getdict("ITEM_PIPELINES")
     pipelines.pop("crawler.pipelines.store.StorePipeline", None)

@@ -25,7 +25,7 @@ JIAZHENG_INCREMENTAL = True  # conditional requests; unchanged pages keep their 
 JIAZHENG_RESUME_RUN = 0  # id of a killed run to carry on (jiazheng nightly sets it)
 JIAZHENG_MAX_CANDIDATES = 200  # lookalike domains from watch-ct fetched per crawl
 JIAZHENG_OFFICIAL_LOGOS = True  # fetch the platforms' own pages first, to learn their logos
-JIAZHENG_OFFICIAL_WAIT = 60  # seconds searching waits for those pages at most
+JIAZHENG_OFFICIAL_WAIT = 60  # seconds searching waits for those pages at most (0: no wait)
 JIAZHENG_MAX_LOGOS_PER_PAGE = 2  # logo images fetched for a page that resembles a platform
 JIAZHENG_MAX_LOGO_BYTES = 1_000_000  # bigger images are not logos: dropped while downloading
 

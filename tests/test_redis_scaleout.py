@@ -48,10 +48,14 @@ def jiazheng(*args: str) -> subprocess.Popen[str]:
                             stdout=subprocess.DEVNULL, text=True)
 
 
-def finish(*processes: subprocess.Popen[str]) -> None:
+def finish(*processes: subprocess.Popen[str]) -> list[str]:
+    """Wait for each process to succeed; their stderr."""
+    errors = []
     for process in processes:
         _, stderr = process.communicate(timeout=600)
         assert process.returncode == 0, stderr[-2000:]
+        errors.append(stderr)
+    return errors
 
 
 def leads_and_fetches(db: Path, web: DemoWeb) -> tuple[set[tuple[str, str, str]], Counter]:
@@ -72,9 +76,11 @@ def test_two_processes_on_redis_fetch_each_page_once_and_find_the_same_leads(
         workers = [jiazheng("crawl", "--proxy", web.proxy_url, "--db", str(shared), *CRAWL,
                             "--redis", redis_url, "--session", "test", "--no-drain")
                    for _ in range(2)]
-        finish(*workers)
+        logs = finish(*workers)
         finish(jiazheng("drain", "--redis", redis_url, "--session", "test", "--db", str(shared)))
         two_leads, two_fetches = leads_and_fetches(shared, web)
+    # The shared queue hands official pages to either process: neither may wait for its own.
+    assert not [log for log in logs if "official pages still missing" in log]
     assert two_leads == single_leads
     assert len(single_leads) >= 10
     # Each process fetches the platforms' own pages and logos (it judges with them), unfiltered,
