@@ -56,7 +56,7 @@ class ScorePipeline:
         self.store = Store(settings.get("JIAZHENG_DB"),
                            timeout=settings.getfloat("JIAZHENG_DB_TIMEOUT"))
         self.official_logos = self.store.official_logos()
-        self.version = self.scoring_version()
+        self.version = self.fingerprint()
 
     def close_spider(self) -> None:
         if self.store is not None:
@@ -83,10 +83,10 @@ class ScorePipeline:
         new = [digest for digest in page.logo_hashes if digest not in known]
         if new:
             known += new
-            self.version = self.scoring_version()
+            self.version = self.fingerprint()
             self.crawler.stats.inc_value("jiazheng/logos/official_learned", len(new))
 
-    def scoring_version(self) -> str:
+    def fingerprint(self) -> str:
         """The code-and-data fingerprint, plus the official logos a verdict is compared with."""
         logos = sorted(h for hashes in self.official_logos.values() for h in hashes)
         if not logos:
