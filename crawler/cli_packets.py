@@ -4,9 +4,10 @@ thin commands over ``leads.evidence``, ``leads.packets`` and ``leads.stats``."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -25,19 +26,33 @@ from leads.evidence import (
 from leads.packets import PacketError, build_packet, leads_without_evidence
 from leads.stats import write_monthly_stats
 from leads.store import Store, StoreLockedError
-from leads.tsa import TimestampError
+from leads.tsa import TimestampError, load_tsa_certificates
 from leads.verdict import LEAD_THRESHOLD
 
 evidence_option = click.option(
     "--evidence-dir", default="evidence", show_default=True,
     type=click.Path(file_okay=False, path_type=Path), help="Where evidence folders go.")
-tsa_option = click.option(
-    "--tsa-url", envvar="JIAZHENG_TSA_URL", default="",
-    help="RFC 3161 timestamp authority for each manifest (env JIAZHENG_TSA_URL).")
 
 
-def capture_settings(proxy: str | None, tsa_url: str = "") -> CaptureSettings:
-    """The crawl's browser (JIAZHENG_CHROMIUM, CHROMIUM_ARGS) behind the crawl's proxy."""
+def tsa_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--tsa-url and the certificate its answers are verified against."""
+    command = click.option(
+        "--tsa-cert", envvar="JIAZHENG_TSA_CERT", default="",
+        help="PEM file with the TSA's certificate or the CA that issued it; every answer's "
+             "signature is verified against it (env JIAZHENG_TSA_CERT).")(command)
+    return click.option(
+        "--tsa-url", envvar="JIAZHENG_TSA_URL", default="",
+        help="RFC 3161 timestamp authority for each manifest (env JIAZHENG_TSA_URL); "
+             "needs --tsa-cert.")(command)
+
+
+def capture_settings(proxy: str | None, tsa_url: str = "", tsa_cert: str = "") -> CaptureSettings:
+    """The crawl's browser (JIAZHENG_CHROMIUM, CHROMIUM_ARGS) behind the crawl's proxy; a TSA
+    only with the certificate its answers are verified against (read now, so a typo fails early)."""
+    if tsa_url and not tsa_cert:
+        raise TimestampError("--tsa-url 需要 --tsa-cert（时间戳服务证书），否则无法核验时间戳")
+    if tsa_cert:
+        load_tsa_certificates(tsa_cert)
     settings = crawl_settings(proxy=proxy)
     proxy_url = proxy_from(settings)
     if proxy_url:
@@ -45,7 +60,8 @@ def capture_settings(proxy: str | None, tsa_url: str = "") -> CaptureSettings:
     return CaptureSettings(
         chromium=settings.get("JIAZHENG_CHROMIUM"),
         browser_args=(*CHROMIUM_ARGS, f"--proxy-pac-url={pac_url(proxy_url)}"),
-        proxy=proxy_url, user_agent=settings.get("USER_AGENT"), tsa_url=tsa_url)
+        proxy=proxy_url, user_agent=settings.get("USER_AGENT"), tsa_url=tsa_url,
+        tsa_cert=tsa_cert)
 
 
 @contextmanager
@@ -77,13 +93,14 @@ def _print_captures(results: list[CaptureResult]) -> None:
 @click.option("--out", "out", default="evidence", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Where evidence folders go.")
 @tsa_option
-def capture(db: str, min_score: int, proxy: str | None, out: Path, tsa_url: str) -> None:
+def capture(db: str, min_score: int, proxy: str | None, out: Path, tsa_url: str,
+            tsa_cert: str) -> None:
     """Capture evidence (screenshot, WARC, headers, TLS, hashes) for leads that have none.
 
     Example: jiazheng capture --db jiazheng.db --out evidence --proxy http://127.0.0.1:8080
     """
     with _failing_clearly():
-        settings = capture_settings(proxy, tsa_url)
+        settings = capture_settings(proxy, tsa_url, tsa_cert)
         store = Store(db)
         try:
             results = capture_pending(store, out, settings, min_score)
@@ -107,7 +124,7 @@ def capture(db: str, min_score: int, proxy: str | None, out: Path, tsa_url: str)
               help="Do not capture missing evidence first; such leads are listed as 未提取证据.")
 @tsa_option
 def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
-           evidence_dir: Path, no_capture: bool, tsa_url: str) -> None:
+           evidence_dir: Path, no_capture: bool, tsa_url: str, tsa_cert: str) -> None:
     """Build the next referral packet for one agency (PDF, XLSX, evidence, 清单, zip).
 
     Example: jiazheng packet --agency 公安 --since 2026-11-01 --out packets
@@ -120,7 +137,7 @@ def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
             if missing:
                 console.print(f"先为 {len(missing)} 条线索提取证据")
                 _print_captures(capture_leads(store, missing, evidence_dir,
-                                              capture_settings(proxy, tsa_url)))
+                                              capture_settings(proxy, tsa_url, tsa_cert)))
             built = build_packet(store, agency, out, since_text)
         finally:
             store.close()
@@ -141,7 +158,7 @@ def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
 @click.option("--no-delay", is_flag=True, help="No politeness delay (local test webs).")
 @tsa_option
 def check(urls: tuple[str, ...], db: str, proxy: str | None, evidence_dir: Path,
-          no_delay: bool, tsa_url: str) -> None:
+          no_delay: bool, tsa_url: str, tsa_cert: str) -> None:
     """Fetch, score, store and capture URLs someone reported (e.g. to the 12350 hotline).
 
     Example: jiazheng check http://www.example-banzheng.com/ --db jiazheng.db
@@ -155,7 +172,7 @@ def check(urls: tuple[str, ...], db: str, proxy: str | None, evidence_dir: Path,
             leads = [{"id": page["lead_id"], "url": page["final_url"]}
                      for page in pages if page["lead_id"]]
             captures = {r.lead_id: r for r in capture_leads(
-                store, leads, evidence_dir, capture_settings(proxy, tsa_url))}
+                store, leads, evidence_dir, capture_settings(proxy, tsa_url, tsa_cert))}
         finally:
             store.close()
     table = Table(title="核查结果")

@@ -37,7 +37,7 @@ from playwright.async_api import Response as BrowserResponse
 from leads import evidence_folder as files
 from leads.evidence_folder import HttpExchange
 from leads.store import Store
-from leads.tsa import TimestampError, request_timestamp
+from leads.tsa import TimestampError, load_tsa_certificates, request_timestamp
 from leads.verdict import LEAD_THRESHOLD
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
@@ -77,6 +77,7 @@ class CaptureSettings:
     scroll_pause: float = 0.3
     max_screenshot_height: int = 16000  # pixels
     tsa_url: str = ""  # RFC 3161 timestamp authority; empty: no timestamp
+    tsa_cert: str = ""  # PEM: the TSA's certificate or its CA; answers are verified against it
 
 
 @dataclass
@@ -191,7 +192,8 @@ def _finish(store: Store, folder: Path, record: dict[str, Any],
     timestamped = False
     if settings.tsa_url:
         try:
-            reply, _granted = request_timestamp(manifest_path.read_bytes(), settings.tsa_url)
+            reply, _granted = request_timestamp(manifest_path.read_bytes(), settings.tsa_url,
+                                                load_tsa_certificates(settings.tsa_cert))
             files.write_file(folder, files.TIMESTAMP, reply)
             timestamped = True
         except TimestampError as exc:

@@ -20,8 +20,8 @@ from leads import evidence_folder
 from leads.evidence import CaptureSettings, capture_leads
 from leads.evidence_folder import sha256_file
 from leads.store import Store
-from leads.tsa import TimestampError, check_reply, request_timestamp
 from tests.conftest import make_page
+from tests.local_tsa import Authority, make_authority, running_authority
 
 PAGE = "<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}</body></html>"
 HOSTILE = {
@@ -195,93 +195,44 @@ def test_a_url_cannot_steer_where_evidence_is_written(site: str, tmp_path: Path)
         evidence_folder.write_file(result.folder, "../escape.json", b"{}")
 
 
-# --- RFC 3161 -----------------------------------------------------------------------------------
-TSA_CONFIG = """
-[ tsa ]
-default_tsa = tsa_config
-[ tsa_config ]
-serial = {dir}/serial
-crypto_device = builtin
-signer_cert = {dir}/tsa.pem
-signer_key = {dir}/tsa.key
-signer_digest = sha256
-default_policy = 1.2.3.4.1
-digests = sha256
-accuracy = secs:1
-ordering = yes
-tsa_name = no
-ess_cert_id_chain = no
-ess_cert_id_alg = sha256
-"""
-
-
-def openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
-
-
+# --- RFC 3161 (the verification itself: tests/test_tsa.py) -------------------------------------
 @pytest.fixture(scope="module")
-def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A real timestamp authority: a throwaway CA, a TSA certificate, ``openssl ts -reply``."""
-    work = tmp_path_factory.mktemp("tsa")
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-            "ca.pem", "-days", "2", "-subj", "/CN=jiazheng test TSA CA", cwd=work)
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr",
-            "-subj", "/CN=jiazheng test TSA", cwd=work)
-    (work / "ext.cnf").write_text("extendedKeyUsage = critical,timeStamping\n")
-    openssl("x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "tsa.pem", "-days", "2", "-extfile", "ext.cnf", cwd=work)
-    (work / "serial").write_text("01\n")
-    (work / "tsa.cnf").write_text(TSA_CONFIG.format(dir=work))
-    lock = threading.Lock()
-
-    class Authority(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            query = self.rfile.read(int(self.headers["Content-Length"]))
-            with lock:
-                (work / "q.tsq").write_bytes(query)
-                openssl("ts", "-reply", "-config", "tsa.cnf", "-queryfile", "q.tsq", "-out",
-                        "r.tsr", cwd=work)
-                reply = (work / "r.tsr").read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    for url in serve(Authority):
-        yield url, work
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Authority]:
+    with running_authority(tmp_path_factory.mktemp("tsa")) as authority:
+        yield authority
 
 
-def test_manifest_gets_a_timestamp_openssl_verifies(site: str, tsa: tuple[str, Path],
+def test_manifest_gets_a_timestamp_openssl_verifies(site: str, tsa: Authority,
                                                     tmp_path: Path) -> None:
-    url, work = tsa
     store = Store(tmp_path / "j.db")
     leads = add_leads(store, [site + "/ad"])
-    [result] = capture_leads(store, leads, tmp_path / "evidence", direct_settings(tsa_url=url))
+    [result] = capture_leads(store, leads, tmp_path / "evidence",
+                             direct_settings(tsa_url=tsa.url, tsa_cert=str(tsa.ca)))
     stored = store.latest_captures([result.lead_id])[result.lead_id]
     store.close()
     assert stored["timestamped"] == 1
     assert "manifest.tsr" in {row["path"] for row in stored["files"]}
     verified = subprocess.run(
         ["openssl", "ts", "-verify", "-in", str(result.folder / "manifest.tsr"), "-data",
-         str(result.folder / "manifest.json"), "-CAfile", str(work / "ca.pem"), "-untrusted",
-         str(work / "tsa.pem")], capture_output=True, text=True, check=False)
+         str(result.folder / "manifest.json"), "-CAfile", str(tsa.ca), "-untrusted",
+         str(tsa.signer)], capture_output=True, text=True, check=False)
     assert verified.returncode == 0 and "Verification: OK" in verified.stdout, verified.stderr
 
 
-def test_a_timestamp_for_other_data_is_refused(tsa: tuple[str, Path]) -> None:
-    reply, granted = request_timestamp(b"manifest", tsa[0])
-    assert granted.startswith("20")
-    with pytest.raises(TimestampError, match="不符"):
-        check_reply(reply, b"another manifest", 1)
-
-
-def test_an_unreachable_tsa_is_a_clear_error() -> None:
-    with pytest.raises(TimestampError, match="不可达"):
-        request_timestamp(b"x", "http://127.0.0.1:9/tsa", timeout=5)
+def test_an_answer_from_an_untrusted_tsa_is_no_timestamp(site: str, tsa: Authority,
+                                                         tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    make_authority(other, name="someone else")
+    store = Store(tmp_path / "j.db")
+    leads = add_leads(store, [site + "/ad"])
+    [result] = capture_leads(store, leads, tmp_path / "evidence",
+                             direct_settings(tsa_url=tsa.url, tsa_cert=str(other / "ca.pem")))
+    stored = store.latest_captures([result.lead_id])[result.lead_id]
+    store.close()
+    assert stored["timestamped"] == 0
+    assert "manifest.tsr" not in {row["path"] for row in stored["files"]}
+    assert "时间戳签名证书不是配置的" in stored["error"]
 
 
 def test_warc_file_is_gzip_per_record(hostile_captures: dict[str, Path]) -> None:
