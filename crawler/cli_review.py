@@ -12,7 +12,7 @@ from rich.text import Text
 
 from crawler.cli_options import console, db_option
 from leads.lifecycle import STATE_LABELS, LifecycleError
-from leads.review import ReviewFileError, import_review
+from leads.review import ENCODINGS, SHOWN_PROBLEMS, ReviewFileError, import_review
 from leads.store import Store, StoreLockedError
 
 
@@ -45,7 +45,9 @@ def review() -> None:
 @click.option("--who", default=_login_name, show_default="login name",
               help="Who made these decisions (recorded with every change).")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, write nothing.")
-def import_file(file: Path, db: str, who: str, dry_run: bool) -> None:
+@click.option("--encoding", type=click.Choice(sorted(ENCODINGS), case_sensitive=False),
+              default=None, help="The file's encoding when it cannot be told (GBK or Big5).")
+def import_file(file: Path, db: str, who: str, dry_run: bool, encoding: str | None) -> None:
     """Apply the state and note columns edited in an exported lead CSV, all or nothing.
 
     States may be written in English or Chinese (已确认, 误报, 已移送, 已下架, 仍在线).
@@ -56,7 +58,7 @@ def import_file(file: Path, db: str, who: str, dry_run: bool) -> None:
     """
     store = _open(db)
     try:
-        plan = import_review(store, file, who, dry_run)
+        plan = import_review(store, file, who, dry_run, encoding or "")
     except (ReviewFileError, StoreLockedError) as exc:
         console.print(f"[red]无法导入 {file}：{exc}[/red]")
         sys.exit(2)
@@ -68,8 +70,10 @@ def import_file(file: Path, db: str, who: str, dry_run: bool) -> None:
     if plan.problems:
         console.print(f"[red]{file}（{plan.encoding}）有 {len(plan.problems)} 处问题，"
                       f"未作任何修改：[/red]")
-        for problem in plan.problems:
+        for problem in plan.problems[:SHOWN_PROBLEMS]:
             console.print(f"  {problem}", markup=False, soft_wrap=True)
+        if len(plan.problems) > SHOWN_PROBLEMS:
+            console.print(f"  另有 {len(plan.problems) - SHOWN_PROBLEMS} 处问题未列出")
         sys.exit(1)
     notes_only = len(plan.changes) - plan.state_changes
     done = "试运行，未写入：将更新" if dry_run else "已更新"

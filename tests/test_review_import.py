@@ -247,3 +247,79 @@ def test_cli_lists_problems_and_exits_non_zero(store: Store, lead_ids: list[int]
     result = CliRunner().invoke(main, ["review", "import", str(unreadable), "--db", str(db_path)])
     assert result.exit_code == 2
     assert "Excel 工作簿" in result.output
+
+
+# --- bad input: encodings decoded strictly, sizes bounded, doubled columns refused --------------
+BIG5_NOTES = {0: "對方承認賣證，電話已打通", 1: "網站已關閉，待複查", 2: "學校頁面，誤報"}
+
+
+def test_a_big5_file_is_read_as_big5_not_as_garbled_gbk(store: Store, lead_ids: list[int],
+                                                         tmp_path: Path) -> None:
+    edits = {lead_ids[i]: {"note": note} for i, note in BIG5_NOTES.items()}
+    path = excel_save(store, tmp_path / "big5.csv", edits, "big5")
+    plan = import_review(store, path, "張三")
+    assert (plan.encoding, plan.problems) == ("Big5", [])
+    assert {states(store)[lead_ids[i]][1] for i in BIG5_NOTES} == set(BIG5_NOTES.values())
+
+
+def test_a_gbk_file_with_traditional_notes_stays_gbk(store: Store, lead_ids: list[int],
+                                                    tmp_path: Path) -> None:
+    path = excel_save(store, tmp_path / "gbk.csv", {lead_ids[0]: {"note": BIG5_NOTES[0],
+                                                                  "state": "误报"}}, "gbk")
+    assert import_review(store, path, "张三").encoding == "GBK/GB18030"
+    assert states(store)[lead_ids[0]] == ("false_positive", BIG5_NOTES[0])
+
+
+def test_an_unreadable_encoding_asks_for_encoding_and_the_option_overrides(
+        store: Store, lead_ids: list[int], tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "junk.csv"
+    path.write_bytes(b"lead_id,state,note\r\n1,new,\x80\xff\xfe\xa1\r\n")
+    with pytest.raises(ReviewFileError, match="--encoding"):
+        import_review(store, path, "x")
+    path = excel_save(store, tmp_path / "big5.csv", {lead_ids[0]: {"note": "電話"}}, "big5")
+    with pytest.raises(ReviewFileError, match="不是 UTF-8"):
+        import_review(store, path, "x", encoding="utf-8")
+    store.close()
+    result = CliRunner().invoke(main, ["review", "import", str(path), "--db", str(db_path),
+                                       "--encoding", "big5"])
+    assert result.exit_code == 0, result.output
+    assert "Big5" in result.output
+
+
+def test_a_huge_cell_is_a_row_problem_and_a_huger_one_a_clear_error(
+        store: Store, lead_ids: list[int], tmp_path: Path) -> None:
+    path = excel_save(store, tmp_path / "long.csv", {lead_ids[0]: {"note": "长" * 5000}}, "utf-8")
+    plan = import_review(store, path, "x")
+    assert [p.row for p in plan.problems] == [2] and "超过 4000 字" in plan.problems[0].message
+    path = excel_save(store, tmp_path / "huge.csv", {lead_ids[0]: {"note": "x" * 200_000}},
+                      "utf-8")
+    with pytest.raises(ReviewFileError, match="无法读取"):
+        import_review(store, path, "x")
+
+
+def test_a_huge_file_is_refused_unread(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "junk.csv"
+    with path.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)  # sparse: costs no disk
+    with pytest.raises(ReviewFileError, match="200 MB"):
+        import_review(store, path, "x")
+
+
+def test_doubled_columns_are_refused(store: Store, lead_ids: list[int], tmp_path: Path) -> None:
+    path = tmp_path / "doubled.csv"
+    path.write_text(f"lead_id,state,note,state\r\n{lead_ids[0]},误报,x,已确认\r\n",
+                    encoding="utf-8")
+    with pytest.raises(ReviewFileError, match="列 state 出现不止一次"):
+        import_review(store, path, "x")
+
+
+def test_the_cli_prints_at_most_twenty_problems(store: Store, tmp_path: Path,
+                                                db_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text("lead_id,state\r\n" + "".join(f"{9000 + i},误报\r\n" for i in range(50)),
+                    encoding="utf-8")
+    store.close()
+    result = CliRunner().invoke(main, ["review", "import", str(path), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert result.output.count("没有编号为") == 20
+    assert "另有 30 处问题未列出" in result.output
