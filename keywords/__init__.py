@@ -7,9 +7,10 @@ fails with ``ValueError("file.tsv:LINE: …")`` so the editor knows where to loo
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,12 @@ LONG_WORD_FREQUENCY = 2000
 SHORT_WORD_LENGTH = 2
 # TSV columns holding matchable text: stored normalised like page text.
 TERM_COLUMNS = frozenset({"term", "variant", "canonical"})
+# What the text scorer does with each role of concept (keywords/concept_names.tsv explains them).
+CONCEPT_ROLES = ("claim", "offer", "certificate", "document", "reported")
+# {NAME} in a concept pattern; {G12} is a gap of up to 12 characters inside one sentence.
+CLASS_REFERENCE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+GAP_CLASS = re.compile(r"G([1-9][0-9]?)")
+SENTENCE_END = "。!?;\n"
 
 Entry = TypeVar("Entry")
 
@@ -43,13 +50,56 @@ class CertificateTerm:
 
 @dataclass(frozen=True)
 class FraudSignal:
-    """A sales phrase only a fake-certificate seller can promise (fraud_signals.tsv)."""
+    """A sales phrase only a fake-certificate seller can promise (fraud_signals.tsv): one finished
+    wording of a concept."""
 
     term: str
     weight: int
-    tag: str
+    concept: str
     query: bool
     meaning: str
+
+
+@dataclass(frozen=True)
+class ConceptName:
+    """A concept the text scorer knows, its role and the label reasons show (concept_names.tsv)."""
+
+    concept: str
+    role: str
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class WordClass:
+    """A named alternation concept patterns refer to as {NAME} (word_classes.tsv)."""
+
+    name: str
+    pattern: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class ConceptPattern:
+    """One way of saying a concept, as written in concepts.tsv."""
+
+    concept: str
+    pattern: str
+    weight: int
+    meaning: str
+    example: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A concept pattern ready to match: classes expanded, compiled, example checked."""
+
+    name: str
+    role: str
+    label: str
+    weight: int
+    regex: re.Pattern[str]
+    source: str  # "concepts.tsv:LINE", for the editor who wants to change it
 
 
 @dataclass(frozen=True)
@@ -144,6 +194,8 @@ class KeywordLibrary:
     fraud_signals: tuple[FraudSignal, ...]
     negative_context: tuple[NegativeTerm, ...]
     evasion_variants: tuple[EvasionVariant, ...]
+    concept_names: Mapping[str, ConceptName]
+    concepts: tuple[Concept, ...]
     platforms: tuple[Platform, ...]
     generic: GenericVocabulary
     homoglyphs: Mapping[str, str]
@@ -193,9 +245,16 @@ def _parse_field(kind: type, raw: str, column: str, where: str) -> Any:
 
 def read_tsv(path: Path, entry_type: type[Entry]) -> tuple[Entry, ...]:
     """Read a TSV whose header names the fields of ``entry_type``; ``#`` lines are comments."""
+    return tuple(entry for _, entry in read_tsv_lines(path, entry_type))
+
+
+def read_tsv_lines(
+    path: Path, entry_type: type[Entry], unique: bool = True
+) -> Iterator[tuple[str, Entry]]:
+    """``read_tsv`` with each entry's "file:LINE"; ``unique=False`` allows a first column that
+    repeats (several patterns of one concept)."""
     columns = [field.name for field in fields(entry_type)]  # type: ignore[arg-type]
     types = get_type_hints(entry_type)
-    entries: list[Entry] = []
     seen: set[str] = set()
     header_seen = False
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -214,13 +273,86 @@ def read_tsv(path: Path, entry_type: type[Entry]) -> tuple[Entry, ...]:
             _parse_field(types[column], raw, column, where)
             for column, raw in zip(columns, cells, strict=True)
         ]
-        if values[0] in seen:
+        if unique and values[0] in seen:
             raise ValueError(f"{where}: duplicate entry {values[0]!r}")
         seen.add(values[0])
-        entries.append(entry_type(*values))
+        yield where, entry_type(*values)
     if not header_seen:
         raise ValueError(f"{path.name}:1: missing header line")
-    return tuple(entries)
+
+
+def _concept_names(path: Path) -> dict[str, ConceptName]:
+    names = {}
+    for where, name in read_tsv_lines(path, ConceptName):
+        if name.role not in CONCEPT_ROLES:
+            raise ValueError(f"{where}: role must be one of {', '.join(CONCEPT_ROLES)}")
+        names[name.concept] = name
+    return names
+
+
+def _known_concept(concept: str, names: Mapping[str, ConceptName], where: str) -> None:
+    if concept not in names:
+        raise ValueError(f"{where}: unknown concept {concept!r} (not in concept_names.tsv)")
+
+
+def _compiled(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{where}: bad regular expression: {error}") from None
+
+
+def _word_classes(path: Path, certificates: tuple[CertificateTerm, ...]) -> dict[str, str]:
+    """Class name → pattern; CERT also names every certificate term, longest first."""
+    classes = {}
+    for where, word_class in read_tsv_lines(path, WordClass):
+        if GAP_CLASS.fullmatch(word_class.name):
+            raise ValueError(f"{where}: {word_class.name} is reserved for gaps ({{Gn}})")
+        classes[word_class.name] = _compiled(word_class.pattern, where).pattern
+    if "CERT" not in classes:
+        raise ValueError(f"{path.name}: missing class CERT")
+    terms = sorted({entry.term for entry in certificates}, key=len, reverse=True)
+    classes["CERT"] = "|".join([*map(re.escape, terms), classes["CERT"]])
+    return classes
+
+
+def _expand(pattern: str, classes: Mapping[str, str], where: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        gap = GAP_CLASS.fullmatch(name)
+        if gap:
+            return f"[^{SENTENCE_END}]{{0,{gap.group(1)}}}"
+        if name not in classes:
+            raise ValueError(f"{where}: unknown class {{{name}}} (not in word_classes.tsv)")
+        return f"(?:{classes[name]})"
+
+    return CLASS_REFERENCE.sub(replace, pattern)
+
+
+def _load_concepts(
+    directory: Path, certificates: tuple[CertificateTerm, ...], names: Mapping[str, ConceptName]
+) -> tuple[Concept, ...]:
+    """concepts.tsv, each pattern expanded, compiled and checked against its own example."""
+    classes = _word_classes(directory / "word_classes.tsv", certificates)
+    concepts = []
+    for where, entry in read_tsv_lines(directory / "concepts.tsv", ConceptPattern, unique=False):
+        _known_concept(entry.concept, names, where)
+        regex = _compiled(_expand(entry.pattern, classes, where), where)
+        if not regex.search(normalize_term(entry.example)):
+            raise ValueError(f"{where}: the example {entry.example!r} does not match the pattern")
+        name = names[entry.concept]
+        concepts.append(Concept(name.concept, name.role, name.label, entry.weight, regex, where))
+    return tuple(concepts)
+
+
+def _fraud_signals(path: Path, names: Mapping[str, ConceptName]) -> tuple[FraudSignal, ...]:
+    signals = []
+    for where, signal in read_tsv_lines(path, FraudSignal):
+        _known_concept(signal.concept, names, where)
+        if names[signal.concept].role not in ("claim", "offer"):
+            raise ValueError(f"{where}: a sales phrase must stand for a claim or offer concept")
+        signals.append(signal)
+    return tuple(signals)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -313,12 +445,16 @@ def _load_routing(path: Path) -> Routing:
 
 def _load(directory: Path) -> KeywordLibrary:
     platforms, generic, homoglyphs = _load_platforms(directory / "platforms.toml")
+    certificates = read_tsv(directory / "certificates.tsv", CertificateTerm)
+    names = _concept_names(directory / "concept_names.tsv")
     return KeywordLibrary(
         directory=directory,
-        certificates=read_tsv(directory / "certificates.tsv", CertificateTerm),
-        fraud_signals=read_tsv(directory / "fraud_signals.tsv", FraudSignal),
+        certificates=certificates,
+        fraud_signals=_fraud_signals(directory / "fraud_signals.tsv", names),
         negative_context=read_tsv(directory / "negative_context.tsv", NegativeTerm),
         evasion_variants=read_tsv(directory / "evasion_variants.tsv", EvasionVariant),
+        concept_names=names,
+        concepts=_load_concepts(directory, certificates, names),
         platforms=platforms,
         generic=generic,
         homoglyphs=homoglyphs,

@@ -51,7 +51,9 @@ def test_platform_facts():
 
 
 def test_terms_are_stored_lower_case_half_width(library_copy: Path):
-    _append(library_copy / "fraud_signals.tsv", "ＧＷ可查测试\t20\tverifiable\tno\ttest entry")
+    _append(
+        library_copy / "fraud_signals.tsv", "ＧＷ可查测试\t20\tVERIFIABLE_ONLINE\tno\ttest entry"
+    )
     library = load_library(library_copy)
     assert library.fraud_signals[-1].term == "gw可查测试"
 
@@ -69,8 +71,16 @@ def test_terms_are_stored_lower_case_half_width(library_copy: Path):
             "假证书\t特种作业\t应急管理部\t150\tyes\tout of range",
             "between 0 and 100",
         ),
-        ("fraud_signals.tsv", "免考\t25\texam_bypass\tyes\tduplicate", "duplicate entry"),
-        ("fraud_signals.tsv", "新词\t25\texam_bypass\tmaybe\tbad flag", "yes or no"),
+        ("fraud_signals.tsv", "免考\t25\tNO_EXAM\tyes\tduplicate", "duplicate entry"),
+        ("fraud_signals.tsv", "新词\t25\tNO_EXAM\tmaybe\tbad flag", "yes or no"),
+        ("fraud_signals.tsv", "新词\t25\tNO_SUCH\tno\tunknown", "unknown concept 'NO_SUCH'"),
+        ("fraud_signals.tsv", "新词\t25\tOTHER_DOCS\tno\tnot a claim", "claim or offer concept"),
+        ("concepts.tsv", "NO_SUCH\t免考\t20\tx\t免考", "unknown concept 'NO_SUCH'"),
+        ("concepts.tsv", "NO_EXAM\t(免考\t20\tx\t免考", "bad regular expression"),
+        ("concepts.tsv", "NO_EXAM\t{NOPE}考\t20\tx\t免考", r"unknown class \{NOPE\}"),
+        ("concepts.tsv", "NO_EXAM\t免{G3}考\t20\tx\t不考", "does not match the pattern"),
+        ("concept_names.tsv", "NEW\tseller\t新\tx", "role must be one of"),
+        ("word_classes.tsv", "G5\tabc\tgap name", "reserved for gaps"),
         ("negative_context.tsv", "只有两列\t10", "expected 4 tab-separated fields"),
         ("evasion_variants.tsv", "\t办证\tempty variant", "variant is empty"),
     ],
@@ -139,3 +149,22 @@ def test_user_dictionary_lines_are_jieba_entries():
     assert "包过 50" in lines  # short words get a low frequency
     assert all(len(line.split(" ")) == 2 for line in lines)
     assert not any(line.startswith("100%") for line in lines)  # punctuation cannot be one token
+
+
+def test_concept_patterns_expand_classes_and_gaps():
+    concepts = [c for c in load_library().concepts if c.name == "NO_PRESENCE"]
+    assert any(c.regex.search("交了钱人不用来也能拿证") for c in concepts)
+    assert not any("{G" in c.regex.pattern or "{PERSON}" in c.regex.pattern for c in concepts)
+    assert all(c.source.startswith("concepts.tsv:") for c in load_library().concepts)
+
+
+def test_cert_class_includes_every_certificate_term():
+    library = load_library()
+    pattern = next(c for c in library.concepts if c.name == "OFFER" and "塔吊证" in c.regex.pattern)
+    assert all(entry.term in pattern.regex.pattern for entry in library.certificates)
+
+
+def test_a_gap_stays_inside_its_sentence():
+    no_exam = [c for c in load_library().concepts if c.name == "NO_EXAM"]
+    assert any(c.regex.search("考试你不用管") for c in no_exam)
+    assert not any(c.regex.search("考试。你不用管") for c in no_exam)
