@@ -2,8 +2,11 @@
 
 Sellers dodge filters with full-width letters, traditional characters, zero-width characters,
 emoji and separators inside words (办 证, 办-证, 办*证), homophones (半证, V信) and pinyin
-(bz, mian kao). ``fold`` undoes all of these with precompiled tables and regexes (fast enough
-for 200k chars). Enclosed ideographs (🈚 = 無) are decomposed by NFKC before emoji are removed.
+(bz, mian kao, bàn zhèng). Some sites print traditional script with pinyin after the
+characters, 電工證(zhèng)官網(wǎng)可查(chá): the bracketed syllables are dropped, and tone marks
+become plain letters, so that text folds like any other spelling. ``fold`` undoes all of these
+with precompiled tables and regexes (fast enough for 200k chars). Enclosed ideographs (🈚 = 無)
+are decomposed by NFKC before emoji are removed.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ SEPARATORS = r"[\s\-_*·•・.|/\\~+#^=`'\"]+"
 SEPARATOR_INSIDE_WORD = re.compile(
     rf"(?<=[{CJK}]){SEPARATORS}(?=[{CJK}a-z])|(?<=[a-z]){SEPARATORS}(?=[{CJK}])"
 )
+# A pinyin syllable in brackets right after a character (證(zhèng), 查(cha2)): an annotation.
+# Only syllable-shaped contents go, so 联系(qq) and 电话(tel) keep their label.
+PINYIN_SYLLABLE = "(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[aeiouvü]{1,3}(?:ng|n|r)?[1-5]?"
+PINYIN_ANNOTATION = re.compile(rf"(?<=[{CJK}])\((?:{PINYIN_SYLLABLE})\)")
+TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ", "aaaaeeeeiiiioooouuuuvvvvvnnn")
 # OpenCC's own t2s character table, applied with str.translate: the phrase-level OpenCC
 # converter takes ~0.7 s per 200k characters, the table a few milliseconds.
 OPENCC_T2S_CHARACTERS = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
@@ -73,7 +81,9 @@ class Folder:
 
     def _fold_spelling(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
-        text = INVISIBLE_AND_EMOJI.sub("", text).translate(self._t2s).lower()
+        text = INVISIBLE_AND_EMOJI.sub("", text).translate(self._t2s).lower().translate(TONE_MARKS)
+        if "(" in text:
+            text = PINYIN_ANNOTATION.sub("", text)
         return SEPARATOR_INSIDE_WORD.sub("", text)
 
     def __call__(self, text: str) -> str:
