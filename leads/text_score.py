@@ -1,10 +1,19 @@
 """Score how strongly a text sells fake certificates, with reasons an analyst can read.
 
-One Aho-Corasick pass over the folded text finds every library term (certificates, fraud signals,
-negative context). Short terms are kept only where jieba puts a word boundary (包过 yes, 打包过来
-no). Sales phrases add up; words of news, notices, warnings, lawful training and job posts are
-subtracted, so an article quoting “免考”“包过” to warn the public scores low, and a sales phrase
-right after a denial (拒绝代考, 没有免考的渠道) does not count. Pure function.
+The units are *concepts* a seller can word any way (不用考试, 不用本人到场, 保证通过, 网上可查,
+花钱拿证, 代办证件…, keywords/concept_names.tsv). Two matchers find them in the folded text: one
+Aho-Corasick pass finds the library's finished phrases (certificates, fraud signals, negative
+context; short terms only where jieba puts a word boundary: 包过 yes, 打包过来 no), and the small
+grammars of keywords/concepts.tsv (word classes and gaps: 不用…考试, 人不…到场, 网上…能…查到)
+find the paraphrases. Each concept counts once, with its best occurrence, and concepts add up.
+
+Frames weigh more than scattered words: an offer of papers (办证, 代办各类证件) next to a contact
+is a lead on its own, and a claim said of a certificate in one sentence of an offer counts extra.
+Words of news, notices, warnings, lawful training and job posts are subtracted, so an article
+quoting “免考”“包过” to warn the public scores low; a claim right after a denial (拒绝代考, 不包过)
+counts nothing, and inside a quotation or a reporter's sentence (对方称…, 记者…) half. Sellers of
+papers outside the safety-production families (驾驶证, 毕业证, 职称, 刻章) are leads too, with
+scope ``other_documents`` so analysts can filter them. Pure function.
 """
 
 from __future__ import annotations
@@ -12,15 +21,16 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import NamedTuple
 
 import ahocorasick
 import jieba
 
-from keywords import KeywordLibrary, load_library
+from keywords import SENTENCE_END, Concept, KeywordLibrary, load_library
 from leads.contacts import contacts_in_folded
 from leads.normalize import CJK, fold
 
@@ -39,7 +49,8 @@ BOUNDARY_WINDOW = 8
 # characters before) is a school or a warning speaking; phrases listed after a denied one
 # ("拒绝代考、包过") are denied too.
 DENIAL = re.compile(
-    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|没有|并非|不存在|不是|不可能).{0,2}|[不无非])$"
+    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不).{0,6}"
+    r"|(?:没有|并非|不存在|不是|不可能).{0,2}|[不无非])$"
 )
 DENIAL_WINDOW = 8
 DENIAL_LIST_JOINERS = frozenset("、和或及与/ ")
@@ -50,6 +61,31 @@ QUOTATION = re.compile(
 )
 DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:")
 SHOWN_ITEMS = 6
+REPORTED_FACTOR = 0.5  # a claim in a sentence that reports someone else's words (对方称…)
+SALES_ROLES = ("claim", "offer")
+# Frames: an offer of papers with a way to reach the seller is the classic street ad (办证 138…).
+OFFER_CONTACT_POINTS = 20
+FRAME_TEXT_CHARS = 300  # in a text this short the contact is next to the offer wherever it stands
+CONTACT_WINDOW = 80  # in a longer text the contact must be this close to the offer
+# A claim said of a certificate within this many characters, in a text that offers or gives a
+# contact: the seller's sentence, not words scattered over a page.
+CLAIM_FRAME_POINTS = 10
+# An offer naming this many kinds of papers is a fake-document seller's list (办理毕业证、驾驶证、
+# 资格证、刻章…); a lawful office asks for papers, it does not offer them.
+DOCUMENT_LIST_KINDS = 3
+DOCUMENT_LIST_POINTS = 20
+CLAIM_FRAME_WINDOW = 30
+SAFETY_FAMILIES = frozenset({"特种作业", "建筑特种作业", "三类人员", "特种设备", "安全考核"})
+SCOPE_SAFETY, SCOPE_OTHER = "safety", "other_documents"
+NOUN_ROLES = ("certificate", "document")  # concepts that name the papers sold
+# A claim a lawful school or a holder makes too ("考试合格后证书官网可查"): it counts,
+# but do not make a seller's sentence of their own.
+NOT_FRAMING_CLAIMS = frozenset({"VERIFIABLE_ONLINE"})
+FRAME_REASONS = {
+    "offer_contact": "办证/代办证件信息附联系方式",
+    "claim_of_certificate": "同一句中对证书作出卖点承诺",
+    "document_list": "一并代办多种证件",
+}
 
 CONTEXT_NAMES = {
     "news": "新闻报道",
@@ -59,6 +95,9 @@ CONTEXT_NAMES = {
     "job": "招聘信息",
     "qa": "问答科普",
     "service": "政务服务",
+    "invoice": "发票业务",
+    "loan": "贷款业务",
+    "other": "其他业务",
 }
 
 
@@ -73,6 +112,21 @@ class Weights(NamedTuple):
     by_kind: dict[str, dict[int, float]]  # kind → entry index → weight counted
     quoted_sales: bool  # some sales phrase was only seen between quotation marks
     denied: tuple[str, ...]  # sales phrases seen only after a denial
+    denied_spans: tuple[tuple[int, int], ...]  # where they stand
+    positions: dict[str, list[tuple[int, int]]]  # kind → (start, entry index) of counted hits
+
+
+class ConceptHit(NamedTuple):
+    start: int
+    end: int
+    concept: Concept
+
+
+class Evidence(NamedTuple):
+    """A concept's best occurrence: its points and the words that said it."""
+
+    points: float
+    words: str
 
 
 @dataclass(frozen=True)
@@ -86,6 +140,10 @@ class TextScore:
     context: str  # dominant negative-context tag ("news", "training", …) or ""
     reasons: tuple[str, ...]
     signals: Mapping[str, float]
+    concepts: Mapping[str, float] = field(default_factory=dict)  # concept → points counted
+    # "safety" (a safety-production certificate), "other_documents" (驾驶证, 毕业证, 职称, 刻章,
+    # exam fraud for other exams) or "" (neither named)
+    scope: str = ""
 
     def terms(self, kind: str) -> tuple[str, ...]:
         return self.matches.get(kind, ())
@@ -163,69 +221,156 @@ class TextScorer:
                 edges.add(edge)
         return edges
 
-    def _weights(self, folded: str, hits: list[Hit]) -> Weights:
+    def _weights(self, folded: str, hits: list[Hit], quotations: list[tuple[int, int]]) -> Weights:
         """Per kind, entry index → weight of its best occurrence.
 
         Quoted occurrences count half; a short term counts only where jieba puts word
         boundaries around it; a denied sales phrase does not count.
         """
         weights: dict[str, dict[int, float]] = {kind: {} for kind in self._entries}
+        positions: dict[str, list[tuple[int, int]]] = {kind: [] for kind in self._entries}
         denied: dict[str, None] = {}
+        denied_spans: list[tuple[int, int]] = []
         last_denied_end = -1
-        quotations = [match.span() for match in QUOTATION.finditer(folded)]
         edges = self._word_edges(folded, hits)
         for hit in hits:
             chosen = weights[hit.kind]
             entry = self._entries[hit.kind][hit.index]
-            if chosen.get(hit.index) == entry.weight:
-                continue
             if _short_and_embedded(folded, hit) and not {hit.start, hit.end} <= edges:
                 continue
-            if hit.kind == "fraud" and _is_denied(folded, hit, last_denied_end):
+            if hit.kind == "fraud" and _is_denied(folded, hit.start, last_denied_end):
                 denied[entry.term] = None
+                denied_spans.append((hit.start, hit.end))
                 last_denied_end = hit.end
                 continue
-            quoted = any(start <= hit.start and hit.end <= end for start, end in quotations)
-            weight = entry.weight * (QUOTED_FACTOR if quoted else 1.0)
+            positions[hit.kind].append((hit.start, hit.index))
+            weight = entry.weight * (QUOTED_FACTOR if _inside(hit, quotations) else 1.0)
             chosen[hit.index] = max(chosen.get(hit.index, 0.0), weight)
         quoted_sales = any(
             weight < self.library.fraud_signals[index].weight
             for index, weight in weights["fraud"].items()
         )
         counted = {self.library.fraud_signals[index].term for index in weights["fraud"]}
-        return Weights(weights, quoted_sales, tuple(t for t in denied if t not in counted))
+        return Weights(
+            weights,
+            quoted_sales,
+            tuple(t for t in denied if t not in counted),
+            tuple(denied_spans),
+            positions,
+        )
+
+    def concept_hits(self, folded: str) -> list[ConceptHit]:
+        """Every match of every concept pattern (concepts.tsv), in text order."""
+        hits = [
+            ConceptHit(match.start(), match.end(), concept)
+            for concept in self.library.concepts
+            for match in concept.regex.finditer(folded)
+        ]
+        return sorted(hits, key=lambda hit: hit.start)
+
+    def _concepts(
+        self,
+        folded: str,
+        hits: list[ConceptHit],
+        weights: Weights,
+        quotations: list[tuple[int, int]],
+    ) -> tuple[dict[str, Evidence], dict[str, list[int]], list[str], set[str]]:
+        """Concept → best evidence (phrases and patterns), positions of counted hits by role,
+        the words of denied claims, and the distinct papers named (document role).
+
+        A claim after a denial counts nothing; in a quotation, or after a reporter's words in
+        its sentence (对方称…), half.
+        """
+        best: dict[str, Evidence] = {}
+        for index, weight in weights.by_kind["fraud"].items():
+            signal = self.library.fraud_signals[index]
+            _keep_best(best, signal.concept, Evidence(weight, signal.term))
+        reported = [hit.start for hit in hits if hit.concept.role == "reported"]
+        sentence_ends = [i for i, char in enumerate(folded) if char in SENTENCE_END]
+        by_role: dict[str, list[int]] = {}
+        denied: list[str] = []
+        documents: set[str] = set()
+        for hit in hits:
+            concept, words = hit.concept, folded[hit.start : hit.end]
+            if concept.role == "reported":
+                continue
+            if concept.role in SALES_ROLES and (
+                _is_denied(folded, hit.start, -1)
+                or any(hit.start < end and start < hit.end for start, end in weights.denied_spans)
+            ):
+                denied.append(words)
+                continue
+            factor = 1.0
+            if concept.role in SALES_ROLES and (
+                _inside(hit, quotations) or _reported(hit.start, reported, sentence_ends)
+            ):
+                factor = min(QUOTED_FACTOR, REPORTED_FACTOR)
+            by_role.setdefault(_frame_role(concept.name, concept.role), []).append(hit.start)
+            if concept.role == "document":
+                documents.add(words)
+            _keep_best(best, concept.name, Evidence(concept.weight * factor, words))
+        for start, index in weights.positions["fraud"]:
+            name = self.library.fraud_signals[index].concept
+            role = _frame_role(name, self.library.concept_names[name].role)
+            by_role.setdefault(role, []).append(start)
+        by_role.setdefault("certificate", []).extend(s for s, _ in weights.positions["certificate"])
+        return best, by_role, denied, documents
 
     def score(self, text: str) -> TextScore:
         """Score ``text`` (only its first MAX_SCAN_CHARS characters are read)."""
         text = text[:MAX_SCAN_CHARS]
         folded = fold(text)
-        weights, quoted_sales, denied = self._weights(folded, self._hits(folded))
+        quotations = [match.span() for match in QUOTATION.finditer(folded)]
+        weights = self._weights(folded, self._hits(folded), quotations)
+        evidence, positions, denied_claims, documents = self._concepts(
+            folded, self.concept_hits(folded), weights, quotations
+        )
+        roles = self.library.concept_names
         contacts = tuple(contacts_in_folded(folded))
         terms = {
             kind: tuple(self._entries[kind][index].term for index in chosen)
-            for kind, chosen in weights.items()
+            for kind, chosen in weights.by_kind.items()
             if chosen
         }
         families = tuple(
             dict.fromkeys(
-                self.library.certificates[index].family for index in weights["certificate"]
+                self.library.certificates[index].family for index in weights.by_kind["certificate"]
             )
         )
-        fraud = min(FRAUD_CAP, sum(weights["fraud"].values()))
+        sales_concepts = {
+            name: found for name, found in evidence.items() if roles[name].role in SALES_ROLES
+        }
+        fraud = min(FRAUD_CAP, sum(found.points for found in sales_concepts.values()))
+        named = [found.points for name, found in evidence.items() if roles[name].role in NOUN_ROLES]
         certificate = min(
             CERTIFICATE_CAP,
-            max(weights["certificate"].values(), default=0)
+            max([*weights.by_kind["certificate"].values(), *named], default=0)
             + EXTRA_FAMILY_POINTS * max(len(families) - 1, 0),
         )
         contact = _contact_points(contacts)
-        negative = sum(weights["negative"].values())
+        frames = self._frames(folded, evidence, positions, contacts, len(documents))
+        negative = sum(weights.by_kind["negative"].values())
         positive = (
-            fraud + certificate + contact if fraud else min(certificate + contact, NO_FRAUD_CAP)
+            fraud + certificate + contact + sum(frames.values())
+            if fraud
+            else min(certificate + contact, NO_FRAUD_CAP)
         )
-        context = self._context(weights["negative"])
+        context = self._context(weights.by_kind["negative"])
+        scope = _scope(families, evidence, fraud)
         reasons = _reasons(terms, families, contacts, context, negative)
-        if quoted_sales:
+        if sales_concepts:
+            shown = [
+                f"{roles[name].label} +{round(found.points)}「{found.words}」"
+                for name, found in sales_concepts.items()
+            ]
+            reasons += (f"推销概念：{_shown(shown)}",)
+        reasons += tuple(f"{FRAME_REASONS[name]} +{points}" for name, points in frames.items())
+        if scope == SCOPE_OTHER and fraud:
+            reasons += ("非安全生产类证件（驾驶证、毕业证、职称、印章或其他考试等）",)
+        if weights.quoted_sales:
             reasons += ("部分推销用语只出现在引号中（多为转述），按半数计分",)
+        denied = tuple(dict.fromkeys([*weights.denied, *denied_claims]))
+        denied = tuple(words for words in denied if words not in terms.get("fraud", ()))
         if denied:
             reasons += (f"否定说法中的推销用语不计分：{_shown(denied)}",)
         return TextScore(
@@ -239,9 +384,44 @@ class TextScorer:
                 "fraud_terms": fraud,
                 "certificates": certificate,
                 "contacts": contact,
+                **{f"frame.{name}": float(points) for name, points in frames.items()},
                 "negative_context": -negative,
             },
+            concepts={name: found.points for name, found in evidence.items()},
+            scope=scope,
         )
+
+    def _frames(
+        self,
+        folded: str,
+        evidence: Mapping[str, Evidence],
+        positions: Mapping[str, list[int]],
+        contacts: tuple[str, ...],
+        documents: int,
+    ) -> dict[str, int]:
+        """Points for who offers what to whom: an offer of papers next to a direct contact, an
+        offer listing many kinds of papers (毕业证、驾驶证、刻章…), and a claim said of a
+        certificate near it in a text that offers or gives a contact."""
+        frames: dict[str, int] = {}
+        direct = [c.partition(":")[2] for c in contacts if c.startswith(DIRECT_CONTACT_KINDS)]
+        offers = positions.get("offer", [])
+        if offers and evidence.get("OFFER", Evidence(0, "")).points and direct:
+            near = len(folded) <= FRAME_TEXT_CHARS or any(
+                abs(folded.find(value) - offer) <= CONTACT_WINDOW
+                for value in direct
+                if value in folded
+                for offer in offers
+            )
+            if near:
+                frames["offer_contact"] = OFFER_CONTACT_POINTS
+        if offers and documents >= DOCUMENT_LIST_KINDS:
+            frames["document_list"] = DOCUMENT_LIST_POINTS
+        nouns = sorted(position for role in NOUN_ROLES for position in positions.get(role, []))
+        if (offers or direct) and any(
+            _within(nouns, claim, CLAIM_FRAME_WINDOW) for claim in positions.get("claim", [])
+        ):
+            frames["claim_of_certificate"] = CLAIM_FRAME_POINTS
+        return frames
 
     def _context(self, negative: Mapping[int, float]) -> str:
         by_tag: dict[str, float] = {}
@@ -265,11 +445,45 @@ def _short_and_embedded(folded: str, hit: Hit) -> bool:
     return bool(CJK_CHARACTER.match(before) or CJK_CHARACTER.match(after))
 
 
-def _is_denied(folded: str, hit: Hit, last_denied_end: int) -> bool:
-    between = folded[last_denied_end : hit.start] if last_denied_end >= 0 else None
+def _is_denied(folded: str, start: int, last_denied_end: int) -> bool:
+    between = folded[last_denied_end:start] if last_denied_end >= 0 else None
     if between is not None and len(between) <= 1 and set(between) <= DENIAL_LIST_JOINERS:
         return True
-    return bool(DENIAL.search(folded[max(0, hit.start - DENIAL_WINDOW) : hit.start]))
+    return bool(DENIAL.search(folded[max(0, start - DENIAL_WINDOW) : start]))
+
+
+def _inside(hit: Hit | ConceptHit, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start <= hit.start and hit.end <= end for start, end in spans)
+
+
+def _reported(position: int, reported: list[int], sentence_ends: list[int]) -> bool:
+    """Whether a reporter's word (对方称, 记者…) stands before ``position`` in its sentence."""
+    sentence = bisect_left(sentence_ends, position)
+    start = sentence_ends[sentence - 1] if sentence else -1
+    return any(start < word < position for word in reported)
+
+
+def _within(sorted_positions: list[int], position: int, window: int) -> bool:
+    index = bisect_left(sorted_positions, position - window)
+    return index < len(sorted_positions) and sorted_positions[index] <= position + window
+
+
+def _frame_role(concept: str, role: str) -> str:
+    """The role a hit plays in frames: claims lawful texts make too play none."""
+    return "lawful_claim" if concept in NOT_FRAMING_CLAIMS else role
+
+
+def _keep_best(best: dict[str, Evidence], concept: str, found: Evidence) -> None:
+    if found.points > best.get(concept, Evidence(-1.0, "")).points:
+        best[concept] = found
+
+
+def _scope(families: tuple[str, ...], evidence: Mapping[str, Evidence], fraud: float) -> str:
+    """safety when a safety-production certificate is named; other_documents when papers or
+    claims are there without one; "" when neither."""
+    if SAFETY_FAMILIES.intersection(families) or "CERT_NOUN" in evidence:
+        return SCOPE_SAFETY
+    return SCOPE_OTHER if families or "OTHER_DOCS" in evidence or fraud else ""
 
 
 def _contact_points(contacts: tuple[str, ...]) -> int:
