@@ -31,6 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from keywords import KeywordLibrary, Platform, load_library
 from leads.confusables import Confusables
+from leads.label_variants import Variant, build_variants
 
 # Private suffixes count (cn.com, github.io): a seller registers cx-mem-gov.cn.com, not cn.com.
 EXTRACT = tldextract.TLDExtract(
@@ -54,6 +55,10 @@ SWAPPED_SHORT_LABEL_SCORE = 40  # mem.com: a short name proves little alone
 SHORT_LABEL_LENGTH = 4
 TOKEN_SCORE_CAP = 90
 TYPOSQUAT_SCORE = 80
+OFFICIAL_LABEL_SCORE = 75  # zlaq.com, www.cnse.top: a distinctive official label as it is
+CAMPAIGN_WORDS_SCORE = 80  # mohurdsanlei.vip, zlaq-chaxun2024.com
+NAME_CONTEXT_SCORE = 60  # mem.cn, mem-anquan.com: a short official name beside its context
+CONTAINED_LABEL_LENGTH = 6  # a distinctive label this long counts anywhere inside a label
 TYPO_KEY_MIN_LENGTH = 5
 HOMOGLYPH_BONUS = 30  # look-alike letters spelling an official name are deliberate
 HOMOGLYPH_MIN = 30  # …but only when the plain reading itself resembles a platform
@@ -69,6 +74,9 @@ SIGNAL_NAMES = {
     "token_combination": "官方域名片段组合",
     "pinyin_tokens": "拼音缩写",
     "typosquat": "近似拼写",
+    "official_label": "官方域名标签",
+    "campaign_words": "官方名称加推广词",
+    "name_context": "短官方名称加语境",
     "homoglyph": "形近字符",
 }
 
@@ -226,6 +234,9 @@ class LabelFacts(NamedTuple):
     tokens: frozenset[str]  # known words (empty unless the whole piece is made of them)
     near: tuple[str, TypoKey] | None  # a run of pieces spelled near an official name
     official_name: str  # an official name as a whole hyphen piece (mohurd in zlaq-mohurd)
+    distinctive: str  # a distinctive official label as a run of whole pieces (zlaq in zlaq-cx)
+    bent: tuple[str, Variant] | None  # a run of pieces one typo or glyph from a distinctive label
+    joined: tuple[str, ...]  # a distinctive label glued to campaign words: (mohurd, sanlei)
     notable: bool  # any of the above besides filler words: worth scoring
 
 
@@ -238,9 +249,10 @@ class Vocabulary:
         self.generic_host_tokens = library.generic.host_tokens
         self.generic_pinyin_tokens = library.generic.pinyin_tokens
         self.fillers = frozenset(library.generic.filler_tokens)
+        tables = platform_tables(library)
         self.synonyms = {
             token: index
-            for index, group in enumerate(platform_tables(library)["generic"]["synonym_groups"])
+            for index, group in enumerate(tables["generic"]["synonym_groups"])
             for token in group
         }
         self.words = frozenset(
@@ -313,9 +325,48 @@ class Vocabulary:
             for length, keys in self.keys_by_length.items()
         }
         self.key_piece = _any_piece([p for key in pieces.values() for p in key], "[^a-z0-9]*")
+        self._learn_distinctive(tables)
         self.label_facts = lru_cache(maxsize=LABEL_CACHE_SIZE)(self._label_facts)
         self.near_spelling = lru_cache(maxsize=LABEL_CACHE_SIZE)(self._near_spelling)
         self.label_notable = lru_cache(maxsize=NOTABLE_CACHE_SIZE)(self._label_notable)
+
+    def _learn_distinctive(self, tables: dict[str, Any]) -> None:
+        """Distinctive labels (zlaq, e-cqs …), every spelling they bend into, the campaign words
+        glued to them, and the context a short official name (mem) needs."""
+        main_host = {platform.key: platform.main_host for platform in self.platforms}
+        labels = [
+            (label, main_host[table["key"]])
+            for table in tables["platform"]
+            for label in table.get("distinctive_labels", ())
+        ]
+        self.distinctive: dict[str, str] = {}  # label → target host
+        self.distinctive_compact: dict[str, str] = {}  # without hyphens (ecqs) → label (e-cqs)
+        for label, target in labels:
+            self.distinctive.setdefault(label, target)
+            self.distinctive_compact.setdefault(label.replace("-", ""), label)
+        self.variants = build_variants(labels, tables["typo_glyphs"])
+        self.spellings = frozenset(self.variants) | frozenset(self.distinctive)
+        self.joined_spellings = frozenset(
+            spelling
+            for spelling in (*self.variants, *self.distinctive_compact)
+            if "-" not in spelling
+        )
+        campaign_words = tables["generic"]["campaign_words"]
+        self.campaign_words = self.words.union(campaign_words, self.distinctive_compact)
+        self.longest_campaign_word = max(map(len, self.campaign_words))
+        self.distinctive_inside = re.compile(
+            "|".join(sorted(map(re.escape, self.distinctive_compact), key=len, reverse=True))
+        )
+        self.contained = tuple(
+            label for label in self.distinctive_compact if len(label) >= CONTAINED_LABEL_LENGTH
+        )
+        self.name_context = {
+            name: (main_host[table["key"]], frozenset(table["name_context"]))
+            for table in tables["platform"]
+            if "name_context" in table
+            for domain in table["registered_domains"]
+            if len(name := domain.removesuffix(".gov.cn").split(".")[0]) <= SHORT_LABEL_LENGTH
+        }
 
     def is_official(self, host: str) -> bool:
         return host in self.official or host.endswith(self.official_suffixes)
@@ -326,7 +377,7 @@ class Vocabulary:
         A punycode label holds none (its letters are an encoding): ``homoglyph`` reads it decoded.
         """
         if label.startswith("xn--"):
-            return LabelFacts(frozenset(), None, "", notable=False)
+            return LabelFacts(frozenset(), None, "", "", None, (), notable=False)
         found: set[str] = set()
         for piece in {*PIECE_SEPARATOR.split(label), _compact(label)}:
             if piece[:2] in self.word_starts and self.only_words.fullmatch(piece):
@@ -346,12 +397,62 @@ class Vocabulary:
                 break
         name = self.official_name.search(label)
         tokens = frozenset(found)
+        distinctive, bent = self._bends([piece for piece in pieces if piece])
+        joined = self._joined(label, pieces)
         return LabelFacts(
             tokens=tokens,
             near=near,
             official_name=name.group(1) if name else "",
-            notable=bool(tokens - self.fillers) or near is not None or name is not None,
+            distinctive=distinctive,
+            bent=bent,
+            joined=joined,
+            notable=bool(tokens - self.fillers)
+            or near is not None
+            or name is not None
+            or bool(distinctive or bent or joined),
         )
+
+    def _bends(self, pieces: list[str]) -> tuple[str, tuple[str, Variant] | None]:
+        """The distinctive label a run of whole pieces is (zlaq in zlaq-cx), and the run that is
+        one bend away from one (e-cq5 in cnse-e-cq5); longest run first, then alphabetical."""
+        exact, bent = "", None
+        for run in sorted(_hyphen_runs(pieces), key=lambda r: (-len(r), r)):
+            if run in self.distinctive:
+                exact = exact or run
+            elif bent is None and (variant := self._variant(run)):
+                bent = (run, variant)
+        return exact, bent
+
+    def campaign_tokens(self, label: str) -> frozenset[str]:
+        """The known and campaign words a label is made of, piece by piece (mem-anquan)."""
+        words, longest = self.campaign_words, self.longest_campaign_word
+        pieces = {*PIECE_SEPARATOR.split(label), _compact(label)}
+        return frozenset().union(*(_segment(piece, words, longest) or () for piece in pieces))
+
+    def _variant(self, run: str) -> Variant | None:
+        """``run`` as a bent spelling, or a distinctive label with hyphens moved (z-la-q)."""
+        if run in self.variants:
+            return self.variants[run]
+        official = self.distinctive_compact.get(run.replace("-", ""))
+        if official is None:
+            return None
+        return Variant(official, self.distinctive[official], "hyphenation", "连字符位置不同")
+
+    def _joined(self, label: str, pieces: list[str]) -> tuple[str, ...]:
+        """A distinctive label glued to campaign words or digits, as its parts (mohurd, sanlei);
+        a long one (mohurd) glued to anything at all (xyz, mohurd, abc)."""
+        compact = _compact(label)
+        if self.distinctive_inside.search(compact) is None:
+            return ()
+        for piece in (compact, *pieces):
+            parts = _segment(piece, self.campaign_words, self.longest_campaign_word) or ()
+            if len(parts) > 1 and any(part in self.distinctive_compact for part in parts):
+                return tuple(parts)
+        for official in self.contained:
+            before, found, after = compact.partition(official)
+            if found and (before or after):
+                return tuple(part for part in (before, official, after) if part)
+        return ()
 
     def _label_notable(self, label: str) -> bool:
         """``label_facts(label).notable`` without building the facts of a plain label.
@@ -367,6 +468,8 @@ class Vocabulary:
         if "-" not in label and "_" not in label:  # one piece (most labels), its own one run
             return (
                 label in self.names
+                or label in self.spellings
+                or self.distinctive_inside.search(label) is not None
                 or (label[:2] in self.word_starts and self.only_words.fullmatch(label) is not None)
                 or self._near_spelling(label) is not None
             )
@@ -375,9 +478,13 @@ class Vocabulary:
         compact = label.replace("-", "").replace("_", "")
         if compact[:2] in self.word_starts and self.only_words.fullmatch(compact):  # mo-hurd
             return True
+        if self.distinctive_inside.search(compact):
+            return True
+        pieces = [piece for piece in PIECE_SEPARATOR.split(label) if piece]
+        if any(run in self.spellings for run in _hyphen_runs(pieces)):  # e-cq5, cnse-e-cq
+            return True
         if self.key_piece.search(compact) is None:  # may_be_near
             return False
-        pieces = [piece for piece in PIECE_SEPARATOR.split(label) if piece]
         lengths = self.keys_by_length
         return any(
             run not in pieces if run in self.typo_keys else self._near_spelling(run) is not None
@@ -417,16 +524,18 @@ class Vocabulary:
             return True
         if len(labels) < 3:
             return False
-        # Leading labels joined (www.cx.rnem.com → wwwcx, wwwcxrnem) may spell an official name;
-        # each such join is made of the leading labels, so a key piece shows there first.
-        if self.key_piece.search(host, 0, host.rindex(".")) is None:
-            return False
+        # Leading labels joined (www.cx.rnem.com → wwwcx, wwwcxrnem; z.laq.cn → zlaq) may spell an
+        # official name; each such join is made of the leading labels, so a key piece shows there
+        # first (the edit distance is run only then).
+        near = self.key_piece.search(host, 0, host.rindex(".")) is not None
         joined = _compact(labels[0])
         for label in labels[1:-1]:
             joined += _compact(label)
+            if joined in self.joined_spellings:
+                return True
             if len(joined) > self.longest_key:
                 return False
-            if len(joined) in self.keys_by_length and self.near_spelling(joined):
+            if near and len(joined) in self.keys_by_length and self.near_spelling(joined):
                 return True
         return False
 
@@ -491,6 +600,13 @@ def _piece_runs(label: str) -> set[str]:
     return set(_piece_runs_of([piece for piece in PIECE_SEPARATOR.split(label) if piece]))
 
 
+def _hyphen_runs(pieces: list[str]) -> list[str]:
+    """Every run of consecutive pieces, hyphen-joined: cnse, cnse-e, cnse-e-cq5, e, e-cq5, cq5."""
+    if len(pieces) == 1:
+        return pieces
+    return ["-".join(pieces[start:end]) for start, end in combinations(range(len(pieces) + 1), 2)]
+
+
 def _piece_runs_of(pieces: list[str]) -> list[str]:
     if len(pieces) == 1:
         return pieces
@@ -531,12 +647,31 @@ def _notable(view: HostView, vocabulary: Vocabulary) -> bool:
     return (
         any(fact.notable for fact in view.facts)
         or vocabulary.official_text.search(view.host) is not None
-        or (len(view.labels) > 1 and _joined_near(view, vocabulary) is not None)
+        or (
+            len(view.labels) > 1
+            and (
+                _joined_near(view, vocabulary) is not None
+                or _split_bend(view, vocabulary) is not None
+            )
+        )
     )
 
 
 def _joined_near(view: HostView, vocabulary: Vocabulary) -> TypoKey | None:
     return vocabulary.near_spelling(_compact("".join(view.name_labels)))
+
+
+def _split_bend(view: HostView, vocabulary: Vocabulary) -> tuple[str, Variant] | None:
+    """The labels, joined, as a distinctive label or one bend of it: z.laq.cn, e-c.qs.cn."""
+    joined = _compact("".join(view.name_labels))
+    if joined not in vocabulary.joined_spellings:
+        return None
+    shown = ".".join(view.name_labels)
+    official = vocabulary.distinctive_compact.get(joined)
+    if official:
+        return shown, Variant(official, vocabulary.distinctive[official], "subdomain", "")
+    variant = vocabulary.variants[joined]
+    return shown, variant._replace(change=f"{variant.change}，且用点拆开")
 
 
 def embedded_official_host(view: HostView, vocabulary: Vocabulary) -> Finding | None:
@@ -624,7 +759,15 @@ def pinyin_tokens(view: HostView, vocabulary: Vocabulary) -> Finding | None:
 
 
 def typosquat(view: HostView, vocabulary: Vocabulary) -> Finding | None:
-    """A spelling one or two edits away from an official name: zlaq-mohurb, cxmen, cnse-ecps."""
+    """A spelling one or two edits away from an official name: zlaq-mohurb, cxmen, cnse-ecps;
+    a distinctive label bent once, named by the kind of bend: e-cqs8, e-cq5, 2laq, z.laq."""
+    bent = [fact.bent for fact in view.facts if fact.bent]
+    if len(view.name_labels) > 1 and (split := _split_bend(view, vocabulary)):
+        bent.append(split)
+    if bent:
+        run, variant = max(bent, key=lambda pair: len(pair[0]))
+        detail = f"{run} 仿 {variant.official}，{variant.detail}"
+        return Finding(TYPOSQUAT_SCORE, variant.target, detail)
     joined = _compact("".join(view.name_labels))
     near = [fact.near for fact in view.facts if fact.near]
     if len(view.name_labels) > 1 and (key := _joined_near(view, vocabulary)):
@@ -635,10 +778,50 @@ def typosquat(view: HostView, vocabulary: Vocabulary) -> Finding | None:
     return Finding(TYPOSQUAT_SCORE, key.host, f"{candidate}≈{key.spelling}")
 
 
+def official_label(view: HostView, vocabulary: Vocabulary) -> Finding | None:
+    """A distinctive official label as it is, on any suffix or under any name: zlaq.com,
+    www.cnse.top, zlaq-cx.net (the registrable e-cqs.top and mohurd.vip are ``suffix_swap``)."""
+    for label, fact in zip(view.labels, view.facts, strict=True):
+        swapped = label == view.domain_label and fact.distinctive == fact.official_name
+        if fact.distinctive and not swapped:
+            target = vocabulary.distinctive[fact.distinctive]
+            detail = f"{label} 含 {target} 的标签 {fact.distinctive}"
+            return Finding(OFFICIAL_LABEL_SCORE, target, detail)
+    return None
+
+
+def campaign_words(view: HostView, vocabulary: Vocabulary) -> Finding | None:
+    """A distinctive label glued to campaign words or digits: mohurdsanlei, zlaq-chaxun2024."""
+    for fact in view.facts:
+        if fact.joined:
+            official = next(part for part in fact.joined if part in vocabulary.distinctive_compact)
+            target = vocabulary.distinctive[vocabulary.distinctive_compact[official]]
+            return Finding(CAMPAIGN_WORDS_SCORE, target, "+".join(fact.joined))
+    return None
+
+
+def name_context(view: HostView, vocabulary: Vocabulary) -> Finding | None:
+    """A short, generic official name beside the words that make it the platform's: mem with
+    gov, cn, cx, yjglb or anquan (memgov-cx.com, mem-anquan.net), or alone under .cn (mem.cn)."""
+    for name, (target, context) in vocabulary.name_context.items():
+        if name not in view.tokens:
+            continue
+        words = view.tokens.union(*map(vocabulary.campaign_tokens, view.labels))
+        found = sorted(words & context)
+        if view.domain_label == name and "cn" in view.suffix.split("."):
+            found.append(f".{view.suffix}")
+        if found:
+            return Finding(NAME_CONTEXT_SCORE, target, "+".join([name, *found]))
+    return None
+
+
 BASE_SIGNALS: tuple[Callable[[HostView, Vocabulary], Finding | None], ...] = (
     embedded_official_host,
     suffix_swap,
+    official_label,
     token_combination,
+    campaign_words,
+    name_context,
     pinyin_tokens,
     typosquat,
 )

@@ -99,7 +99,15 @@ def test_lookalikes_found_with_target(host: str, signal: str, target: str):
         "tezhongzuoye.com",
         "news.sina.com.cn",
         "www.163.com",
-        "cnse.org",
+        "cnseed.com",  # cnse + ed: a longer word, not a bend of cnse
+        "cns.cn",  # one letter short of cnse: three letters are someone else's name
+        "zla.com",
+        "case.com",  # one letter from cnse, but no typing mistake turns n into a
+        "ecos.cn",
+        "memo.cn",
+        "member.com",
+        "mem.com",  # mem alone, without gov/cn/cx/yjglb/anquan beside it
+        "mem-chip.cn",
     ],
 )
 def test_innocent_hosts_stay_low(host: str):

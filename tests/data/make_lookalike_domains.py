@@ -36,6 +36,12 @@ LOOKALIKE_NAMES: dict[str, list[tuple[str, list[str]]]] = {
             SAMR,
             ["cnseecps", "cnse-ecq", "cnseecqss", "cnsecqs", "cnes-ecqs", "cnseeqcs", "cnse-e-cq"],
         ),
+        (MOHURD, ["mohur"]),  # RELABELLED (below)
+        (SAMR, ["cnsea", "cnsec-lab", "e-cq"]),  # RELABELLED; e-cq is dnstwist's omission of e-cqs
+    ],
+    "official_label": [  # a distinctive official label as it is, on another suffix (issue 10)
+        (MOHURD, ["zlaq"]),
+        (SAMR, ["cnse"]),  # RELABELLED
     ],
     "homoglyph": [  # Cyrillic/Greek letters, written as Unicode (IDN)
         (MEM, ["сх-mem", "cx-меm", "cх-mem", "cxmеm", "cx-mеm-gov"]),
@@ -484,6 +490,10 @@ INNOCENT_WORDS = (  # names holding mem, cx, cqs, samr, zlaq-like letters, chaxu
     "samrtech",
     "mohairknit",
 )
+# Innocent seeds until issue 10 ruled that a distinctive official label (cnse, e-cqs, mohurd) on
+# any suffix, or one edit away from it, is a lookalike; now lookalikes above. They stay in
+# INNOCENT_WORDS, skipped there, so the other negatives keep their subdomains and suffixes.
+RELABELLED = frozenset({"mohur", "cnsea", "cnsec-lab", "e-cq", "cnse"})
 INNOCENT_SUFFIXES = ("com", "cn", "com.cn", "net", "org", "top", "vip", "xyz", "cc", "info")
 INNOCENT_SUBDOMAINS = ("", "www.", "m.", "mail.", "shop.", "news.", "api.", "cx.", "member.")
 
@@ -521,7 +531,7 @@ def negatives() -> list[tuple[str, str, str, str]]:
         for index, word in enumerate(INNOCENT_WORDS)
         for position, suffix in enumerate(INNOCENT_SUFFIXES)
         for sub in (INNOCENT_SUBDOMAINS[(index + position) % len(INNOCENT_SUBDOMAINS)],)
-        if position < 6 or index % 2
+        if (position < 6 or index % 2) and word not in RELABELLED
     ]
     return rows
 
