@@ -5,6 +5,7 @@ a category ("lookalike_site", "fake_ad" or "none"), a 0–100 score, the imitate
 seller contacts, the agencies to notify (routing.toml) and Chinese reasons. Order of the rules:
 official platforms and *.gov.cn never lead; an imitation of a platform is a lookalike even when
 it also sells; news, notices and warnings about fakes never lead; otherwise the sales score decides.
+A page that only names a platform (a headline, an answer, a 百科 entry) is told so in its reasons.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 from keywords import load_library
 from leads.domains import HostParts, host_parts, is_government_host, is_official_host, score_domain
-from leads.page_similarity import compare_page
+from leads.page_similarity import PageMatch, compare_page
 from leads.text_score import CONTEXT_NAMES, TextScore, score_text
 
 LEAD_THRESHOLD: int = 50  # a verdict at or above this score is a lead worth an analyst's time
@@ -23,6 +24,7 @@ WEAKER_LOOKALIKE_WEIGHT = 0.3  # share of the weaker of domain/page imitation ad
 TLS_POINTS, TLS_CAP = 5, 10  # certificate problems hint at a throwaway site, never a lead alone
 ABOUT_FAKES_CONTEXTS = ("news", "notice", "warning")  # texts about fakes, not selling them
 CONTACT_KINDS_FOR_ROUTING = ("phone:", "wechat:", "qq:", "telegram:", "email:")
+SHOWN_MENTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,18 @@ def _sales(facts: PageFacts) -> tuple[TextScore, TextScore | None, float]:
     return text, serp, min(100.0, text.score + SERP_WEIGHT * (serp.score if serp else 0))
 
 
+def mention_reason(page: PageMatch, text: TextScore) -> tuple[str, ...]:
+    """'仅在正文中提及…' for a page that names a platform without posing as it."""
+    if not page.mentions or page.score >= LEAD_THRESHOLD:
+        return ()
+    context = f"（{CONTEXT_NAMES[text.context]}语境）" if text.context else ""
+    more = "等" if len(page.mentions) > SHOWN_MENTIONS else ""
+    shown = "、".join(page.mentions[:SHOWN_MENTIONS]) + more
+    return (
+        f"仅在正文中提及 {page.mentioned}{context}：{shown}；页面未以该平台自称，不视为仿冒",
+    )
+
+
 def judge_page(
     facts: PageFacts, official_logos: Mapping[str, Iterable[str]] | None = None
 ) -> Verdict:
@@ -137,6 +151,7 @@ def judge_page(
     sales_reasons = text.reasons + tuple(
         f"搜索结果摘要：{r}" for r in (serp.reasons if serp else ()) if r not in text.reasons
     )
+    mentions = mention_reason(page, text)
 
     # A lookalike needs one strong imitation signal, or weak ones on a page that does not sell.
     strong_enough = stronger >= LEAD_THRESHOLD or sales < LEAD_THRESHOLD
@@ -149,13 +164,13 @@ def judge_page(
     elif text.context in ABOUT_FAKES_CONTEXTS:
         name = CONTEXT_NAMES[text.context]
         reason = f"{name}类页面（谈论假证而非出售），不作为线索"
-        return _not_a_lead(reason, 0, signals, sales_reasons, contacts)
+        return _not_a_lead(reason, 0, signals, mentions + sales_reasons, contacts)
     elif sales and sales + tls >= LEAD_THRESHOLD:
         target, score, category = "", round(min(100.0, sales + tls)), "fake_ad"
         reasons = sales_reasons + tls_reasons
     else:
         best = round(max(imitation, sales) + (tls if max(imitation, sales) else 0))
-        evidence = domain.reasons + page.reasons + sales_reasons + tls_reasons
+        evidence = domain.reasons + page.reasons + mentions + sales_reasons + tls_reasons
         reason = f"未达线索阈值（{best} < {LEAD_THRESHOLD}）"
         return _not_a_lead(reason, best, signals, evidence, contacts)
     return Verdict(

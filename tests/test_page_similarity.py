@@ -159,3 +159,120 @@ def test_logos_seen_on_the_official_hosts_count_for_their_platform():
     assert ministry.target == "www.mohurd.gov.cn"
     unrelated = compare_page(title, text, html, [copy], {"www.example.com": [emblem]})
     assert "logo" not in unrelated.signals
+
+
+# --- talking ABOUT a platform is not imitating it (issue 10) ---------------------------------
+
+ABOUT_PLATFORM = [
+    ("www.anquan-shibao.com/news/2024/0703/5518.html", "cnse.e-cqs.cn"),  # news, quotes columns
+    ("www.wenda-bang.com/q/20931877.html", "zlaq.mohurd.gov.cn"),  # Q&A: steps and the URL
+    ("baike.anquan-zhishi.com/item/1538.html", "cx.mem.gov.cn"),  # 百科: <h1> is the name
+]
+IMITATION_SIGNALS = {
+    "page.title_copy", "page.heading_copy", "page.form_fields", "page.sponsor",
+    "page.html_markers", "page.result_table", "page.claim",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "url", "platform"),
+    [(DEMO_SITES / path, f"https://{path}", platform) for path, platform in ABOUT_PLATFORM]
+    + [(PAGES / "about_platform_news.html", "https://www.dongfang-anquan.com/a.html",
+        "cx.mem.gov.cn")],
+)
+def test_a_page_talking_about_a_platform_is_not_its_lookalike(path: Path, url: str, platform):
+    verdict = _judge(path, url)
+    assert not verdict.is_lead, verdict.reasons
+    assert verdict.signals["page"] < LEAD_THRESHOLD
+    assert not IMITATION_SIGNALS & verdict.signals.keys(), verdict.signals
+    assert any(r.startswith(f"仅在正文中提及 {platform}") for r in verdict.reasons), verdict.reasons
+
+
+def test_mentions_name_what_the_page_only_talks_about():
+    title, text, html = _read(DEMO_SITES / "www.anquan-shibao.com/news/2024/0703/5518.html")
+    match = compare_page(title, text, html)
+    assert match.mentioned == "cnse.e-cqs.cn"
+    assert {"全国特种设备公示信息查询平台", "持证项目", "发证机关"} <= set(match.mentions)
+
+
+@pytest.mark.parametrize(
+    ("title", "own"),
+    [
+        ("全国特种设备公示信息查询平台", True),
+        ("全国特种设备公示信息查询平台官网首页", True),  # filler words around the name
+        ("特种设备公示信息查询 - 作业人员查询", True),
+        ("全国特种设备公式信息查询平台", True),  # one character changed: a near copy
+        ("叉车证怎么查？全国特种设备公示信息查询平台使用指南", False),  # a headline naming it
+        ("全国特种设备公示信息查询平台_安全百科", False),  # a 百科 entry about it
+        ("全国特种设备公示信息查询平台上线 - 安全时报", False),
+    ],
+)
+def test_the_title_is_the_pages_own_only_when_it_is_the_name(title: str, own: bool):
+    html = f"<html><head><title>{title}</title></head><body><p>叉车</p></body></html>"
+    match = compare_page(title, "叉车", html)
+    assert ("title_copy" in match.signals) is own, match.reasons
+    if own:
+        assert match.target == "cnse.e-cqs.cn"
+        assert any(r.startswith("页面以“") and r.endswith("自称（标题）") for r in match.reasons)
+
+
+def test_a_lookalike_names_itself_in_title_and_header():
+    verdict = _judge(DEMO_SITES / "cx-mem-gov.cn.com/index.html", "http://cx-mem-gov.cn.com/")
+    assert verdict.category == "lookalike_site"
+    name = "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台"
+    assert f"页面以“{name}”自称（标题、页头）" in verdict.reasons
+
+
+def test_a_query_form_needs_its_fields_and_a_query_button_in_one_form():
+    title = "特种作业操作证查询"
+    fields = "<label>证件号码<input name=a></label><label>姓名<input name=b></label>"
+    copied = compare_page(title, "", f"<form>{fields}<button>查询</button></form>")
+    assert {"form_fields", "query_form"} <= copied.signals.keys()
+    signup = compare_page(title, "", f"<form>{fields}<button>提交报名</button></form>")
+    assert not {"form_fields", "query_form"} & signup.signals.keys()
+    searchbox = compare_page(
+        title, "输入证件号码、姓名后点击查询",
+        "<p>输入证件号码、姓名后点击查询</p><form><input name=q><button>搜索</button></form>",
+    )
+    assert not {"form_fields", "query_form"} & searchbox.signals.keys()
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "target"),
+    [
+        (PAGES / "fake_result_card.html", "http://yz-fuwu.net/r/1", "cnse.e-cqs.cn"),
+        (DEMO_SITES / "m.hecha-xinxi.com/cert/T370102199003152816.html",
+         "http://m.hecha-xinxi.com/cert/T370102199003152816.html", "cx.mem.gov.cn"),
+    ],
+)
+def test_a_result_page_without_a_form_is_a_lookalike(page: Path, url: str, target: str):
+    """The page a fake card's QR code opens: the platform's name and a result table."""
+    verdict = _judge(page, url)
+    assert verdict.category == "lookalike_site" and verdict.target == target
+    assert verdict.signals["domain"] == 0 and verdict.signals["page.result_table"] > 0
+    assert "page.query_form" not in verdict.signals
+    assert any("含证书查询结果表" in reason for reason in verdict.reasons)
+
+
+def test_result_columns_named_in_a_sentence_are_no_result_table():
+    text = "查询结果包括证号、作业类别、操作项目、发证机关和有效期。"
+    match = compare_page("特种作业操作证查询", text, f"<p>{text}</p>")
+    assert "result_table" not in match.signals
+
+
+def test_a_sponsor_counts_in_the_footer_not_in_an_infobox():
+    title, body = "特种作业操作证查询", "<p>特种作业操作证查询</p>"
+    footer = f'{body}<div class="footer">主办单位：应急管理部 京ICP备00000001号</div>'
+    infobox = f"{body}<table><tr><th>主办单位</th><td>应急管理部</td></tr></table>"
+    sentence = f"{body}<p>该平台主办单位：应急管理部，由干部培训学院运维。</p>"
+    assert compare_page(title, "", footer).signals["sponsor"] > 0
+    assert "sponsor" not in compare_page(title, "", infobox).signals
+    assert "sponsor" not in compare_page(title, "", sentence).signals
+
+
+def test_links_to_the_official_platform_are_not_copied_code():
+    url = "https://zlaq.mohurd.gov.cn/fwmh/bjxcjgl/fwmh/pages/construction_safety/qyaqscglry/"
+    linked = compare_page("安全员证怎么查", "", f'<a href="{url}qyaqscglry.html">官方入口</a>')
+    assert "html_markers" not in linked.signals
+    copied = compare_page("安全员证查询", "", '<input class="keyword-ipt"><a class="btn search">查询</a>')
+    assert copied.signals["html_markers"] > 0
