@@ -15,6 +15,9 @@ from twisted.internet import defer, error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
+from crawler.egress import EgressRefused, EgressRefusedLookup
+
+EGRESS_REFUSED = "egress_refused"  # the egress policy refused it: never sent (crawler/egress.py)
 KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((CannotResolveHostError, error.DNSLookupError), "dns"),
     ((DownloadConnectionRefusedError, error.ConnectionRefusedError), "refused"),
@@ -31,6 +34,8 @@ KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
 def classify_failure(failure: Failure) -> tuple[str, str]:
     """(kind, detail) for a request's failure; a refused connection through a proxy is the proxy."""
     detail = failure.getErrorMessage()[:500]
+    if failure.check(EgressRefused, EgressRefusedLookup):
+        return EGRESS_REFUSED, str(failure.value.args[-1])[:500]
     if failure.check(IgnoreRequest):
         return ("redirect_loop" if "redirect" in detail else "ignored"), detail
     for types, kind in KINDS:

@@ -13,6 +13,7 @@ import unicodedata
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
+from w3lib.html import get_meta_refresh
 
 from leads.domains import host_parts
 from leads.normalize import fold
@@ -29,6 +30,7 @@ CUES = re.compile(r"查询|登录|登陆|官网|网址|网站|验证|查验|可�
 CUE_DISTANCE = 24
 # An <img> is a logo when it, or the element around it, says so (国徽 is the ministries' emblem).
 LOGO_HINTS = re.compile(r"logo|emblem|guohui|badge|标志|标识|徽", re.I)
+REFRESH_HEAD_CHARS = 65536  # a refresh belongs in the head; huge bodies are not searched
 
 
 def _anchors(selector: Selector) -> list[tuple[str, str]]:
@@ -66,6 +68,15 @@ def verification_links(selector: Selector, base_url: str) -> list[str]:
         if VERIFY_WORDS.search(text) and (url := _http_url(base_url, href))
     ]
     return list(dict.fromkeys(found))
+
+
+def refresh_link(html: str, base_url: str) -> str | None:
+    """Where the page's <meta http-equiv="refresh"> sends the reader. An immediate refresh is a
+    redirect (Scrapy's METAREFRESH_MAXDELAY); a delayed one leaves the page to be read and
+    judged, and its target is one more page the seller sends buyers to."""
+    _, url = get_meta_refresh(html[:REFRESH_HEAD_CHARS], base_url,
+                              ignore_tags=("script", "noscript"))
+    return _http_url(base_url, url) if url else None
 
 
 def written_domains(text: str) -> list[str]:

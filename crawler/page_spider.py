@@ -3,21 +3,28 @@ sites it points to; rendering with Chromium only the pages that need it; the log
 that resemble an official platform, and of the platforms' own pages (``official_requests``), so a
 copied emblem can be recognised on any domain.
 
+Nothing is requested that the egress policy refuses (``crawler.egress``): a refused link, written
+domain, refresh target or logo is recorded on its page as a signal ("拒绝访问内网地址：…"), a
+refused redirect hop is the page's error ``egress_refused``, and what the browser refused while
+rendering joins the rendered page's signals.
+
 The spider observes and never judges: it yields PageObservation items; the pipelines score
 and store. Subclasses say where pages come from:
 ``SearchEngineSpider`` (search results) and ``spiders/check.py`` (URLs an analyst pastes).
 
 Settings read: JIAZHENG_FOLLOW_DEPTH, JIAZHENG_MAX_PAGES_PER_HOST, JIAZHENG_MAX_FOLLOWS_PER_PAGE,
 JIAZHENG_BROWSER, JIAZHENG_RENDER_MIN_TEXT, JIAZHENG_MAX_LOGOS_PER_PAGE, JIAZHENG_MAX_LOGO_BYTES,
-JIAZHENG_OFFICIAL_WAIT (and, through crawler.browser, JIAZHENG_CHROMIUM / JIAZHENG_PROXY).
+JIAZHENG_OFFICIAL_WAIT, JIAZHENG_EGRESS_ALLOW (and, through crawler.browser, JIAZHENG_CHROMIUM /
+JIAZHENG_PROXY).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 import scrapy
@@ -25,14 +32,16 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, parse_data_uri
 
 from crawler.browser import browser_meta, configure_browser
-from crawler.errors import classify_failure
+from crawler.egress import REFUSED_STAT, BrowserRequestFilter, egress_policy
+from crawler.errors import EGRESS_REFUSED, classify_failure
 from crawler.follow import (
     contact_links,
     logo_links,
     needs_browser,
+    refresh_link,
     verification_links,
     written_domains,
 )
@@ -40,6 +49,7 @@ from crawler.middlewares import ENCODING_META, TLS_META, UNCHANGED_META
 from crawler.serp import Engine
 from keywords import load_library
 from leads.domains import host_parts, is_government_host, is_official_host
+from leads.egress import EgressPolicy
 from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
 from leads.page_similarity import logo_hash, resembles_platform
 from leads.page_text import page_text
@@ -50,6 +60,7 @@ Output = QueryOutcome | Sighting | LinkResolved | PageObservation | scrapy.Reque
 ERROR_STATUSES = list(range(400, 600))
 # Logo images and the official pages go first: a page waits for its logos before it is judged.
 LOGO_PRIORITY = 10
+MAX_REFUSED_SIGNALS = 20  # a page listing a thousand internal links records the first few
 
 
 class PageSpider(scrapy.Spider):
@@ -62,6 +73,8 @@ class PageSpider(scrapy.Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         configure_browser(settings)
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", BrowserRequestFilter(egress_policy(settings)),
+                     priority="spider")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +83,27 @@ class PageSpider(scrapy.Spider):
         self.logo_hashes: dict[str, str] = {}  # image URL → hash ("" when not an image)
         self.officials_waiting: set[str] = set()
         self.officials_done = asyncio.Event()
+
+    @cached_property
+    def egress(self) -> EgressPolicy:
+        return egress_policy(self.settings)
+
+    def permitted(self, page: PageObservation, urls: Iterable[str]) -> list[str]:
+        """The URLs the egress policy allows; each refused one becomes a signal on ``page``
+        (the page that points to it) and is never requested."""
+        allowed: list[str] = []
+        for url in urls:
+            reason = self.egress.refusal(url)
+            if reason is None:
+                allowed.append(url)
+            else:
+                self.record_refusal(page, reason)
+        return allowed
+
+    def record_refusal(self, page: PageObservation, reason: str) -> None:
+        self.crawler.stats.inc_value(REFUSED_STAT)
+        if reason not in page.fetch_signals and len(page.fetch_signals) < MAX_REFUSED_SIGNALS:
+            page.fetch_signals.append(reason)
 
     # --- pages ------------------------------------------------------------------------------
     def page_request(
@@ -82,6 +116,11 @@ class PageSpider(scrapy.Spider):
         if key in self.requested_pages:
             return
         self.requested_pages.add(key)
+        reason = self.egress.refusal(url)
+        if reason is not None:  # a start URL, search result or stored lead: nothing to record on
+            self.crawler.stats.inc_value(REFUSED_STAT)
+            self.logger.warning("%s", reason)
+            return
         host = host_parts(url).host
         if count_host:
             if self.pages_per_host[host] >= self.settings.getint("JIAZHENG_MAX_PAGES_PER_HOST"):
@@ -102,6 +141,8 @@ class PageSpider(scrapy.Spider):
         plain: PageObservation | None = meta.get("jz_plain")
         if plain is not None:
             page = self.rendered(plain, response.url, title, text, html)
+            for reason in self.browser_refusals(response.url):
+                self.record_refusal(page, reason)
         else:
             page = self.observe(response, title, text, html)
             # Rendered even when unchanged: the links it shows exist only in the browser.
@@ -152,6 +193,11 @@ class PageSpider(scrapy.Spider):
                        redirect_chain=chain,
                        fetch_signals=[*plain.fetch_signals, "rendered_by_browser"])
 
+    def browser_refusals(self, url: str) -> list[str]:
+        """What the browser refused to fetch for the page now at ``url``."""
+        guard = self.settings.get("PLAYWRIGHT_ABORT_REQUEST")
+        return guard.take(url) if isinstance(guard, BrowserRequestFilter) else []
+
     def follow(self, page: PageObservation) -> Iterator[scrapy.Request]:
         """Contact/about pages of the same site, then the verification sites it points to."""
         depth = page.depth + 1
@@ -159,13 +205,16 @@ class PageSpider(scrapy.Spider):
             return
         base = page.final_url
         selector = Selector(text=page.html) if page.html else Selector(text="<html/>")
-        for url in contact_links(selector, base)[:3]:
+        for url in self.permitted(page, contact_links(selector, base))[:3]:
             yield from self.page_request(url, "contact", parent_url=base, depth=depth)
         own_site = host_parts(base).registered_domain
+        refresh = refresh_link(page.html, base)
         targets = [
             url for url in [*verification_links(selector, base), *written_domains(page.text)]
             if host_parts(url).registered_domain != own_site and not self.is_engine_host(url)
         ]
+        # A delayed refresh's target is followed wherever it is, as the reader would be sent.
+        targets = self.permitted(page, [*([refresh] if refresh else []), *targets])
         for url in list(dict.fromkeys(targets))[: self.settings.getint(
                 "JIAZHENG_MAX_FOLLOWS_PER_PAGE")]:
             yield from self.page_request(url, "verification", parent_url=base, depth=depth)
@@ -177,6 +226,8 @@ class PageSpider(scrapy.Spider):
         yield from self.page_done(PageObservation(
             url=request.meta.get("redirect_urls", [request.url])[0], final_url=request.url,
             role=request.meta["jz_role"], error=kind, error_detail=detail,
+            redirect_chain=[*request.meta.get("redirect_urls", []), request.url],
+            fetch_signals=[detail] if kind == EGRESS_REFUSED else [],
             parent_url=request.meta["jz_parent"], via_link=request.meta["jz_via_link"],
             serp_text=request.meta["jz_serp_text"], depth=request.meta["jz_depth"],
         ))
@@ -210,10 +261,15 @@ class PageSpider(scrapy.Spider):
                             or not resembles_platform(page.title, page.text, page.html)):
             return []
         urls = logo_links(Selector(text=page.html), page.final_url)
+        inline = {url for url in urls if url.startswith("data:")}
+        fetched = set(self.permitted(page, [url for url in urls if url not in inline]))
+        urls = [url for url in urls if url in inline or url in fetched]
         return urls[: self.settings.getint("JIAZHENG_MAX_LOGOS_PER_PAGE")]
 
     def next_logo(self, page: PageObservation, urls: list[str]) -> Iterator[Output]:
         for position, url in enumerate(urls):
+            if url.startswith("data:") and url not in self.logo_hashes:
+                self.logo_hashes[url] = self.inline_logo_hash(url)
             if url not in self.logo_hashes:
                 yield scrapy.Request(
                     url, callback=self.parse_logo, errback=self.logo_failed, dont_filter=True,
@@ -224,6 +280,16 @@ class PageSpider(scrapy.Spider):
                 return
         hashes = tuple(dict.fromkeys(self.logo_hashes[url] for url in urls))
         yield from self.page_done(replace(page, logo_hashes=tuple(h for h in hashes if h)))
+
+    def inline_logo_hash(self, url: str) -> str:
+        """The hash of a data: image read from the page itself (no request: data: URLs are
+        never fetched); "" when it is no image or too big to be a logo."""
+        try:
+            data = parse_data_uri(url).data
+        except ValueError:
+            return ""
+        return logo_hash(data) if len(data) <= self.settings.getint(
+            "JIAZHENG_MAX_LOGO_BYTES") else ""
 
     def parse_logo(self, response: Response) -> Iterator[Output]:
         urls: list[str] = response.meta["jz_logo_urls"]

@@ -83,7 +83,8 @@ def direct_settings(**fields: object) -> CaptureSettings:
     """No proxy: the proxy script says DIRECT, and only 127.0.0.1 is ever asked."""
     values: dict[str, object] = {"browser_args": (*CHROMIUM_ARGS, f"--proxy-pac-url={pac_url('')}"),
                                  "navigation_timeout": 15.0, "capture_timeout": 60.0,
-                                 "scroll_pause": 0.1, "max_scrolls": 4}
+                                 "scroll_pause": 0.1, "max_scrolls": 4,
+                                 "egress_allow": ("127.0.0.0/8",)}
     values.update(fields)
     return CaptureSettings(**values)  # type: ignore[arg-type]
 

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may wait for its next request
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
+CANARY_PLACEHOLDER = b"CANARY_PORT"
 # Errors that mean "the client went away or spoke nonsense" (ValueError: a bad Content-Length):
 # end the connection quietly.
 CLIENT_GONE = (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
@@ -55,7 +56,9 @@ class _Request:
 class DemoWeb:
     """The proxy server, run on its own event loop in a daemon thread (``start``/``stop`` or
     ``with DemoWeb() as web:``). ``requests_seen`` lists (host, path) of every HTTP request
-    answered, including 404s and 502s, so tests can see exactly what the crawler asked for."""
+    answered, including 404s and 502s, so tests can see exactly what the crawler asked for.
+    ``canary_port`` fills CANARY_PORT in pages that reach for internal addresses: the port of a
+    test's loopback canary (default 9, where nothing listens)."""
 
     def __init__(
         self,
@@ -63,6 +66,7 @@ class DemoWeb:
         *,
         captcha_engines: frozenset[str] = frozenset(),
         removed_hosts: frozenset[str] = frozenset(),
+        canary_port: int = 9,
         sites_dir: Path | None = None,
     ) -> None:
         sites = load_sites(sites_dir)
@@ -70,6 +74,7 @@ class DemoWeb:
         self._index = SearchIndex(sites)
         self._captcha_engines = captcha_engines
         self._removed_hosts = removed_hosts
+        self._canary_port = str(canary_port).encode()
         self._requested_port = port
         self._ca = CertificateAuthority()
         self._lock = threading.Lock()
@@ -204,7 +209,7 @@ class DemoWeb:
         except Exception:
             log.exception("demo web failed to answer %s %s%s", request.method, host, path)
             reply = status_reply(HTTPStatus.INTERNAL_SERVER_ERROR, "demo web internal error")
-        reply = _conditional(reply, request.headers.get("if-none-match", ""))
+        reply = _conditional(self._with_canary(reply), request.headers.get("if-none-match", ""))
         await _write_reply(writer, reply, keep_alive=request.keep_alive,
                            with_body=request.method != "HEAD")
 
@@ -222,6 +227,16 @@ class DemoWeb:
         if site.scheme == "https" and scheme == "http":
             return redirect_reply(f"https://{host}{path}")
         return site_reply(site, path)
+
+    def _with_canary(self, reply: DemoResponse) -> DemoResponse:
+        location = reply.headers.get("Location", "")
+        if CANARY_PLACEHOLDER not in reply.body and CANARY_PLACEHOLDER.decode() not in location:
+            return reply
+        port = self._canary_port.decode()
+        headers = {name: value.replace(CANARY_PLACEHOLDER.decode(), port)
+                   for name, value in reply.headers.items()}
+        return DemoResponse(reply.status, headers,
+                            reply.body.replace(CANARY_PLACEHOLDER, self._canary_port))
 
 
 async def _read_request(reader: asyncio.StreamReader) -> _Request | None:

@@ -1,0 +1,237 @@
+"""The egress policy in the crawl, the renderer and capture: seller pages on the demo web reach for
+a loopback canary (and for 10.0.0.1, 169.254.169.254, nip.io names) in every way a page can;
+nothing is ever sent there, each refusal is recorded on its page, and the sellers stay leads.
+One ``jiazheng check`` (crawl, then capture with Chromium) serves the module's tests."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.demoweb.engines import ENGINE_HOSTS
+from crawler.demoweb.manifest import load_sites
+from crawler.demoweb.server import DemoWeb
+from crawler.egress import EgressMiddleware, EgressRefused, GuardedResolver
+from crawler.errors import classify_failure
+from crawler.settings import METAREFRESH_MAXDELAY, TWISTED_DNS_RESOLVER
+from leads.egress import NO_EXCEPTIONS, EgressPolicy
+
+SELLER = "http://www.tiaoban-zhengshu.com/"
+NAVIGATES_AWAY = "http://www.houtai-tiaozhuan.com/"
+
+
+class Canary:
+    """A loopback HTTP server that records every connection made to it (none should be)."""
+
+    def __init__(self) -> None:
+        hits = self.hits = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                hits.append(self.path)
+                body = "<html><title>内网管理后台</title><body>admin secrets</body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            def get_request(self):  # type: ignore[no-untyped-def]
+                hits.append("connection")
+                return super().get_request()
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+
+    def __enter__(self) -> Canary:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class Checked:
+    db: Path
+    port: int
+    canary_hits: list[str]
+    hosts_asked: set[str]
+    output: str
+    evidence: Path
+
+    def page(self, url: str) -> dict:
+        with sqlite3.connect(self.db) as conn:
+            conn.row_factory = sqlite3.Row
+            row = conn.execute("SELECT p.*, l.category AS lead, l.contacts FROM pages p "
+                               "LEFT JOIN leads l ON l.url IN (p.url, p.final_url) "
+                               "WHERE p.url = ? ORDER BY p.id DESC", (url,)).fetchone()
+        assert row is not None, f"{url} not stored"
+        return dict(row)
+
+    def signals(self, url: str) -> list[str]:
+        return json.loads(self.page(url)["fetch_signals"])
+
+    def capture_events(self, host: str) -> list[str]:
+        records = [json.loads(p.read_text(encoding="utf-8"))
+                   for p in self.evidence.glob("*/capture.json")]
+        return [event for r in records if host in r["url"] for event in r["events"]]
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Checked]:
+    out = tmp_path_factory.mktemp("egress")
+    with Canary() as canary, DemoWeb(canary_port=canary.port) as web:
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler", "check", "--proxy", web.proxy_url, "--no-delay",
+             "--db", str(out / "j.db"), "--evidence-dir", str(out / "evidence"),
+             SELLER, NAVIGATES_AWAY],
+            capture_output=True, text=True, timeout=600, check=False)
+        hosts = {host for host, _ in web.requests_seen}
+    assert result.returncode == 0, result.stderr[-3000:]
+    yield Checked(out / "j.db", canary.port, canary.hits, hosts, result.stdout + result.stderr,
+                  out / "evidence")
+
+
+def test_the_canary_is_never_reached(checked: Checked) -> None:
+    """Neither Scrapy nor Chromium (crawl render and capture: images, frames, fetches, the
+    refresh, the navigation after load) ever connects to the loopback canary."""
+    assert checked.canary_hits == []
+
+
+def test_nothing_internal_is_even_asked_of_the_proxy(checked: Checked) -> None:
+    simulated = {site.host for site in load_sites()} | set(ENGINE_HOSTS)
+    assert checked.hosts_asked - simulated == set()
+    assert "www.tiaoban-zhengshu.com" in checked.hosts_asked
+
+
+def test_the_sellers_stay_leads_with_their_contacts(checked: Checked) -> None:
+    seller = checked.page(SELLER)
+    assert seller["final_url"] == SELLER and seller["lead"] == "fake_ad"
+    assert {"phone:13620485517", "wechat:tbzs_5517", "qq:3184062975"} <= set(
+        json.loads(seller["contacts"]))
+    away = checked.page(NAVIGATES_AWAY)
+    assert away["final_url"] == NAVIGATES_AWAY and away["rendered"] == 1
+    assert away["lead"] == "fake_ad" and "phone:13920647381" in json.loads(away["contacts"])
+
+
+def test_refused_links_and_written_domains_are_signals_on_the_page(checked: Checked) -> None:
+    signals = "\n".join(checked.signals(SELLER))
+    port = checked.port
+    for url in (f"http://127.0.0.1:{port}/chaxun", f"http://2130706433:{port}/",
+                f"http://0x7f.0.0.1:{port}/", f"http://127.1:{port}/", f"http://[::1]:{port}/",
+                "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/",
+                "http://127.0.0.1.nip.io/", "http://10-0-0-1.sslip.io/"):
+        assert f"拒绝访问内网地址：{url}（" in signals, url
+
+
+def test_a_delayed_refresh_is_a_link_not_a_replacement(checked: Checked) -> None:
+    """content="8;url=…": the page is judged as itself; its target is a (refused) link."""
+    assert f"拒绝访问内网地址：http://127.0.0.1:{checked.port}/refresh（" in "\n".join(
+        checked.signals(SELLER))
+
+
+def test_a_redirect_to_an_internal_address_is_refused_at_that_hop(checked: Checked) -> None:
+    contact = checked.page("http://www.tiaoban-zhengshu.com/lianxi.html")
+    assert contact["error"] == "egress_refused"
+    assert f"http://127.0.0.1:{checked.port}/lianxi" in contact["error_detail"]
+    assert contact["body_sha256"] == "" and contact["status"] == 0
+
+
+def test_the_renderer_does_not_follow_a_navigation_after_load(checked: Checked) -> None:
+    signals = "\n".join(checked.signals(NAVIGATES_AWAY))
+    assert f"拒绝访问内网地址：http://127.0.0.1:{checked.port}/admin（" in signals
+    assert "内网管理后台" not in checked.page(NAVIGATES_AWAY)["title"]
+
+
+def test_capture_refuses_the_pages_internal_requests_and_says_so(checked: Checked) -> None:
+    events = "\n".join(checked.capture_events("www.tiaoban-zhengshu.com"))
+    for path in ("/logo.png", "/frame", "/steal"):
+        assert f"127.0.0.1:{checked.port}{path}" in events, path
+    assert f"127.0.0.1:{checked.port}/admin" in "\n".join(
+        checked.capture_events("www.houtai-tiaozhuan.com"))
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "data:text/html,<h1>x</h1>",
+                                 "javascript:alert(1)", "ftp://ftp.example.com/x",
+                                 "http://127.0.0.1:8080/admin"])
+def test_check_refuses_non_web_and_internal_urls_and_stores_nothing(
+        url: str, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler", "check", "--db", str(tmp_path / "j.db"),
+         "--evidence-dir", str(tmp_path / "evidence"), url],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2
+    assert "拒绝访问" in result.stderr and "未保存任何内容" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# --- the pieces, without a crawl ------------------------------------------------------------
+def test_every_redirect_hop_passes_the_egress_middleware() -> None:
+    """Scrapy's redirect middleware makes a new request per hop; it comes back through ours."""
+    crawler = get_crawler(Spider)
+    spider = crawler._create_spider("s")
+    crawler.spider = spider
+    redirect = RedirectMiddleware.from_crawler(crawler)
+    egress = EgressMiddleware(NO_EXCEPTIONS, crawler.stats)
+    request = Request("http://www.example-banzheng.com/go")
+    assert egress.process_request(request) is None
+    response = HtmlResponse(request.url, status=302, request=request,
+                            headers={"Location": "http://0x7f000001:8080/admin"})
+    hop = redirect.process_response(request, response)
+    assert isinstance(hop, Request)
+    with pytest.raises(EgressRefused, match=r"127\.0\.0\.1 是回环地址") as refused:
+        egress.process_request(hop)
+    assert crawler.stats.get_value("jiazheng/egress/refused") == 1
+    assert refused.value.args[0].startswith("拒绝访问内网地址：http://0x7f000001:8080/admin")
+
+
+def test_an_egress_refusal_is_its_own_error_kind() -> None:
+    from twisted.python.failure import Failure
+
+    failure = Failure(EgressRefused("拒绝访问内网地址：http://10.0.0.1/（…）"))
+    assert classify_failure(failure) == ("egress_refused", "拒绝访问内网地址：http://10.0.0.1/（…）")
+
+
+def test_only_an_immediate_meta_refresh_replaces_the_page() -> None:
+    crawler = get_crawler(Spider, {"METAREFRESH_MAXDELAY": METAREFRESH_MAXDELAY})
+    crawler.spider = crawler._create_spider("s")
+    middleware = MetaRefreshMiddleware.from_crawler(crawler)
+
+    def answer(content: str) -> object:
+        request = Request("http://www.example-banzheng.com/")
+        html = f'<html><head><meta http-equiv="refresh" content="{content}"></head>卖证</html>'
+        response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8",
+                                request=request)
+        return middleware.process_response(request, response)
+
+    assert isinstance(answer("8;url=http://www.other.com/"), HtmlResponse)  # judged as itself
+    assert isinstance(answer("0;url=http://www.other.com/"), Request)  # a redirect
+
+
+def test_names_resolving_to_internal_addresses_are_refused_before_connecting() -> None:
+    assert TWISTED_DNS_RESOLVER == "crawler.egress.GuardedResolver"
+    resolver = GuardedResolver.__new__(GuardedResolver)
+    resolver.policy, resolver.proxy_host = EgressPolicy.allowing(["127.0.0.1:8899"]), "proxy.lan"
+    assert resolver._checked("93.184.216.34", "www.example.com") == "93.184.216.34"
+    assert resolver._checked("10.0.0.7", "proxy.lan") == "10.0.0.7"  # the configured proxy
+    assert resolver._checked("127.0.0.1", "127.0.0.1") == "127.0.0.1"  # an allowed endpoint
+    with pytest.raises(Exception, match=r"解析为 10\.1\.2\.3"):
+        resolver._checked("10.1.2.3", "rebind.example.com")
