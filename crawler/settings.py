@@ -28,6 +28,9 @@ JIAZHENG_OFFICIAL_LOGOS = True  # fetch the platforms' own pages first, to learn
 JIAZHENG_OFFICIAL_WAIT = 60  # seconds searching waits for those pages at most (0: no wait)
 JIAZHENG_MAX_LOGOS_PER_PAGE = 2  # logo images fetched for a page that resembles a platform
 JIAZHENG_MAX_LOGO_BYTES = 1_000_000  # bigger images are not logos: dropped while downloading
+# The egress policy (leads/egress.py) refuses internal addresses; these host:port or CIDR entries
+# are let through. Only for test and demo servers on 127.0.0.1: empty in production.
+JIAZHENG_EGRESS_ALLOW: list[str] = []
 
 # --- politeness ----------------------------------------------------------------------------
 # Monitoring fraud sites: their robots.txt must not hide them; engines are kept slow instead.
@@ -64,12 +67,18 @@ REDIRECT_MAX_TIMES = 8
 RETRY_TIMES = 1
 DEPTH_LIMIT = 0  # depth is bounded by JIAZHENG_FOLLOW_DEPTH, per role
 DNS_TIMEOUT = 10
+# Names resolving to internal addresses are refused before connecting (crawler/egress.py).
+TWISTED_DNS_RESOLVER = "crawler.egress.GuardedResolver"
+# A refresh within a second is a redirect; a later one leaves the page to be judged as itself,
+# and its target is followed as a link (crawler/follow.py).
+METAREFRESH_MAXDELAY = 1
 
 # Redirect hops are never duplicates (loops must be recorded); see crawler/dupefilters.py.
 DUPEFILTER_CLASS = "crawler.dupefilters.LocalDupeFilter"
 
 # --- components ----------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.egress.EgressMiddleware": 50,  # first: a refused request is never sent
     # Scrapy's cookie middleware builds a TLDExtract that fetches the suffix list online.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.middlewares.OfflineCookiesMiddleware": 700,
