@@ -14,6 +14,7 @@ from rich.table import Table
 
 from crawler.browser import CHROMIUM_ARGS, pac_url, proxy_from
 from crawler.cli_options import console, db_option, proxy_option
+from crawler.egress import egress_policy
 from crawler.runner import CrawlSetupError, check_proxy, crawl_settings, run_crawl
 from keywords import load_library
 from leads.evidence import (
@@ -61,7 +62,7 @@ def capture_settings(proxy: str | None, tsa_url: str = "", tsa_cert: str = "") -
         chromium=settings.get("JIAZHENG_CHROMIUM"),
         browser_args=(*CHROMIUM_ARGS, f"--proxy-pac-url={pac_url(proxy_url)}"),
         proxy=proxy_url, user_agent=settings.get("USER_AGENT"), tsa_url=tsa_url,
-        tsa_cert=tsa_cert)
+        tsa_cert=tsa_cert, egress_allow=tuple(settings.getlist("JIAZHENG_EGRESS_ALLOW")))
 
 
 @contextmanager
@@ -165,7 +166,11 @@ def check(urls: tuple[str, ...], db: str, proxy: str | None, evidence_dir: Path,
     """
     with _failing_clearly():
         settings = crawl_settings(db=db, proxy=proxy, no_delay=no_delay)
-        result = run_crawl("check", settings, urls=" ".join(urls))
+        pasted = " ".join(urls).split()  # as the check spider reads them
+        refused = [reason for url in pasted if (reason := egress_policy(settings).refusal(url))]
+        if refused:
+            raise CrawlSetupError("；".join(refused) + "。未抓取、未保存任何内容。")
+        result = run_crawl("check", settings, urls=" ".join(pasted))
         store = Store(db)
         try:
             pages = store.checked_pages(result.run_id)

@@ -8,6 +8,11 @@ TLS certificate, UTC and Beijing time, tool versions and settings, steps), ``man
 the SHA-256 of every file and, when a TSA is configured, an RFC 3161 timestamp of the manifest.
 A site that is down still gets a folder that says so.
 
+Nothing the egress policy refuses (``leads.egress``: internal addresses, non-web schemes) is
+asked for: a refused lead URL is not opened, and every request of the page — frames, images,
+scripts' fetches and WebSockets, a navigation after load, and each redirect hop
+(``leads.browser_egress``, at the browser level) — is aborted and noted in the record.
+
 The caller passes the browser's launch arguments (``crawler.browser`` builds them, with the proxy
 script), so this library has no Scrapy import. Runs its own asyncio loop: call it outside one.
 """
@@ -29,12 +34,16 @@ from playwright.async_api import (
     Download,
     Page,
     Request,
+    Route,
+    WebSocketRoute,
     async_playwright,
 )
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Response as BrowserResponse
 
 from leads import evidence_folder as files
+from leads.browser_egress import BrowserEgressGuard, browser_refusal
+from leads.egress import EgressPolicy
 from leads.evidence_folder import HttpExchange
 from leads.store import Store
 from leads.tsa import TimestampError, load_tsa_certificates, request_timestamp
@@ -77,6 +86,9 @@ class CaptureSettings:
     scroll_pause: float = 0.3
     max_screenshot_height: int = 16000  # pixels
     tsa_url: str = ""  # RFC 3161 timestamp authority; empty: no timestamp
+    # host:port or CIDR entries the egress policy lets through (JIAZHENG_EGRESS_ALLOW): only
+    # for test and demo servers on 127.0.0.1
+    egress_allow: tuple[str, ...] = ()
     tsa_cert: str = ""  # PEM: the TSA's certificate or its CA; answers are verified against it
 
 
@@ -135,20 +147,24 @@ async def _capture_all(store: Store, leads: list[dict[str, Any]], out_dir: Path,
         except PlaywrightError as exc:
             raise EvidenceError(f"无法启动浏览器 {settings.chromium}：{exc.message}") from exc
         try:
-            return [await _capture_and_store(store, browser, lead, out_dir, settings)
+            guard = BrowserEgressGuard(EgressPolicy.allowing(settings.egress_allow))
+            await guard.attach(browser)
+            return [await _capture_and_store(store, browser, guard, lead, out_dir, settings)
                     for lead in leads]
         finally:
             await browser.close()
 
 
-async def _capture_and_store(store: Store, browser: Browser, lead: dict[str, Any],
-                             out_dir: Path, settings: CaptureSettings) -> CaptureResult:
+async def _capture_and_store(store: Store, browser: Browser, guard: BrowserEgressGuard,
+                             lead: dict[str, Any], out_dir: Path,
+                             settings: CaptureSettings) -> CaptureResult:
     started = datetime.now(UTC)
     folder = files.new_folder(out_dir, lead["id"], started)
     record = {"lead_id": lead["id"], "url": lead["url"], "final_url": "", "status": 0,
               "status_text": "", "error": "", "redirect_chain": [], "connection": None,
               "tls": None, "events": []}
     observed = _Observed()
+    guard.on_refused = observed.note  # leads are captured one at a time
     try:
         await asyncio.wait_for(_open_and_save(browser, lead["url"], folder, record, observed,
                                               settings), settings.capture_timeout)
@@ -219,9 +235,11 @@ async def _open_and_save(browser: Browser, url: str, folder: Path, record: dict[
         viewport={"width": settings.viewport_width, "height": settings.viewport_height})
     context.set_default_timeout(settings.navigation_timeout * 1000)
     try:
+        policy = EgressPolicy.allowing(settings.egress_allow)
+        await _route_egress(context, policy, observed)
         page = await context.new_page()
         _guard(context, page, observed)
-        response = await _navigate(page, url, record, settings)
+        response = await _navigate(page, url, record, settings, policy)
         if response is not None:
             await _describe(response, record, settings)
             await _settle(page, observed, settings)
@@ -253,8 +271,36 @@ def _guard(context: BrowserContext, page: Page, observed: _Observed) -> None:
     page.on("download", refuse)
 
 
+async def _route_egress(context: BrowserContext, policy: EgressPolicy,
+                        observed: _Observed) -> None:
+    """Abort every request and WebSocket of the context that the policy refuses."""
+
+    async def route(route: Route, request: Request) -> None:
+        reason = browser_refusal(policy, request.url)
+        if reason is None:
+            await route.fallback()
+            return
+        observed.note(reason)
+        await route.abort("aborted")  # cancelled: a failed navigation would show an error page
+
+    async def route_socket(socket: WebSocketRoute) -> None:
+        reason = policy.refusal(socket.url.replace("ws", "http", 1))  # wss: → https:
+        if reason is None:
+            socket.connect_to_server()
+            return
+        observed.note(reason)
+        await socket.close()
+
+    await context.route("**/*", route)
+    await context.route_web_socket("**/*", route_socket)
+
+
 async def _navigate(page: Page, url: str, record: dict[str, Any],
-                    settings: CaptureSettings) -> BrowserResponse | None:
+                    settings: CaptureSettings, policy: EgressPolicy) -> BrowserResponse | None:
+    refusal = policy.refusal(url)
+    if refusal is not None:
+        record["error"] = f"{refusal}，未打开"
+        return None
     try:
         response = await page.goto(url, wait_until="load",
                                    timeout=settings.navigation_timeout * 1000)
