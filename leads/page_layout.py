@@ -21,6 +21,8 @@ from leads.normalize import fold
 MAX_HTML_CHARS = 300_000
 MAX_LINE_CHARS = 2_000  # a longer block is running text whatever it holds
 MAX_ELEMENTS = 20_000  # a page with more elements is read up to here
+MAX_CONTROLS = 200  # form controls looked at (a real query page has a handful)
+MAX_BODY_CHARS = 100_000  # visible text split into lines
 MAX_REGION_CHARS = 2_000  # the text around a form control, read for its labels
 MAX_LABEL_CHARS = 12  # a label cell (姓名, 发证机关) is short
 # "标题 - 站名", "标题_栏目_站名", "标题 | 站名": the parts of a <title>.
@@ -92,9 +94,9 @@ def _text(element: etree._Element) -> str:
     return " ".join(element.itertext())[:MAX_REGION_CHARS]
 
 
-def _split(element: etree._Element) -> list[str]:
+def _split(element: etree._Element, limit: int = MAX_REGION_CHARS) -> list[str]:
     """The folded lines of an element whose blocks already end in line breaks."""
-    raw = "".join(element.itertext())[: MAX_REGION_CHARS * 10].split("\n")
+    raw = "".join(element.itertext())[:limit].split("\n")
     return [line for line in (fold(piece[:MAX_LINE_CHARS]).strip() for piece in raw) if line]
 
 
@@ -167,19 +169,18 @@ def page_layout(title: str, text: str, html: str) -> PageLayout:
         return _from_text(title, text)
     elements = [e for _, e in zip(range(MAX_ELEMENTS), body.iter(), strict=False)
                 if isinstance(e.tag, str)]
-    regions = list(dict.fromkeys(_region(c) for c in body.iter(*FORM_CONTROLS)))
+    controls = zip(range(MAX_CONTROLS), body.iter(*FORM_CONTROLS), strict=False)
+    regions = list(dict.fromkeys(_region(control) for _, control in controls))
     forms = tuple(_query_region(region) for region in regions)
-    labels = [
-        fold(_text(e)) for e in elements
-        if e.tag in LABEL_TAGS and 0 < len(_text(e).strip()) <= MAX_LABEL_CHARS
-    ]
+    cells = (_text(e).strip() for e in elements if e.tag in LABEL_TAGS)
+    labels = [fold(cell) for cell in cells if 0 < len(cell) <= MAX_LABEL_CHARS]
     _break_blocks(body)
     header_containers = _containers(elements, "header", HEADER_HINTS) + [
         e for e in elements if e.tag == "h1"
     ]
     header = [line for e in header_containers for line in _split(e)]
     footer = [line for e in _containers(elements, "footer", FOOTER_HINTS) for line in _split(e)]
-    lines = _split(body)
+    lines = _split(body, MAX_BODY_CHARS)
     labels += [match.group(1) for line in lines if (match := LABEL_PREFIX.match(line))]
     return PageLayout(
         title_segments=title_segments(title),

@@ -6,6 +6,10 @@ seller contacts, the agencies to notify (routing.toml) and Chinese reasons. Orde
 official platforms and *.gov.cn never lead; an imitation of a platform is a lookalike even when
 it also sells; news, notices and warnings about fakes never lead; otherwise the sales score decides.
 A page that only names a platform (a headline, an answer, a 百科 entry) is told so in its reasons.
+Context caps a page's sales score as firmly as it caps a text's: on a page in the context of a
+lawful trade (training, job, Q&A, public service) quoted sales phrases are reported speech, so the
+sales score stays below the threshold — unless the page itself promises what only a fake can keep
+(不用考试, 不用本人到场, 保证通过…) and gives a way to reach the seller.
 """
 
 from __future__ import annotations
@@ -23,6 +27,18 @@ SERP_WEIGHT = 0.4  # a search snippet is the seller's bait, not the page: it cou
 WEAKER_LOOKALIKE_WEIGHT = 0.3  # share of the weaker of domain/page imitation added to the stronger
 TLS_POINTS, TLS_CAP = 5, 10  # certificate problems hint at a throwaway site, never a lead alone
 ABOUT_FAKES_CONTEXTS = ("news", "notice", "warning")  # texts about fakes, not selling them
+# Lawful pages a seller can dress as too: there, sales phrases are capped below the threshold
+# unless the page makes a fake-only claim in its own voice and gives a direct contact.
+LAWFUL_LOOKING_CONTEXTS = ("training", "job", "qa", "service")
+CONTEXT_SALES_CAP = LEAD_THRESHOLD - 1
+# Claims only a fake can keep (keywords/concept_names.tsv); a lawful school never makes them.
+# 网上可查 and 快速出证 are left out: schools say 国网可查 and 快速拿证 of real certificates.
+FAKE_ONLY_CONCEPTS = (
+    "NO_EXAM", "NO_TRAINING", "NO_PRESENCE", "GUARANTEED_PASS", "PAY_FOR_CERT", "PAY_AFTER",
+    "EXAM_FRAUD", "INSIDER_CHANNEL",
+)
+OWN_VOICE_POINTS = 20  # a quoted or reported claim counts half (at most 15): this is said outright
+DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:")
 CONTACT_KINDS_FOR_ROUTING = ("phone:", "wechat:", "qq:", "telegram:", "email:")
 SHOWN_MENTIONS = 4
 
@@ -104,6 +120,39 @@ def _sales(facts: PageFacts) -> tuple[TextScore, TextScore | None, float]:
     return text, serp, min(100.0, text.score + SERP_WEIGHT * (serp.score if serp else 0))
 
 
+def fake_only_claims(text: TextScore) -> tuple[str, ...]:
+    """Labels of the fake-only claims a text makes in its own voice (not quoted, not reported,
+    not denied), when it also gives a direct contact: a seller's offer, whatever page it is on."""
+    if not any(contact.startswith(DIRECT_CONTACT_KINDS) for contact in text.contacts):
+        return ()
+    names = load_library().concept_names
+    return tuple(
+        names[concept].label
+        for concept in FAKE_ONLY_CONCEPTS
+        if text.concepts.get(concept, 0) >= OWN_VOICE_POINTS
+    )
+
+
+def context_cap(text: TextScore, sales: float) -> tuple[float, str]:
+    """The sales score after the page's context, and the reason when the context changed it.
+
+    In a lawful-looking context (a school's 报名条件, a job post, a Q&A) the sales phrases are
+    usually quoted to warn; they lead only with a fake-only claim in the page's own voice and a
+    contact (a seller posing as a training centre).
+    """
+    if text.context not in LAWFUL_LOOKING_CONTEXTS or sales <= CONTEXT_SALES_CAP:
+        return sales, ""
+    name = CONTEXT_NAMES[text.context]
+    claims = fake_only_claims(text)
+    if claims:
+        return sales, f"虽有{name}语境，页面以自己的口吻承诺{'、'.join(claims)}并留有联系方式"
+    reason = (
+        f"{name}语境：推销用语只见于转述或提醒，页面未以自己的口吻承诺只有假证才能做到的事"
+        f"（不用考试、不用本人到场、保证通过…）并留联系方式，推销得分封顶 {CONTEXT_SALES_CAP}"
+    )
+    return float(CONTEXT_SALES_CAP), reason
+
+
 def mention_reason(page: PageMatch, text: TextScore) -> tuple[str, ...]:
     """'仅在正文中提及…' for a page that names a platform without posing as it."""
     if not page.mentions or page.score >= LEAD_THRESHOLD:
@@ -133,6 +182,7 @@ def judge_page(
     domain = score_domain(parts.host)
     page = compare_page(facts.title, facts.text, facts.html, facts.logo_hashes, official_logos)
     text, serp, sales = _sales(facts)
+    sales, context_reason = context_cap(text, sales)
     tls = min(TLS_CAP, TLS_POINTS * len(set(facts.tls_problems)))
     stronger, weaker = sorted((domain.score, page.score), reverse=True)
     imitation = min(100.0, stronger + WEAKER_LOOKALIKE_WEIGHT * weaker)
@@ -150,7 +200,7 @@ def judge_page(
     tls_reasons = (f"TLS 证书问题：{'、'.join(sorted(set(facts.tls_problems)))}",) if tls else ()
     sales_reasons = text.reasons + tuple(
         f"搜索结果摘要：{r}" for r in (serp.reasons if serp else ()) if r not in text.reasons
-    )
+    ) + ((context_reason,) if context_reason else ())
     mentions = mention_reason(page, text)
 
     # A lookalike needs one strong imitation signal, or weak ones on a page that does not sell.

@@ -1,11 +1,21 @@
 """judge_page on whole pages: fake ads and lookalikes lead; official, news, training and jobs do not."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
 import pytest
 
-from leads.verdict import LEAD_THRESHOLD, PageFacts, Verdict, judge_page
+from leads.text_score import score_text
+from leads.verdict import (
+    LAWFUL_LOOKING_CONTEXTS,
+    LEAD_THRESHOLD,
+    PageFacts,
+    Verdict,
+    context_cap,
+    fake_only_claims,
+    judge_page,
+)
 
 PAGES = Path(__file__).parent / "data" / "pages"
 
@@ -178,3 +188,65 @@ def test_garbage_never_raises(facts: PageFacts):
     verdict = judge_page(facts)
     assert isinstance(verdict, Verdict)
     assert verdict.category == "none"
+
+
+# --- context caps a page's sales score (issue 10) ---------------------------------------------
+
+DEMO_SITES = Path(__file__).parent.parent / "crawler" / "demoweb" / "sites"
+
+
+@pytest.mark.parametrize(
+    ("path", "url"),
+    [
+        (PAGES / "school_quotes_sellers.html", "http://www.dongcheng-jx.com/"),
+        (DEMO_SITES / "www.zhongan-jixiao.com" / "index.html", "http://www.zhongan-jixiao.com/"),
+    ],
+)
+def test_a_school_quoting_sellers_to_warn_is_not_a_seller(path: Path, url: str):
+    html = path.read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(html)
+    facts = PageFacts(url=url, final_url=url, title=tree.findtext(".//title") or "",
+                      text=" ".join(tree.find("body").itertext()), html=html)
+    verdict = judge_page(facts)
+    assert not verdict.is_lead, verdict.reasons
+    assert verdict.contacts  # the school's own phone is kept as a fact
+
+
+def test_a_seller_dressed_as_a_training_centre_is_still_a_lead():
+    verdict = judge_page(_facts("seller_as_training.html", "http://www.xinda-px.com/"))
+    assert verdict.category == "fake_ad" and verdict.is_lead
+    assert "phone:13823957716" in verdict.contacts
+    assert any(reason.startswith("虽有正规培训语境") for reason in verdict.reasons)
+
+
+def test_a_qa_answer_that_sells_in_its_own_voice_is_a_lead():
+    text = "网友提问：电工证怎么办？最佳答案：找我们，不用考试，不用本人到场，包过，微信 dgz_2024"
+    verdict = judge_page(PageFacts(url="http://a.com/", final_url="http://a.com/", title="", text=text))
+    assert score_text(text).context == "qa"
+    assert verdict.category == "fake_ad"
+
+
+OWN_VOICE = "电工证培训：不用考试，不用本人到场，包过，先拿证后付款。微信 dgz_2024 报名条件：年满18周岁"
+QUOTED = "电工证培训报名条件：年满18周岁。网上“免考”“包过”“不用本人到场”的说法不可信。电话 13812345678"
+
+
+@pytest.mark.parametrize("context", LAWFUL_LOOKING_CONTEXTS)
+def test_context_cap_in_a_lawful_looking_context(context: str):
+    quoted = replace(score_text(QUOTED), context=context)
+    capped, reason = context_cap(quoted, 80.0)
+    assert capped == LEAD_THRESHOLD - 1 and "推销得分封顶" in reason
+    assert fake_only_claims(quoted) == ()
+    own = replace(score_text(OWN_VOICE), context=context)
+    assert {"不用考试", "不用本人到场"} <= set(fake_only_claims(own))
+    sales, reason = context_cap(own, 80.0)
+    assert sales == 80.0 and reason.startswith("虽有")
+
+
+def test_context_cap_leaves_other_pages_alone():
+    own = score_text(OWN_VOICE)
+    for context in ("", "news", "warning"):
+        assert context_cap(replace(own, context=context), 80.0) == (80.0, "")
+    assert context_cap(replace(own, context="training"), 30.0) == (30.0, "")  # no lead anyway
+    no_contact = replace(own, context="training", contacts=())
+    assert fake_only_claims(no_contact) == ()
+    assert context_cap(no_contact, 80.0)[0] == LEAD_THRESHOLD - 1
