@@ -360,13 +360,17 @@ class Vocabulary:
         self.contained = tuple(
             label for label in self.distinctive_compact if len(label) >= CONTAINED_LABEL_LENGTH
         )
-        self.name_context = {
+        self.name_context = {  # mem → (cx.mem.gov.cn, {gov, cn, cx, yjglb, anquan})
             name: (main_host[table["key"]], frozenset(table["name_context"]))
             for table in tables["platform"]
             if "name_context" in table
             for domain in table["registered_domains"]
             if len(name := domain.removesuffix(".gov.cn").split(".")[0]) <= SHORT_LABEL_LENGTH
         }
+        self.context_names = re.compile("|".join(self.name_context) or "(?!)")
+        self.context_words = frozenset(self.name_context).union(
+            *(context for _, context in self.name_context.values())
+        )
 
     def is_official(self, host: str) -> bool:
         return host in self.official or host.endswith(self.official_suffixes)
@@ -382,6 +386,8 @@ class Vocabulary:
         for piece in {*PIECE_SEPARATOR.split(label), _compact(label)}:
             if piece[:2] in self.word_starts and self.only_words.fullmatch(piece):
                 found.update(_segment(piece, self.words, self.longest_word) or ())
+        if self.context_names.search(label):  # memanquan: mem glued to a campaign word
+            found.update(self.campaign_tokens(label) & self.context_words)
         near = None
         pieces = PIECE_SEPARATOR.split(label)
         # Longest first, then alphabetical: a set's order would make the result hash-dependent.
@@ -470,6 +476,7 @@ class Vocabulary:
                 label in self.names
                 or label in self.spellings
                 or self.distinctive_inside.search(label) is not None
+                or self.context_names.search(label) is not None
                 or (label[:2] in self.word_starts and self.only_words.fullmatch(label) is not None)
                 or self._near_spelling(label) is not None
             )
@@ -478,7 +485,7 @@ class Vocabulary:
         compact = label.replace("-", "").replace("_", "")
         if compact[:2] in self.word_starts and self.only_words.fullmatch(compact):  # mo-hurd
             return True
-        if self.distinctive_inside.search(compact):
+        if self.distinctive_inside.search(compact) or self.context_names.search(compact):
             return True
         pieces = [piece for piece in PIECE_SEPARATOR.split(label) if piece]
         if any(run in self.spellings for run in _hyphen_runs(pieces)):  # e-cq5, cnse-e-cq

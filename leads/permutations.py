@@ -1,19 +1,24 @@
 """Registrable lookalike domains of each protected platform, for proactive checks (dnstwist-style).
 
 Each kind is a tiny named function in ``KINDS`` that bends the platform's names (typos, look-alike
-letters, token orders, suffix swaps, embedding, pinyin); every result is tagged with its kind and
-target. Only registrable names come out: a valid host whose registrable domain is not under gov.cn
-and not an official one (fraudsters cannot register those, so checking them is pointless).
+letters, token orders, suffix swaps, embedding, pinyin, campaign words, dots); every result is
+tagged with its kind and target. Only registrable names come out: a valid host whose registrable
+domain is not under gov.cn and not an official one (fraudsters cannot register those, so checking
+them is pointless). Names are what platforms.toml calls lookalikes: a short, generic official name
+(mem, samr) alone on another suffix is not one, so it is not made (mem only under a .cn suffix,
+where the name_context rule of the scorer counts the suffix as context).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import permutations as orderings
+from typing import Any
 
 from keywords import Platform, load_library
-from leads.domains import host_parts, is_government_host, is_official_host
+from leads.domains import host_parts, is_government_host, is_official_host, platform_tables
 
 # Suffixes fraudsters register lookalikes under (cn.com is CentralNic's, not ICANN's: registrable).
 DEFAULT_SUFFIXES = (
@@ -33,6 +38,7 @@ DEFAULT_SUFFIXES = (
     "info",
 )
 SEPARATORS = ("", "-")
+ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyz0123456789"
 QWERTY_NEIGHBOURS = {
     "a": "qwsz",
     "b": "vghn",
@@ -61,9 +67,15 @@ QWERTY_NEIGHBOURS = {
     "y": "tghu",
     "z": "asx",
 }
-ASCII_LOOKALIKES = {"o": "0", "l": "1", "i": "1", "m": "rn", "w": "vv", "d": "cl"}
 TYPO_NAME_MIN_LENGTH = 5  # typos of shorter names (mem, samr) are mostly someone else's name
+SHORTEST_TYPO = 4  # a typo that leaves three letters (zla, cns) is another name
 CLAIM_WORDS = ("cx", "chaxun", "zscx", "query", "cert")
+CAMPAIGN_SUFFIXES = 3  # campaign words are many: their names go under the first suffixes only
+
+
+@cache
+def _tables() -> dict[str, Any]:
+    return platform_tables(load_library())
 
 
 @dataclass(frozen=True)
@@ -86,10 +98,21 @@ class Seed:
         return [x for x in self.platform.main_host.split(".") if x not in ("gov", "cn", "www")]
 
     @property
+    def table(self) -> dict[str, Any]:
+        """This platform's table in platforms.toml (distinctive_labels, name_context)."""
+        return next(t for t in _tables()["platform"] if t["key"] == self.platform.key)
+
+    @property
+    def distinctive(self) -> list[str]:
+        return list(self.table.get("distinctive_labels", ()))
+
+    @property
     def names(self) -> list[str]:
-        """Spellings typos are made of: the joined labels and each label of 5+ letters."""
+        """Spellings typos are made of: the joined labels, each label of 5+ letters, and the
+        distinctive labels as written (e-cqs, zlaq, cnse)."""
         names = [name.replace("-", "") for name in ("".join(self.labels), *self.labels)]
-        return list(dict.fromkeys(n for n in names if len(n) >= TYPO_NAME_MIN_LENGTH))
+        long = [name for name in names if len(name) >= TYPO_NAME_MIN_LENGTH]
+        return list(dict.fromkeys(long + self.distinctive))
 
     def under_suffixes(self, names: Iterator[str] | list[str]) -> Iterator[str]:
         for name in names:
@@ -102,8 +125,14 @@ def _edits(name: str) -> Iterator[tuple[int, str]]:
 
 
 def omission(seed: Seed) -> Iterator[str]:
-    """One letter left out: cxmm, mohrd."""
-    yield from seed.under_suffixes([n[:i] + n[i + 1 :] for n in seed.names for i, _ in _edits(n)])
+    """One letter left out: cxmm, mohrd, e-cq (not zla: three letters are another name)."""
+    left = [n[:i] + n[i + 1 :] for n in seed.names for i, _ in _edits(n)]
+    yield from seed.under_suffixes([n for n in left if len(n) >= SHORTEST_TYPO])
+
+
+def addition(seed: Seed) -> Iterator[str]:
+    """One letter or digit appended: e-cqs8, zlaqa, mohurd1."""
+    yield from seed.under_suffixes([n + c for n in seed.names for c in ALPHANUMERIC])
 
 
 def repetition(seed: Seed) -> Iterator[str]:
@@ -138,15 +167,56 @@ def hyphenation(seed: Seed) -> Iterator[str]:
 
 
 def ascii_lookalike(seed: Seed) -> Iterator[str]:
-    """Digits or letter pairs for letters: m0hurd, zl4q→z1aq, rnohurd, cxrnem."""
+    """Digits or letters for letters (platforms.toml typo_glyphs): m0hurd, 2laq, e-cq5, rnohurd."""
+    glyphs = _tables()["typo_glyphs"]
     yield from seed.under_suffixes(
         [
-            n[:i] + ASCII_LOOKALIKES[c] + n[i + 1 :]
+            n[:i] + g + n[i + 1 :]
             for n in seed.names
             for i, c in _edits(n)
-            if c in ASCII_LOOKALIKES
+            for g in glyphs.get(c, ())
         ]
     )
+
+
+def subdomain_split(seed: Seed) -> Iterator[str]:
+    """A distinctive label cut by a dot, its tail the registrable name: z.laq.cn, e-c.qs.cn
+    (not when the tail and suffix are a private suffix themselves: cn.se.net is one name)."""
+    cuts = [n[:i] + "." + n[i:] for n in seed.distinctive for i in range(1, len(n))]
+    for domain in seed.under_suffixes([cut for cut in cuts if ".-" not in cut and "-." not in cut]):
+        if host_parts(domain).subdomain:
+            yield domain
+
+
+def campaign_words(seed: Seed) -> Iterator[str]:
+    """A distinctive label glued to a campaign word, either side: mohurdsanlei, chaxun-zlaq."""
+    words = _tables()["generic"]["campaign_words"]
+    names = [
+        sep.join(pair)
+        for label in seed.distinctive
+        for word in words
+        for pair in ((label, word), (word, label))
+        for sep in SEPARATORS
+    ]
+    for name in names:
+        for suffix in seed.suffixes[:CAMPAIGN_SUFFIXES]:
+            yield f"{name}.{suffix}"
+
+
+def name_context(seed: Seed) -> Iterator[str]:
+    """A short official name beside its context words, or alone under .cn: memgov-cx, mem-anquan,
+    mem.cn."""
+    context = seed.table.get("name_context", ())
+    for domain in seed.platform.registered_domains if context else ():
+        name = domain.removesuffix(".gov.cn").split(".")[0]
+        pairs = [
+            sep.join(pair)
+            for word in context
+            for pair in ((name, word), (word, name))
+            for sep in SEPARATORS
+        ]
+        yield from seed.under_suffixes(pairs)
+        yield from (f"{name}.{suffix}" for suffix in seed.suffixes if "cn" in suffix.split("."))
 
 
 def homoglyph(seed: Seed) -> Iterator[str]:
@@ -176,10 +246,13 @@ def token_combination(seed: Seed) -> Iterator[str]:
 
 
 def suffix_swap(seed: Seed) -> Iterator[str]:
-    """Official registrable names under another suffix: mem.gov.cn.com, mohurd.com.cn, e-cqs.top."""
+    """Official registrable names under another suffix: mem.gov.cn.com, mohurd.com.cn, e-cqs.top;
+    distinctive labels too (zlaq.com); a short generic name alone (mem.com) is not a lookalike."""
     for domain in seed.platform.registered_domains:
         name = domain.removesuffix(".gov.cn").split(".")[0]
-        yield from seed.under_suffixes([domain, domain.replace(".", "-"), name])
+        names = [domain, domain.replace(".", "-")] + ([name] if name in seed.distinctive else [])
+        yield from seed.under_suffixes(names)
+    yield from seed.under_suffixes(seed.distinctive)
 
 
 def embedded_host(seed: Seed) -> Iterator[str]:
@@ -207,16 +280,20 @@ KINDS: dict[str, Callable[[Seed], Iterator[str]]] = {
     kind.__name__: kind
     for kind in (
         omission,
+        addition,
         repetition,
         transposition,
         replacement,
         hyphenation,
         ascii_lookalike,
+        subdomain_split,
         homoglyph,
         token_combination,
         suffix_swap,
         embedded_host,
         pinyin,
+        campaign_words,
+        name_context,
     )
 }
 

@@ -37,19 +37,28 @@ def test_every_kind_and_platform_is_produced(generated) -> None:
     assert any(p.domain.startswith("xn--") for p in generated if p.kind == "homoglyph")
 
 
-def test_scorer_finds_each_kind_with_the_agency_it_imitates(generated) -> None:
+def test_scorer_finds_every_permutation_with_the_agency_it_imitates(generated) -> None:
+    """Property: whatever the generator makes, the scorer calls a lookalike of its source. The
+    agency, not the host, is compared: memgov.com bends both cx.mem.gov.cn and www.mem.gov.cn."""
     missed, found = Counter(), Counter()
+    misses = []
     for permutation in generated:
         result = score_domain(permutation.domain)
         if result.score >= LEAD_THRESHOLD and AGENCY[result.target] == AGENCY[permutation.target]:
             found[permutation.kind] += 1
         else:
             missed[permutation.kind] += 1
+            misses.append((permutation, result))
     for kind in KINDS:
-        rate = found[kind] / (found[kind] + missed[kind])
-        print(f"{kind:18} {found[kind]:5} found  {missed[kind]:4} missed  {rate:.3f}")
-        # Bare short names under another suffix (mem.com, samr.cn) are deliberately weak.
-        assert rate >= (0.8 if kind == "suffix_swap" else 0.97), kind
+        print(f"{kind:18} {found[kind]:5} found  {missed[kind]:4} missed")
+    assert not misses, misses[:10]
+
+
+def test_generator_keeps_to_the_lookalike_rules() -> None:
+    """Short generic names need context, and three-letter leftovers are other people's names."""
+    domains = {p.domain for p in permutations(suffixes=("com", "cn"))}
+    assert {"mem.cn", "memgov.com", "2laq.cn", "e-cq5.com", "z.laq.cn", "mohurdsanlei.com"} <= domains
+    assert not {"mem.com", "samr.com", "zla.cn", "cns.com", "cqs.cn"} & domains
 
 
 def test_one_platform_and_kind_and_unknown_platform() -> None:
