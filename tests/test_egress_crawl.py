@@ -5,67 +5,37 @@ One ``jiazheng check`` (crawl, then capture with Chromium) serves the module's t
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler.demoweb.engines import ENGINE_HOSTS
-from crawler.demoweb.manifest import load_sites
+from crawler.demoweb.manifest import PACKAGE_DIR, load_sites
 from crawler.demoweb.server import DemoWeb
 from crawler.egress import EgressMiddleware, EgressRefused, GuardedResolver
 from crawler.errors import classify_failure
+from crawler.page_spider import PageSpider
 from crawler.settings import METAREFRESH_MAXDELAY, TWISTED_DNS_RESOLVER
 from leads.egress import NO_EXCEPTIONS, EgressPolicy
+from leads.observations import PageObservation
+from leads.page_similarity import logo_hash
+from leads.page_text import page_text
+from tests.canary import Canary
 
 SELLER = "http://www.tiaoban-zhengshu.com/"
 NAVIGATES_AWAY = "http://www.houtai-tiaozhuan.com/"
-
-
-class Canary:
-    """A loopback HTTP server that records every connection made to it (none should be)."""
-
-    def __init__(self) -> None:
-        hits = self.hits = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                hits.append(self.path)
-                body = "<html><title>内网管理后台</title><body>admin secrets</body></html>"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        class Server(ThreadingHTTPServer):
-            def get_request(self):  # type: ignore[no-untyped-def]
-                hits.append("connection")
-                return super().get_request()
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-
-    def __enter__(self) -> Canary:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @dataclass
@@ -235,3 +205,40 @@ def test_names_resolving_to_internal_addresses_are_refused_before_connecting() -
     assert resolver._checked("127.0.0.1", "127.0.0.1") == "127.0.0.1"  # an allowed endpoint
     with pytest.raises(Exception, match=r"解析为 10\.1\.2\.3"):
         resolver._checked("10.1.2.3", "rebind.example.com")
+
+
+def _spider() -> PageSpider:
+    """A page spider on the project's settings (quotas, logo limits), not Scrapy's defaults."""
+    project = Settings()
+    project.setmodule("crawler.settings")
+    crawler = get_crawler(PageSpider, {name: project[name] for name in project
+                                       if name.startswith("JIAZHENG_")})
+    crawler.spider = crawler._create_spider("pages")
+    return crawler.spider
+
+
+def test_a_refused_start_url_is_not_requested() -> None:
+    """``scrapy crawl check -a urls=…`` and recheck go through page_request: nothing leaves."""
+    spider = _spider()
+    for url in ("file:///etc/passwd", "http://[::1]/", "http://www.example-banzheng.com/"):
+        requests = list(spider.page_request(url, "check"))
+        assert [r.url for r in requests] == ([url] if "example" in url else [])
+    assert spider.crawler.stats.get_value("jiazheng/egress/refused") == 2
+
+
+def test_a_lookalikes_internal_logo_is_a_signal_and_an_inline_one_is_hashed() -> None:
+    """Logo images of a page that resembles a platform: one at 127.0.0.1 is refused and noted
+    on the page, an inline data: image is hashed without any request."""
+    html = (PACKAGE_DIR / "sites" / "cx-mem-gov.cn.com" / "index.html").read_text(encoding="utf-8")
+    emblem = (PACKAGE_DIR / "sites" / "cx-mem-gov.cn.com" / "images" / "logo.png").read_bytes()
+    inline = "data:image/png;base64," + base64.b64encode(emblem).decode()
+    html = html.replace('src="/images/logo.png"', 'src="http://127.0.0.1:9/logo.png"').replace(
+        "</body>", f'<img src="{inline}" alt="logo"></body>')
+    title, text = page_text(html)
+    page = PageObservation(url="http://cx-mem-gov.cn.com/", final_url="http://cx-mem-gov.cn.com/",
+                           role="result", status=200, title=title, text=text, html=html)
+    spider = _spider()
+    [done] = list(spider.with_logos(page))
+    assert done.logo_hashes == (logo_hash(emblem),)
+    assert any(s.startswith("拒绝访问内网地址：http://127.0.0.1:9/logo.png（")
+               for s in done.fetch_signals)

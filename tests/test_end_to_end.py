@@ -19,6 +19,7 @@ import pytest
 from crawler.demoweb.engines import ENGINE_HOSTS
 from crawler.demoweb.manifest import Site, load_sites
 from crawler.demoweb.server import DemoWeb
+from tests.canary import Canary
 
 MAX_QUERIES = "8"
 
@@ -37,6 +38,7 @@ class Crawl:
     leads_by_host: dict[str, list[dict[str, str]]]
     hosts_asked: set[str]
     paths_asked: set[tuple[str, str]]
+    canary_hits: list[str]
 
     def query(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
@@ -47,7 +49,7 @@ class Crawl:
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     out = tmp_path_factory.mktemp("e2e")
     db, csv_path = out / "jiazheng.db", out / "leads.csv"
-    with DemoWeb() as web:
+    with Canary() as canary, DemoWeb(canary_port=canary.port) as web:
         result = jiazheng("crawl", "--proxy", web.proxy_url, "--db", str(db), "--no-delay",
                           "--max-queries", MAX_QUERIES, "-s", "JIAZHENG_MAX_SERP_PAGES=3")
         paths_asked = set(web.requests_seen)
@@ -60,7 +62,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     by_host: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         by_host[row["host"]].append(row)
-    yield Crawl(db, rows, csv_path.read_bytes(), result.stderr, by_host, hosts_asked, paths_asked)
+    yield Crawl(db, rows, csv_path.read_bytes(), result.stderr, by_host, hosts_asked, paths_asked,
+                canary.hits)
 
 
 SITES = load_sites()
@@ -139,6 +142,12 @@ def test_nothing_asked_for_a_host_outside_the_demo_web(crawl: Crawl) -> None:
     through it only to simulated hosts."""
     simulated = {site.host for site in SITES} | set(ENGINE_HOSTS)
     assert crawl.hosts_asked - simulated == set()
+
+
+def test_no_seller_page_reaches_the_loopback_canary(crawl: Crawl) -> None:
+    """www.tiaoban-zhengshu.com and www.houtai-tiaozhuan.com point links, a redirect, a refresh
+    and an after-load navigation at a server on 127.0.0.1: the crawl never connects to it."""
+    assert crawl.canary_hits == []
 
 
 def test_summary_table_was_printed(crawl: Crawl) -> None:
