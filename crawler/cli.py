@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+from rich.markup import escape
 
 from crawler.cli_options import console, crawl_and_report, db_option, proxy_option
 from leads.export import export_leads
-from leads.store import Store, StoreLockedError
+from leads.outputs import OutputError
+from leads.store import Store, StoreCorruptError, StoreLockedError
+
+# Outputs hold police material: files 0600, folders 0700 unless the operator says otherwise.
+DEFAULT_UMASK = "077"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class JiazhengGroup(click.Group):
+    """Problems every command can meet — a full disk, a damaged database — end it with one
+    sentence and exit code 2, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (OutputError, StoreCorruptError) as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+            sys.exit(2)
+
+
+@click.group(cls=JiazhengGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jiazheng")
 def main() -> None:
-    """jiazheng 假证线索监测: find sellers of fake certificates and fake verification sites."""
+    """jiazheng 假证线索监测: find sellers of fake certificates and fake verification sites.
+
+    Files and folders it writes are private to its user (umask 077; JIAZHENG_UMASK=022 to share).
+    """
+    os.umask(int(os.environ.get("JIAZHENG_UMASK", DEFAULT_UMASK), 8))
 
 
 @main.command()

@@ -6,6 +6,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from crawler.runner import CrawlSetupError, crawl_settings, run_crawl
 from crawler.summary import print_summary
@@ -38,6 +39,12 @@ def crawl_and_report(spider: str, db: str, *, drain: bool = False, **options: ob
         print_summary(store, result.run_id, result.stats, console)
     finally:
         store.close()
+    if failure := result.stats.get("jiazheng/store/failure"):
+        console.print(f"[red]抓取中止：{escape(str(failure))}[/red]", soft_wrap=True)
+        if result.unsaved:
+            console.print(f"[red]未写入的 {result.unsaved} 条记录已保存到 "
+                          f"{result.stats.get('jiazheng/store/unsaved_file')}[/red]")
+        sys.exit(1)
     if result.unsaved:
         console.print(f"[red]{result.unsaved} 条记录未能写入数据库，见 "
                       f"{result.stats.get('jiazheng/store/unsaved_file')}，"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from leads.outputs import atomic_file
 from leads.store import Store
 
 COLUMNS = (
@@ -69,10 +70,10 @@ def lead_row(lead: dict[str, Any]) -> dict[str, str]:
 
 
 def write_csv(rows: Iterable[dict[str, str]], out: Path) -> int:
-    """Write rows under COLUMNS; returns how many rows were written."""
+    """Write rows under COLUMNS, whole or not at all; returns how many rows were written."""
     count = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+    with atomic_file(out) as building, building.open("w", encoding="utf-8-sig",
+                                                     newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         for row in rows:

@@ -21,6 +21,7 @@ from typing import Any
 from keywords import load_library
 from leads.evidence import BEIJING, OUTCOMES
 from leads.evidence_folder import CAPTURE_RECORD, sha256_file
+from leads.outputs import atomic_file, atomic_folder
 from leads.pdf import Table, write_document
 from leads.store import Store
 from leads.tables import write_csv, write_xlsx
@@ -77,9 +78,26 @@ def build_packet(store: Store, agency: str, out_dir: Path, since: str = "",
     if not leads:
         return None
     now = now or datetime.now(UTC)
-    packet_id = f"JZ-{now.astimezone(BEIJING):%Y%m%d}-{store.next_packet_number():04d}"
+    created_at = now.isoformat(timespec="seconds")
+    number = store.reserve_packet_number(agency, created_at)
+    packet_id = f"JZ-{now.astimezone(BEIJING):%Y%m%d}-{number:04d}"
     folder = out_dir / packet_id
-    folder.mkdir(parents=True)
+    with atomic_folder(folder) as building:
+        zip_path, down, missing = _fill(store, building, packet_id, agency, now, leads)
+    zip_sha256 = sha256_file(zip_path)
+    ids = tuple(lead["id"] for lead in leads)
+    store.record_packet({
+        "id": number, "packet_id": packet_id, "agency": agency, "created_at": created_at,
+        "since": since, "folder": str(folder.resolve()), "zip_path": str(zip_path.resolve()),
+        "zip_sha256": zip_sha256, "lead_count": len(ids)}, list(ids))
+    return Packet(packet_id, agency, folder, zip_path, zip_sha256, ids, missing, down)
+
+
+def _fill(store: Store, folder: Path, packet_id: str, agency: str, now: datetime,
+          leads: list[dict[str, Any]]) -> tuple[Path, tuple[int, ...], tuple[int, ...]]:
+    """Write the packet's files into ``folder`` (still under its building name) and its zip
+    next to where the folder will be: (zip path, leads whose site was down, leads without
+    evidence)."""
     captures = store.latest_captures([lead["id"] for lead in leads])
     evidence = {lead["id"]: _copy_evidence(captures.get(lead["id"]), folder)
                 for lead in leads}
@@ -95,14 +113,7 @@ def build_packet(store: Store, agency: str, out_dir: Path, since: str = "",
     write_xlsx([("线索表", LEAD_HEADINGS, lead_rows),
                 ("电子数据提取固定清单", CHECKLIST_HEADINGS, checklist)], folder / TABLES_XLSX)
     write_csv(CHECKLIST_HEADINGS, checklist, folder / CHECKLIST_CSV)
-    zip_path = _zip(folder)
-    zip_sha256 = sha256_file(zip_path)
-    ids = tuple(lead["id"] for lead in leads)
-    store.record_packet({
-        "packet_id": packet_id, "agency": agency, "created_at": now.isoformat(timespec="seconds"),
-        "since": since, "folder": str(folder.resolve()), "zip_path": str(zip_path.resolve()),
-        "zip_sha256": zip_sha256, "lead_count": len(ids)}, list(ids))
-    return Packet(packet_id, agency, folder, zip_path, zip_sha256, ids, missing, down)
+    return _zip(folder, packet_id), down, missing
 
 
 @dataclass(frozen=True)
@@ -190,9 +201,11 @@ def _write_letter(path: Path, packet_id: str, agency: str, now: datetime,
         footer_text=f"{packet_id} · 移送{agency}", signature=signature)
 
 
-def _zip(folder: Path) -> Path:
-    zip_path = folder.with_name(folder.name + ".zip")
-    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def _zip(folder: Path, packet_id: str) -> Path:
+    """``<packet_id>.zip`` beside ``folder``, its entries under ``<packet_id>/``."""
+    zip_path = folder.with_name(packet_id + ".zip")
+    with atomic_file(zip_path) as building, zipfile.ZipFile(
+            building, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):
-            archive.write(path, path.relative_to(folder.parent).as_posix())
+            archive.write(path, f"{packet_id}/{path.relative_to(folder).as_posix()}")
     return zip_path

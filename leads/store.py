@@ -34,6 +34,10 @@ class ResumeState:
     fetched: list[PageObservation]
 
 
+class StoreCorruptError(RuntimeError):
+    """The database file is damaged or is not a jiazheng database at all."""
+
+
 class StoreLockedError(RuntimeError):
     """Another process holds the database lock longer than we are willing to wait."""
 
@@ -276,6 +280,7 @@ class Store:
         conn = sqlite3.connect(self.path, timeout=timeout)
         self.db = sqlite_utils.Database(conn)
         try:
+            self._check_integrity(conn)
             # WAL: analysts can export while a crawl writes.
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -287,6 +292,19 @@ class Store:
         except BaseException:
             conn.close()
             raise
+
+    def _check_integrity(self, conn: sqlite3.Connection) -> None:
+        """Name a damaged file at open, before any query trips over it halfway."""
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            raise StoreCorruptError(f"数据库文件 {self.path} 已损坏或不是 SQLite 数据库"
+                                    f"（{exc}）：请从备份恢复") from exc
+        if problems != ["ok"]:
+            raise StoreCorruptError(f"数据库文件 {self.path} 已损坏（{'；'.join(problems)}）："
+                                    f"请从备份恢复")
 
     def _explain(self, exc: sqlite3.OperationalError) -> Exception:
         if "locked" in str(exc) or "busy" in str(exc):
@@ -769,7 +787,11 @@ class Store:
         referral branch (referred, taken_down, still_online) keeps its state."""
         at = packet["created_at"]
         with self.transaction():
-            packet_pk = self.db["packets"].insert(packet).last_pk
+            if "id" in packet:  # numbered by reserve_packet_number
+                packet_pk = packet["id"]
+                self.db["packets"].update(packet_pk, packet)
+            else:
+                packet_pk = self.db["packets"].insert(packet).last_pk
             for lead_id in lead_ids:
                 self.db["referrals"].insert({"packet_id": packet_pk, "lead_id": lead_id,
                                              "agency": packet["agency"], "referred_at": at})
@@ -790,9 +812,14 @@ class Store:
             "leads.id AS lead_id FROM pages LEFT JOIN leads ON leads.url = pages.final_url "
             "WHERE pages.run_id = ? AND pages.role = 'check' ORDER BY pages.id", [run_id]))
 
-    def next_packet_number(self) -> int:
-        row = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM packets").fetchone()
-        return int(row[0])
+    def reserve_packet_number(self, agency: str, created_at: str) -> int:
+        """A packet number no other process can get: a packets row taken under the write lock
+        (two packets built at once never share a folder). A run killed before
+        ``record_packet`` leaves its number unused, as a skipped 文号 is."""
+        with self.transaction():
+            return int(self.db["packets"].insert(
+                {"packet_id": "", "agency": agency, "created_at": created_at, "since": "",
+                 "folder": "", "zip_path": "", "zip_sha256": "", "lead_count": 0}).last_pk)
 
     def referrals_in(self, month: str) -> dict[str, int]:
         """Leads referred per agency in ``month`` (YYYY-MM, UTC)."""

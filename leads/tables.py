@@ -17,6 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from leads.export import neutralise
+from leads.outputs import atomic_file
 
 EXCEL_CELL_LIMIT = 32767
 COLUMN_WIDTH_CAP = 60
@@ -49,14 +50,14 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
         for column, width in enumerate(widths, 1):
             sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
         sheet.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    with atomic_file(path) as building:
+        workbook.save(building)
 
 
 def write_csv(headings: Sequence[str], rows: Iterable[Sequence[Any]], path: Path) -> None:
-    """UTF-8 with BOM (Excel shows Chinese), formula cells neutralised."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    """UTF-8 with BOM (Excel shows Chinese), formula cells neutralised; whole or not at all."""
+    with atomic_file(path) as building, building.open("w", encoding="utf-8-sig",
+                                                      newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(headings)
         writer.writerows([neutralise(value) for value in row] for row in rows)

@@ -4,7 +4,10 @@ When another process holds the database lock longer than JIAZHENG_DB_TIMEOUT, it
 memory and are written once the lock is free; whatever is still unwritten when the crawl ends
 is saved next to the database as JSON lines (``<db>.unsaved-<run>.jsonl``, loaded later with
 ``jiazheng drain --file``) and counted in the stats as ``jiazheng/store/unsaved`` — nothing is
-dropped.
+dropped. A write that fails for any other reason (disk full, I/O error, a damaged file) stops the
+crawl at once (finish reason ``store_failed``, the error in ``jiazheng/store/failure``), keeps
+what is already stored, spills the rest the same way when the disk allows, and the CLI exits
+non-zero.
 
 Settings read: JIAZHENG_DB, JIAZHENG_DB_TIMEOUT. The run id is put in the stats
 (``jiazheng/run_id``) so the CLI can print the run's summary from the store.
@@ -13,11 +16,13 @@ Settings read: JIAZHENG_DB, JIAZHENG_DB_TIMEOUT. The run id is put in the stats
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections import deque
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from leads.observations import PageObservation, QueryOutcome
 from leads.records import encode
@@ -38,6 +43,7 @@ class StorePipeline:
         self.store: Store | None = None
         self.run_id = 0
         self.waiting: deque[Any] = deque()
+        self.failure = ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -63,14 +69,24 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
-        """Write waiting items in order; stop (keeping them) while the database is locked."""
-        while self.waiting:
+        """Write waiting items in order; stop (keeping them) while the database is locked, and
+        stop the crawl when it cannot be written at all."""
+        while self.waiting and not self.failure:
             try:
                 self.save(self.waiting[0])
             except StoreLockedError as exc:
                 logger.warning("%s; %d item(s) wait in memory", exc, len(self.waiting))
                 return
+            except (sqlite3.DatabaseError, OSError) as exc:
+                self.fail(exc)
+                return
             self.waiting.popleft()
+
+    def fail(self, exc: Exception) -> None:
+        self.failure = f"数据库 {self.crawler.settings.get('JIAZHENG_DB')} 无法写入：{exc}"
+        logger.error("%s；抓取停止", self.failure)
+        self.crawler.stats.set_value("jiazheng/store/failure", self.failure)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
 
     def save(self, item: Any) -> None:
         assert self.store is not None
@@ -84,7 +100,9 @@ class StorePipeline:
         if self.store is None:
             return
         self.flush()
-        if self.waiting:
+        if self.failure:
+            self.give_up()
+        elif self.waiting:
             self.spill()
         else:
             stats = self.crawler.stats.get_stats()
@@ -94,6 +112,17 @@ class StorePipeline:
                 {k: v if isinstance(v, int | float | str) else str(v) for k, v in stats.items()},
             )
         self.store.close()
+
+    def give_up(self) -> None:
+        """After a failed write: keep the unwritten items if the disk allows, and mark the run
+        failed if the database still takes that one small update."""
+        assert self.store is not None
+        try:
+            if self.waiting:
+                self.spill()
+            self.store.finish_run(self.run_id, "store_failed", {"failure": self.failure})
+        except (sqlite3.DatabaseError, OSError) as exc:
+            logger.error("运行 %d 无法标记为失败：%s", self.run_id, exc)
 
     def spill(self) -> None:
         path = Path(f"{self.crawler.settings.get('JIAZHENG_DB')}.unsaved-{self.run_id}.jsonl")

@@ -1,0 +1,105 @@
+"""Files and folders that are whole or absent: what analysts and officers open is never half
+written.
+
+Every output (lead CSV, XLSX tables, statistics, packet folders and zips) is written under a
+temporary name in the same folder and renamed into place once complete, so a killed run leaves
+the previous file untouched and no half file under the real name. A folder being built carries
+the building process's id (``.JZ-….partial-<pid>``); leftovers of processes that are gone are
+removed by the next run, never those of a process still at work. A full disk or an I/O error
+becomes an ``OutputError`` saying so. Permissions come from the process umask, which the CLI
+sets to 0077 (files 0600, folders 0700: the outputs hold police material).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PARTIAL_MARK = ".partial-"
+DISK_ERRORS = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "磁盘配额已用完", errno.EIO: "磁盘读写错误",
+               errno.EROFS: "文件系统只读", errno.EFBIG: "文件超过系统允许的大小"}
+
+
+class OutputError(RuntimeError):
+    """An output could not be written (full disk, I/O error …); nothing half-written is left."""
+
+
+def explain_os_error(exc: OSError, what: Path | str) -> OutputError:
+    problem = DISK_ERRORS.get(exc.errno or 0)
+    return OutputError(f"无法写入 {what}：{problem}（{exc}）" if problem else f"无法写入 {what}：{exc}")
+
+
+@contextmanager
+def atomic_file(target: Path) -> Iterator[Path]:
+    """A temporary path next to ``target``; renamed onto it when the block ends without error."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}{PARTIAL_MARK}{os.getpid()}.",
+                                        suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise explain_os_error(exc, target) from exc
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600 whatever the umask says
+        yield temporary
+        with temporary.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise explain_os_error(exc, target) from exc
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """A folder ``.<name>.partial-<pid>`` next to ``target``, renamed to ``target`` when the block
+    ends without error and removed when it fails."""
+    building = target.with_name(f".{target.name}{PARTIAL_MARK}{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target.parent)
+        building.mkdir()
+        yield building
+        building.rename(target)
+    except OSError as exc:
+        raise explain_os_error(exc, target) from exc
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove half-built folders and temporary files whose building process is gone."""
+    removed = []
+    for path in folder.glob(f".*{PARTIAL_MARK}*"):
+        pid = path.name.rpartition(PARTIAL_MARK)[2].split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _umask() -> int:
+    current = os.umask(0o077)
+    os.umask(current)
+    return current
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
