@@ -31,7 +31,8 @@ class OutputError(RuntimeError):
 
 def explain_os_error(exc: OSError, what: Path | str) -> OutputError:
     problem = DISK_ERRORS.get(exc.errno or 0)
-    return OutputError(f"无法写入 {what}：{problem}（{exc}）" if problem else f"无法写入 {what}：{exc}")
+    return OutputError(f"无法写入 {what}：{problem}（{exc}）" if problem
+                       else f"无法写入 {what}：{exc}")
 
 
 @contextmanager
