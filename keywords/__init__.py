@@ -500,3 +500,26 @@ def compose_queries(library: KeywordLibrary, limit: int | None = None) -> list[s
         for index, certificate in enumerate(certificates)
     ]
     return queries if limit is None else queries[: max(limit, 0)]
+
+
+INTENT_KINDS = ("obtain", "verify")
+
+
+@dataclass(frozen=True)
+class SearchIntent:
+    """What people type after a certificate name to get one or to check one (intents.tsv)."""
+
+    term: str
+    intent: str
+    meaning: str
+
+
+def load_intents(directory: Path | None = None) -> tuple[SearchIntent, ...]:
+    """intents.tsv from ``directory`` (default: this package), each intent kind checked."""
+    path = Path(directory or DEFAULT_DIRECTORY) / "intents.tsv"
+    intents = []
+    for where, entry in read_tsv_lines(path, SearchIntent):
+        if entry.intent not in INTENT_KINDS:
+            raise ValueError(f"{where}: intent must be one of {', '.join(INTENT_KINDS)}")
+        intents.append(entry)
+    return tuple(intents)
