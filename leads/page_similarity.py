@@ -176,6 +176,7 @@ class PageMatch:
     signals: Mapping[str, float] = field(default_factory=dict)
     mentions: tuple[str, ...] = ()
     mentioned: str = ""  # main host of the platform the mentions belong to
+    venue: str = ""  # the <title> part naming the page as another kind of site (百科, 新闻, 学校…)
 
 
 @dataclass(frozen=True)
@@ -467,20 +468,24 @@ class PageComparer:
             candidates.append((rank, platform, components))
         (score, *_), platform, components = max(candidates, key=lambda item: item[0])
         mentions = tuple(_mentions(page, platform, components))
-        mentioned = platform.main_host if mentions else ""
-        if not score:
-            return PageMatch(0, "", (), mentions=mentions, mentioned=mentioned)
+        signals = {name: points for name, (points, _) in components.items()}
+        # Naming a certificate imitates nothing: no target, no reason.
+        imitates = bool(score) and components.keys() != {"topic"}
         evidence = "；".join(
             f"{COMPONENT_NAMES[name]}：{detail}" for name, (_, detail) in components.items()
         )
         naming = _self_naming(components, page.layout, platform)
         return PageMatch(
             score=round(score),
-            target=platform.main_host,
-            reasons=(f"页面仿冒 {platform.main_host}（{evidence}）", *([naming] if naming else [])),
-            signals={name: points for name, (points, _) in components.items()},
+            target=platform.main_host if imitates else "",
+            reasons=(
+                (f"页面仿冒 {platform.main_host}（{evidence}）", *([naming] if naming else []))
+                if imitates else ()
+            ),
+            signals=signals,
             mentions=mentions,
-            mentioned=mentioned,
+            mentioned=platform.main_host if mentions else "",
+            venue=page.venue,
         )
 
 

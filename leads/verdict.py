@@ -7,9 +7,10 @@ official platforms and *.gov.cn never lead; an imitation of a platform is a look
 it also sells; news, notices and warnings about fakes never lead; otherwise the sales score decides.
 A page that only names a platform (a headline, an answer, a 百科 entry) is told so in its reasons.
 Context caps a page's sales score as firmly as it caps a text's: on a page in the context of a
-lawful trade (training, job, Q&A, public service) quoted sales phrases are reported speech, so the
-sales score stays below the threshold — unless the page itself promises what only a fake can keep
-(不用考试, 不用本人到场, 保证通过…) and gives a way to reach the seller.
+lawful trade (training, job, Q&A, public service), or whose own title names it as another kind of
+site (a news site, 百科, Q&A site, school: ``PageMatch.venue``), quoted sales phrases and headlines
+are not offers, so the sales score stays below the threshold — unless the page itself promises
+what only a fake can keep (不用考试, 不用本人到场, 保证通过…) and gives a way to reach the seller.
 """
 
 from __future__ import annotations
@@ -133,21 +134,23 @@ def fake_only_claims(text: TextScore) -> tuple[str, ...]:
     )
 
 
-def context_cap(text: TextScore, sales: float) -> tuple[float, str]:
+def context_cap(text: TextScore, sales: float, venue: str = "") -> tuple[float, str]:
     """The sales score after the page's context, and the reason when the context changed it.
 
-    In a lawful-looking context (a school's 报名条件, a job post, a Q&A) the sales phrases are
-    usually quoted to warn; they lead only with a fake-only claim in the page's own voice and a
-    contact (a seller posing as a training centre).
+    In a lawful-looking context (a school's 报名条件, a job post, a Q&A), or on a page whose title
+    names it as a news site, 百科, Q&A site or school (``venue``), sales phrases are usually quoted
+    to warn or stand in a headline; they lead only with a fake-only claim in the page's own voice
+    and a contact (a seller posing as a training centre).
     """
-    if text.context not in LAWFUL_LOOKING_CONTEXTS or sales <= CONTEXT_SALES_CAP:
+    lawful = text.context in LAWFUL_LOOKING_CONTEXTS
+    if not (lawful or venue) or sales <= CONTEXT_SALES_CAP:
         return sales, ""
-    name = CONTEXT_NAMES[text.context]
+    where = f"{CONTEXT_NAMES[text.context]}语境" if lawful else f"页面标题自称“{venue}”"
     claims = fake_only_claims(text)
     if claims:
-        return sales, f"虽有{name}语境，页面以自己的口吻承诺{'、'.join(claims)}并留有联系方式"
+        return sales, f"虽有{where}，页面以自己的口吻承诺{'、'.join(claims)}并留有联系方式"
     reason = (
-        f"{name}语境：推销用语只见于转述或提醒，页面未以自己的口吻承诺只有假证才能做到的事"
+        f"{where}：推销用语只见于转述、提醒或标题，页面未以自己的口吻承诺只有假证才能做到的事"
         f"（不用考试、不用本人到场、保证通过…）并留联系方式，推销得分封顶 {CONTEXT_SALES_CAP}"
     )
     return float(CONTEXT_SALES_CAP), reason
@@ -182,7 +185,7 @@ def judge_page(
     domain = score_domain(parts.host)
     page = compare_page(facts.title, facts.text, facts.html, facts.logo_hashes, official_logos)
     text, serp, sales = _sales(facts)
-    sales, context_reason = context_cap(text, sales)
+    sales, context_reason = context_cap(text, sales, page.venue)
     tls = min(TLS_CAP, TLS_POINTS * len(set(facts.tls_problems)))
     stronger, weaker = sorted((domain.score, page.score), reverse=True)
     imitation = min(100.0, stronger + WEAKER_LOOKALIKE_WEIGHT * weaker)

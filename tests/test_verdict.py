@@ -250,3 +250,27 @@ def test_context_cap_leaves_other_pages_alone():
     no_contact = replace(own, context="training", contacts=())
     assert fake_only_claims(no_contact) == ()
     assert context_cap(no_contact, 80.0)[0] == LEAD_THRESHOLD - 1
+
+
+def test_a_site_that_names_itself_as_news_baike_or_school_caps_sales_like_a_context():
+    """A news site's headline "…证可在…平台查验真伪" is not an offer, whatever the snippet adds."""
+    quoted = score_text(QUOTED)
+    for context in ("", *LAWFUL_LOOKING_CONTEXTS):
+        capped, _ = context_cap(replace(quoted, context=context), 80.0, venue="安全时报网")
+        assert capped == LEAD_THRESHOLD - 1
+    assert context_cap(replace(quoted, context=""), 80.0, venue="安全时报网")[1].startswith(
+        "页面标题自称“安全时报网”")
+    own = replace(score_text(OWN_VOICE), context="")
+    assert context_cap(own, 80.0, venue="金牌职业技能培训中心")[0] == 80.0
+
+
+def test_a_news_sites_front_page_with_a_verification_headline_is_not_a_lead():
+    path = DEMO_SITES / "www.anquan-shibao.com" / "index.html"
+    html = path.read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(html)
+    title, text = tree.findtext(".//title") or "", " ".join(tree.find("body").itertext())
+    url = "https://www.anquan-shibao.com/"
+    verdict = judge_page(PageFacts(url=url, final_url=url, title=title, text=text, html=html,
+                                   serp_text=f"{title} {text}"))
+    assert not verdict.is_lead, verdict.reasons
+    assert not any(reason.startswith("页面仿冒") for reason in verdict.reasons)
