@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from crawler.extensions import WATCHDOG_EXIT
 from crawler.runner import CrawlSetupError, crawl_settings, run_crawl
 from crawler.summary import print_summary
 from leads.drain import drain_session
@@ -39,6 +40,10 @@ def crawl_and_report(spider: str, db: str, *, drain: bool = False, **options: ob
         print_summary(store, result.run_id, result.stats, console)
     finally:
         store.close()
+    if result.stuck:
+        # Plain print, not the console: a wrapped line would cut the URL in nightly's message.
+        print(result.stuck, file=sys.stderr, flush=True)
+        sys.exit(WATCHDOG_EXIT)
     if failure := result.stats.get("jiazheng/store/failure"):
         console.print(f"[red]抓取中止：{escape(str(failure))}[/red]", soft_wrap=True)
         if result.unsaved:

@@ -1,13 +1,25 @@
-"""A live progress line on stderr while a crawl runs (JIAZHENG_PROGRESS_INTERVAL seconds apart)."""
+"""Crawl extensions: a live progress line on stderr (JIAZHENG_PROGRESS_INTERVAL seconds apart), and
+a watchdog that stops a crawl which has made no progress for JIAZHENG_WATCHDOG_SECONDS."""
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
+import time
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
+
+from leads.chromium import kill_chromium_descendants
+
+WATCHDOG_REASON = "watchdog"
+WATCHDOG_STATS = "jiazheng/watchdog/in_flight"
+WATCHDOG_EXIT = 3  # the process ends with this code if even closing the spider hangs
+logger = logging.getLogger(__name__)
 
 
 def progress_line(stats: dict[str, object]) -> str:
@@ -51,3 +63,66 @@ class ProgressLine:
 
     def show(self) -> None:
         print(progress_line(self.crawler.stats.get_stats()), file=sys.stderr, flush=True)
+
+
+class Watchdog:
+    """No response and no item for ``seconds``: the crawl is stuck (a hung page, a proxy that
+    accepts and never answers). The spider is closed with reason ``watchdog`` and the URLs that
+    were in flight go into the stats (so into the run row); ``jiazheng crawl`` then exits
+    non-zero naming them. If closing does not finish within ``seconds`` either, the browser is
+    killed and the process exits with WATCHDOG_EXIT (the next nightly resumes the run)."""
+
+    def __init__(self, crawler: Crawler, seconds: float) -> None:
+        self.crawler = crawler
+        self.seconds = seconds
+        self.last_progress = time.monotonic()
+        self.fired = False
+        self.loop = task.LoopingCall(self.check)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Watchdog:
+        seconds = crawler.settings.getfloat("JIAZHENG_WATCHDOG_SECONDS")
+        if seconds <= 0:
+            raise NotConfigured
+        watchdog = cls(crawler, seconds)
+        for signal in (signals.response_received, signals.item_scraped, signals.item_dropped,
+                       signals.item_error, signals.spider_error):
+            crawler.signals.connect(watchdog.progressed, signal=signal)
+        crawler.signals.connect(watchdog.opened, signal=signals.spider_opened)
+        crawler.signals.connect(watchdog.closed, signal=signals.spider_closed)
+        return watchdog
+
+    def opened(self) -> None:
+        self.last_progress = time.monotonic()
+        self.loop.start(min(30.0, max(self.seconds / 5, 0.5)), now=False)
+
+    def closed(self) -> None:
+        if self.loop.running:
+            self.loop.stop()
+
+    def progressed(self) -> None:
+        self.last_progress = time.monotonic()
+
+    def check(self) -> None:
+        idle = time.monotonic() - self.last_progress
+        if self.fired or idle < self.seconds:
+            return
+        self.fired = True
+        engine = self.crawler.engine
+        in_flight = sorted(request.url for request in engine.downloader.active) if engine else []
+        self.crawler.stats.set_value(WATCHDOG_STATS, in_flight)
+        self.crawler.stats.set_value("jiazheng/watchdog/idle_seconds", round(idle))
+        logger.error("%g 秒无进展，停止抓取；进行中的网址：%s", self.seconds,
+                     "、".join(in_flight) or "（无）")
+        from twisted.internet import reactor  # the one Scrapy installed, not a default one
+
+        reactor.callLater(self.seconds, self.give_up)
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=WATCHDOG_REASON))
+
+    def give_up(self) -> None:
+        """Closing the spider hung too: nothing left to save here."""
+        print(f"看门狗：停止抓取 {self.seconds:g} 秒后仍未结束，强制退出", file=sys.stderr,
+              flush=True)
+        kill_chromium_descendants()
+        os._exit(WATCHDOG_EXIT)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from typing import Any
 
 from leads.export import export_leads_since
 from leads.observations import utc_now
+from leads.redact import redact_text
 from leads.store import Store
 
 
@@ -64,23 +66,24 @@ def nightly_lock(db: str) -> Iterator[None]:
         yield
 
 
-def _jiazheng(*args: str) -> subprocess.CompletedProcess[str]:
+def _jiazheng(args: list[str], proxy: str) -> subprocess.CompletedProcess[str]:
+    """A ``jiazheng`` child process. The proxy goes in its environment (JIAZHENG_PROXY), never on
+    its command line, which every user of the machine can read (it may hold a password)."""
+    env = {**os.environ, "JIAZHENG_PROXY": proxy} if proxy else None
     return subprocess.run([sys.executable, "-m", "crawler", *args], capture_output=True,
-                          text=True, check=False)
+                          text=True, check=False, env=env)
 
 
-def _step(report: NightlyReport, name: str, args: list[str]) -> None:
-    result = _jiazheng(*args)
+def _step(report: NightlyReport, config: NightlyConfig, name: str, args: list[str]) -> None:
+    result = _jiazheng(args, config.proxy)
     report.steps[name] = "ok" if result.returncode == 0 else f"failed ({result.returncode})"
     if result.returncode != 0:
-        tail = "\n".join(result.stderr.strip().splitlines()[-5:])
+        tail = redact_text("\n".join(result.stderr.strip().splitlines()[-5:]))
         raise NightlyError(f"步骤 {name} 失败（退出码 {result.returncode}）：{tail}")
 
 
 def _common(config: NightlyConfig) -> list[str]:
     args = ["--db", config.db]
-    if config.proxy:
-        args += ["--proxy", config.proxy]
     if config.no_delay:
         args.append("--no-delay")
     for override in config.overrides:
@@ -113,11 +116,11 @@ def _run_steps(config: NightlyConfig, report: NightlyReport) -> None:
         crawl_args += ["--max-queries", str(config.max_queries)]
     if unfinished:
         crawl_args += ["-s", f"JIAZHENG_RESUME_RUN={unfinished}"]
-    _step(report, "crawl", crawl_args)
-    _step(report, "recheck", ["recheck", *_common(config)])
+    _step(report, config, "crawl", crawl_args)
+    _step(report, config, "recheck", ["recheck", *_common(config)])
     if config.capture:
-        capture_args = ["capture", "--db", config.db, "--out", str(config.out_dir / "evidence")]
-        _step(report, "capture", capture_args + (["--proxy", config.proxy] if config.proxy else []))
+        _step(report, config, "capture",
+              ["capture", "--db", config.db, "--out", str(config.out_dir / "evidence")])
     store = Store(config.db)
     try:
         report.crawl_run = store.last_finished_run("search")

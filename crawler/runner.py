@@ -17,7 +17,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from crawler.browser import proxy_from
+from crawler.browser import browser_launch_options, proxy_from
+from crawler.extensions import WATCHDOG_REASON, WATCHDOG_STATS
+from leads.chromium import BrowserSetupError
+from leads.redact import redact_url
 from leads.store import Store
 
 
@@ -33,6 +36,15 @@ class CrawlResult:
     @property
     def unsaved(self) -> int:
         return int(self.stats.get("jiazheng/store/unsaved", 0))
+
+    @property
+    def stuck(self) -> str:
+        """Why the watchdog stopped the crawl, naming the URLs in flight; "" when it did not."""
+        if self.stats.get("finish_reason") != WATCHDOG_REASON:
+            return ""
+        in_flight = self.stats.get(WATCHDOG_STATS) or []
+        return (f"抓取 {self.stats.get('jiazheng/watchdog/idle_seconds', '?')} 秒无进展，已被看门狗"
+                f"停止；进行中的网址：{'、'.join(in_flight) or '（无）'}")
 
 
 def crawl_settings(
@@ -103,22 +115,27 @@ def check_proxy(proxy: str, timeout: float = 5.0) -> None:
     """Fail early when the proxy does not accept connections."""
     parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
     if not parts.hostname:
-        raise CrawlSetupError(f"代理地址无效：{proxy}")
+        raise CrawlSetupError(f"代理地址无效：{redact_url(proxy)}")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         with socket.create_connection((parts.hostname, port), timeout=timeout):
             pass
     except OSError as exc:
         raise CrawlSetupError(
-            f"代理不可达：{proxy}（{exc}）。请检查 --proxy 或 HTTP(S)_PROXY。"
+            f"代理不可达：{redact_url(proxy)}（{exc}）。请检查 --proxy 或 HTTP(S)_PROXY。"
         ) from exc
 
 
 def check_setup(settings: Settings) -> None:
-    """Proxy reachable and database writable, or CrawlSetupError."""
+    """Proxy reachable, browser startable sandboxed and database writable, or CrawlSetupError."""
     proxy = proxy_from(settings)
     if proxy:
         check_proxy(proxy)
+    if settings.getbool("JIAZHENG_BROWSER"):
+        try:
+            browser_launch_options(settings)
+        except BrowserSetupError as exc:
+            raise CrawlSetupError(str(exc)) from exc
     try:
         Store(settings.get("JIAZHENG_DB"), timeout=settings.getfloat("JIAZHENG_DB_TIMEOUT")).close()
     except RuntimeError as exc:

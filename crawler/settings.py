@@ -19,6 +19,16 @@ JIAZHENG_MAX_PAGES_PER_HOST = 6  # pages fetched per host per run
 JIAZHENG_MAX_FOLLOWS_PER_PAGE = 6  # verification links/domains followed from one page
 JIAZHENG_BROWSER = True  # render pages that need JavaScript with Chromium
 JIAZHENG_CHROMIUM = "/usr/bin/chromium"  # Debian's chromium package
+# Chromium keeps its sandbox: as root it runs as this unprivileged user (bash setup.sh makes it).
+JIAZHENG_BROWSER_USER = "jiazheng-browser"
+# true: Chromium without its sandbox (a warning is logged). Only where no user namespaces exist.
+JIAZHENG_CHROMIUM_NO_SANDBOX = False
+# Seconds one page may take in the browser, every step included; then it is closed (the browser
+# recycled if it will not close) and the page is judged from its plain fetch.
+JIAZHENG_RENDER_TIMEOUT = 30.0
+# Seconds without any response or item before the crawl is stopped as stuck (reason
+# "watchdog"; the URLs in flight are recorded); 0 turns the watchdog off.
+JIAZHENG_WATCHDOG_SECONDS = 300
 JIAZHENG_RENDER_MIN_TEXT = 200  # fewer visible characters than this, plus scripts: render
 JIAZHENG_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
 JIAZHENG_INCREMENTAL = True  # conditional requests; unchanged pages keep their verdict
@@ -94,13 +104,15 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.ProgressLine": 500,
+    "crawler.extensions.Watchdog": 510,
 }
 
 # --- browser (scrapy-playwright; used only for requests with meta["playwright"]) ---------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# One handler object for both schemes (one browser per crawl), with JIAZHENG_RENDER_TIMEOUT.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.renderer.BoundedPlaywrightHandler",
+    "https": "crawler.renderer.BoundedPlaywrightHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_MAX_CONTEXTS = 1

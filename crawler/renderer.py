@@ -1,0 +1,98 @@
+"""The crawl's renderer: scrapy-playwright's download handler with a deadline and one browser.
+
+scrapy-playwright waits without limit on some steps (``page.content()``, closing a page whose
+script never yields), and builds one handler — so one browser — per URL scheme. Here:
+
+- one handler (one Playwright driver, one browser) serves both http and https;
+- every rendering (navigation, waiting for load, reading the DOM, closing the page) runs under
+  JIAZHENG_RENDER_TIMEOUT; a page that overruns is closed, and when even that does not finish,
+  the browser is closed or killed and the next page starts a new one;
+- popups are closed as they open; downloads are refused by the context (``accept_downloads``),
+  dialogs are dismissed by Playwright (no listener);
+- the page's failure reaches ``PageSpider.render_failed``, which judges the plain fetch.
+
+Plain (non-browser) requests go through Scrapy's HTTP handler as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from leads.chromium import StepTimeout, close_browser
+
+PAGE_CLOSE_SECONDS = 5.0  # a page that does not close in this time takes the browser with it
+logger = logging.getLogger(__name__)
+_HANDLERS: WeakKeyDictionary[Crawler, BoundedPlaywrightHandler] = WeakKeyDictionary()
+
+
+class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright with a deadline per page and one browser per crawl."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.deadline = crawler.settings.getfloat("JIAZHENG_RENDER_TIMEOUT")
+        self.pages: dict[Request, Page] = {}
+        self.closed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BoundedPlaywrightHandler:
+        """The same handler for every scheme of one crawl: one browser, not one per scheme."""
+        if crawler not in _HANDLERS:
+            _HANDLERS[crawler] = cls(crawler)
+        return _HANDLERS[crawler]
+
+    async def close(self) -> None:
+        """Called once per scheme; closes the shared browser once."""
+        if not self.closed:
+            self.closed = True
+            await super().close()
+
+    async def _download_request_with_retry(self, request: Request, spider: Spider) -> Response:
+        try:
+            return await asyncio.wait_for(
+                super()._download_request_with_retry(request, spider), self.deadline)
+        except TimeoutError as exc:
+            self.stats.inc_value("jiazheng/browser/timeouts")
+            logger.warning("渲染 %s 超过 %g 秒，页面已关闭", request.url, self.deadline)
+            await self.discard(self.pages.get(request))
+            raise StepTimeout("渲染页面", self.deadline) from exc
+        finally:
+            self.pages.pop(request, None)
+
+    async def _create_page(self, request: Request, spider: Spider) -> Page:
+        page = await super()._create_page(request, spider)
+        self.pages[request] = page
+        page.on("popup", self.close_popup)
+        return page
+
+    async def close_popup(self, popup: Page) -> None:
+        self.stats.inc_value("jiazheng/browser/popups_closed")
+        with contextlib.suppress(PlaywrightError):
+            await asyncio.wait_for(popup.close(), PAGE_CLOSE_SECONDS)
+
+    async def discard(self, page: Page | None) -> None:
+        """Close a hung page; if it will not close, recycle the browser (close or kill it; the
+        next page launches a new one)."""
+        if page is not None and not page.is_closed():
+            try:
+                await asyncio.wait_for(page.close(), PAGE_CLOSE_SECONDS)
+                self.stats.inc_value("playwright/page_count/closed")
+                return
+            except (TimeoutError, PlaywrightError):
+                pass
+        browser: Any = getattr(self, "browser", None)
+        if browser is not None:
+            self.stats.inc_value("jiazheng/browser/recycled")
+            logger.warning("浏览器无响应，关闭后重新启动")
+            await close_browser(browser)
