@@ -62,7 +62,9 @@ def capture_settings(proxy: str | None, tsa_url: str = "", tsa_cert: str = "") -
         chromium=settings.get("JIAZHENG_CHROMIUM"),
         browser_args=(*CHROMIUM_ARGS, f"--proxy-pac-url={pac_url(proxy_url)}"),
         proxy=proxy_url, user_agent=settings.get("USER_AGENT"), tsa_url=tsa_url,
-        tsa_cert=tsa_cert, egress_allow=tuple(settings.getlist("JIAZHENG_EGRESS_ALLOW")))
+        tsa_cert=tsa_cert, egress_allow=tuple(settings.getlist("JIAZHENG_EGRESS_ALLOW")),
+        no_sandbox=settings.getbool("JIAZHENG_CHROMIUM_NO_SANDBOX"),
+        browser_user=settings.get("JIAZHENG_BROWSER_USER"))
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from typing import Any
 from playwright.async_api import (
     Browser,
     BrowserContext,
+    BrowserType,
     Dialog,
     Download,
     Page,
@@ -43,8 +44,19 @@ from playwright.async_api import Response as BrowserResponse
 
 from leads import evidence_folder as files
 from leads.browser_egress import BrowserEgressGuard, browser_refusal
+from leads.chromium import (
+    BROWSER_USER,
+    BrowserSetupError,
+    StepTimeout,
+    bounded,
+    close_browser,
+    context_proxy,
+    launch_options,
+)
 from leads.egress import EgressPolicy
 from leads.evidence_folder import HttpExchange
+from leads.raw_fetch import fetch_raw
+from leads.redact import redact_text, redact_url
 from leads.store import Store
 from leads.tsa import TimestampError, load_tsa_certificates, request_timestamp
 from leads.verdict import LEAD_THRESHOLD
@@ -53,6 +65,7 @@ BEIJING = timezone(timedelta(hours=8), "北京时间")
 OUTCOMES = {"captured": "已固定", "site_down": "网站已无法访问", "failed": "提取失败"}
 MAX_EVENTS = 50  # a page firing alerts in a loop must not grow the record without end
 MAX_EVENT_TEXT = 300
+PROBE_SECONDS = 3.0  # a page that cannot evaluate "1" in this time is busy for good
 STEPS = (
     "新建独立的无痕浏览器上下文（不接受下载、不授予任何权限、忽略证书错误以便固定自签名网站）",
     "经与抓取相同的代理访问线索网址，记录跳转链、HTTP 头、连接地址和 TLS 证书",
@@ -85,6 +98,10 @@ class CaptureSettings:
     max_scrolls: int = 10  # endless-scrolling pages stop growing here
     scroll_pause: float = 0.3
     max_screenshot_height: int = 16000  # pixels
+    load_timeout: float = 10.0  # seconds the load event is waited for (a busy page goes on without)
+    step_timeout: float = 20.0  # seconds for any other browser step (context, scroll, DOM, body)
+    no_sandbox: bool = False  # JIAZHENG_CHROMIUM_NO_SANDBOX (leads.chromium: warned about)
+    browser_user: str = BROWSER_USER  # who runs Chromium when we are root (leads.chromium)
     tsa_url: str = ""  # RFC 3161 timestamp authority; empty: no timestamp
     # host:port or CIDR entries the egress policy lets through (JIAZHENG_EGRESS_ALLOW): only
     # for test and demo servers on 127.0.0.1
@@ -107,6 +124,7 @@ class _Observed:
     """What happened while one page was open."""
 
     events: list[str] = field(default_factory=list)
+    hung: bool = False  # the page or the browser stopped answering: recycle the browser
 
     def note(self, event: str) -> None:
         if len(self.events) < MAX_EVENTS:
@@ -140,36 +158,58 @@ def capture_leads(store: Store, leads: list[dict[str, Any]], out_dir: Path,
 
 async def _capture_all(store: Store, leads: list[dict[str, Any]], out_dir: Path,
                        settings: CaptureSettings) -> list[CaptureResult]:
+    try:
+        options = launch_options(settings.chromium, settings.browser_args,
+                                 no_sandbox=settings.no_sandbox, user=settings.browser_user)
+    except BrowserSetupError as exc:
+        raise EvidenceError(str(exc)) from exc
     async with async_playwright() as playwright:
+        guard = BrowserEgressGuard(EgressPolicy.allowing(settings.egress_allow))
+        browser: Browser | None = None
+        results = []
         try:
-            browser = await playwright.chromium.launch(
-                executable_path=settings.chromium, headless=True, args=list(settings.browser_args))
-        except PlaywrightError as exc:
-            raise EvidenceError(f"无法启动浏览器 {settings.chromium}：{exc.message}") from exc
-        try:
-            guard = BrowserEgressGuard(EgressPolicy.allowing(settings.egress_allow))
-            await guard.attach(browser)
-            return [await _capture_and_store(store, browser, guard, lead, out_dir, settings)
-                    for lead in leads]
+            for lead in leads:
+                if browser is None:  # the first lead, or the last one hung the browser
+                    browser = await _launch(playwright.chromium, options, settings)
+                    await guard.attach(browser)
+                observed = _Observed()
+                results.append(await _capture_and_store(store, browser, guard, lead, out_dir,
+                                                        settings, observed))
+                if observed.hung:
+                    await close_browser(browser)
+                    browser = None
         finally:
-            await browser.close()
+            if browser is not None:
+                await close_browser(browser)
+        return results
+
+
+async def _launch(chromium: BrowserType, options: dict[str, Any],
+                  settings: CaptureSettings) -> Browser:
+    try:
+        return await chromium.launch(**options, timeout=settings.step_timeout * 1000)
+    except PlaywrightError as exc:
+        raise EvidenceError(f"无法启动浏览器 {settings.chromium}：{exc.message}") from exc
 
 
 async def _capture_and_store(store: Store, browser: Browser, guard: BrowserEgressGuard,
-                             lead: dict[str, Any], out_dir: Path,
-                             settings: CaptureSettings) -> CaptureResult:
+                             lead: dict[str, Any], out_dir: Path, settings: CaptureSettings,
+                             observed: _Observed) -> CaptureResult:
     started = datetime.now(UTC)
     folder = files.new_folder(out_dir, lead["id"], started)
     record = {"lead_id": lead["id"], "url": lead["url"], "final_url": "", "status": 0,
               "status_text": "", "error": "", "redirect_chain": [], "connection": None,
               "tls": None, "events": []}
-    observed = _Observed()
     guard.on_refused = observed.note  # leads are captured one at a time
     try:
         await asyncio.wait_for(_open_and_save(browser, lead["url"], folder, record, observed,
                                               settings), settings.capture_timeout)
     except TimeoutError:
         record["error"] = f"超过单条线索的提取时限 {settings.capture_timeout:g} 秒，已中止"
+        observed.hung = True
+    except StepTimeout as exc:
+        record["error"] = record["error"] or str(exc)
+        observed.hung = True
     record["events"] = observed.events
     record["outcome"] = _outcome(record, folder)
     record["outcome_zh"] = OUTCOMES[record["outcome"]]
@@ -192,7 +232,7 @@ def _when_and_how(started: datetime, chromium: str, settings: CaptureSettings
         "captured_at_utc": started.isoformat(timespec="seconds"),
         "captured_at_beijing": started.astimezone(BEIJING).isoformat(timespec="seconds"),
         "tool": {**tool_versions(), "chromium": chromium},
-        "settings": asdict(settings),
+        "settings": {**asdict(settings), "proxy": redact_url(settings.proxy)},
         "steps": list(STEPS),
     }
 
@@ -228,25 +268,54 @@ def _finish(store: Store, folder: Path, record: dict[str, Any],
 
 async def _open_and_save(browser: Browser, url: str, folder: Path, record: dict[str, Any],
                          observed: _Observed, settings: CaptureSettings) -> None:
-    context = await browser.new_context(
+    context = await bounded(browser.new_context(
         ignore_https_errors=True, accept_downloads=False, permissions=[],
         service_workers="block", locale="zh-CN", timezone_id="Asia/Shanghai",
-        user_agent=settings.user_agent or None,
-        viewport={"width": settings.viewport_width, "height": settings.viewport_height})
+        user_agent=settings.user_agent or None, proxy=context_proxy(settings.proxy),
+        viewport={"width": settings.viewport_width, "height": settings.viewport_height}),
+        settings.step_timeout, "新建浏览器上下文")
     context.set_default_timeout(settings.navigation_timeout * 1000)
     try:
         policy = EgressPolicy.allowing(settings.egress_allow)
         await _route_egress(context, policy, observed)
-        page = await context.new_page()
+        page = await bounded(context.new_page(), settings.step_timeout, "打开页面")
         _guard(context, page, observed)
         response = await _navigate(page, url, record, settings, policy)
         if response is not None:
-            await _describe(response, record, settings)
-            await _settle(page, observed, settings)
+            await bounded(_describe(response, record, settings), settings.step_timeout,
+                          "记录响应")
+            if await _loaded(page, observed, settings):
+                try:
+                    await bounded(_settle(page, observed, settings), settings.step_timeout,
+                                  "滚动页面")
+                except StepTimeout as exc:
+                    _hung(observed, str(exc))
         await _save_page(page, response, folder, record, observed, settings)
     finally:
-        with contextlib.suppress(PlaywrightError):
-            await asyncio.wait_for(context.close(), 10)
+        try:
+            await bounded(context.close(), settings.step_timeout, "关闭浏览器上下文")
+        except (PlaywrightError, StepTimeout):
+            observed.hung = True
+
+
+async def _loaded(page: Page, observed: _Observed, settings: CaptureSettings) -> bool:
+    """Wait (bounded) for the load event; then ask the page a trivial question. A page whose
+    script never yields does not answer: it is captured from its raw response only."""
+    try:
+        await page.wait_for_load_state("load", timeout=settings.load_timeout * 1000)
+    except PlaywrightError:
+        observed.note(f"页面 {settings.load_timeout:g} 秒内未加载完成")
+    try:
+        await bounded(page.evaluate("1"), PROBE_SECONDS, "探测页面")
+    except (PlaywrightError, StepTimeout):
+        _hung(observed, f"页面脚本持续运行，{PROBE_SECONDS:g} 秒内无响应")
+        return False
+    return True
+
+
+def _hung(observed: _Observed, why: str) -> None:
+    observed.note(f"{why}：按服务器原始响应固定，未截图、未保存渲染后页面")
+    observed.hung = True
 
 
 def _guard(context: BrowserContext, page: Page, observed: _Observed) -> None:
@@ -302,7 +371,9 @@ async def _navigate(page: Page, url: str, record: dict[str, Any],
         record["error"] = f"{refusal}，未打开"
         return None
     try:
-        response = await page.goto(url, wait_until="load",
+        # "commit": the answer has arrived; the load event is waited for apart (``_loaded``), so a
+        # page that never finishes loading still yields its raw response.
+        response = await page.goto(url, wait_until="commit",
                                    timeout=settings.navigation_timeout * 1000)
     except PlaywrightError as exc:
         message = exc.message.splitlines()[0] if exc.message else str(exc)
@@ -335,8 +406,8 @@ async def _describe(response: BrowserResponse, record: dict[str, Any],
     address = await response.server_addr()
     record["connection"] = {
         **(address or {}),
-        "note": (f"经代理 {settings.proxy} 访问：此为代理服务器地址，不是网站服务器的真实 IP"
-                 if settings.proxy else "浏览器直接连接的网站服务器地址"),
+        "note": (f"经代理 {redact_url(settings.proxy)} 访问：此为代理服务器地址，"
+                 "不是网站服务器的真实 IP" if settings.proxy else "浏览器直接连接的网站服务器地址"),
     }
     details = await response.security_details()
     if details:
@@ -365,10 +436,41 @@ async def _settle(page: Page, observed: _Observed, settings: CaptureSettings) ->
 async def _save_page(page: Page, response: BrowserResponse | None, folder: Path,
                      record: dict[str, Any], observed: _Observed,
                      settings: CaptureSettings) -> None:
-    """Screenshot, then the WARC (raw response of each hop, rendered DOM)."""
-    await _screenshot(page, folder, record, observed, settings)
+    """Screenshot, then the WARC (raw response of each hop, rendered DOM); a page that stopped
+    answering gets the raw response only."""
+    if not observed.hung:
+        await bounded(_screenshot(page, folder, record, observed, settings),
+                      settings.step_timeout, "截图")
     if response is None:
         return
+    try:
+        if observed.hung:  # its renderer would not hand the body over either
+            raise StepTimeout("读取原始响应", 0)
+        exchanges = await bounded(_exchanges(response, settings), settings.step_timeout,
+                                  "读取原始响应")
+    except (StepTimeout, PlaywrightError) as exc:
+        if not observed.hung:
+            _hung(observed, str(exc))
+        observed.note("原始响应由 jiazheng 在浏览器之外重新请求同一网址取得")
+        try:
+            exchanges = [await bounded(_refetch(response, settings), settings.step_timeout * 2,
+                                       "重新请求原始响应")]
+        except (OSError, EvidenceError) as error:
+            record["error"] = record["error"] or f"无法取得原始响应：{redact_text(str(error))}"
+            return
+    dom = b"" if observed.hung else await bounded(
+        _dom(page, settings.max_dom_bytes, record, observed), settings.step_timeout,
+        "读取渲染后页面")
+    info = {"software": f"jiazheng {tool_versions()['jiazheng']} (Playwright, Chromium)",
+            "format": "WARC File Format 1.1",
+            "description": "raw-response = 服务器原始响应（浏览器解码传输编码后）；"
+                           "rendered-dom = 浏览器渲染后的页面源代码"}
+    files.write_warc(folder, exchanges, dom, response.url, info)
+
+
+async def _exchanges(response: BrowserResponse, settings: CaptureSettings
+                     ) -> list[HttpExchange]:
+    """Each hop's request and response headers; the body of the last one."""
     exchanges = []
     for hop_request in _chain(response.request):
         hop = await hop_request.response()
@@ -381,12 +483,18 @@ async def _save_page(page: Page, response: BrowserResponse | None, folder: Path,
             hop_request.url, hop.status, hop.status_text,
             [(h["name"], h["value"]) for h in await hop_request.headers_array()],
             [(h["name"], h["value"]) for h in await hop.headers_array()], body, truncated))
-    dom = await _dom(page, settings.max_dom_bytes, record, observed)
-    info = {"software": f"jiazheng {tool_versions()['jiazheng']} (Playwright, Chromium)",
-            "format": "WARC File Format 1.1",
-            "description": "raw-response = 服务器原始响应（浏览器解码传输编码后）；"
-                           "rendered-dom = 浏览器渲染后的页面源代码"}
-    files.write_warc(folder, exchanges, dom, response.url, info)
+    return exchanges
+
+
+async def _refetch(response: BrowserResponse, settings: CaptureSettings) -> HttpExchange:
+    """The final URL fetched once more outside the browser (``leads.raw_fetch``), when the
+    page's renderer is too busy to hand over its response."""
+    refusal = EgressPolicy.allowing(settings.egress_allow).refusal(response.url)
+    if refusal is not None:
+        raise EvidenceError(refusal)
+    return await asyncio.to_thread(
+        fetch_raw, response.url, proxy=settings.proxy, user_agent=settings.user_agent,
+        timeout=settings.step_timeout, max_bytes=settings.max_body_bytes)
 
 
 def _chain(request: Request) -> list[Request]:
