@@ -19,6 +19,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Chromium refuses its sandbox as root: run as root, jiazheng starts the browser as this
+# unprivileged user instead (leads/chromium_as_user.sh), never with --no-sandbox.
+if [ "$(id -u)" -eq 0 ] && ! getent passwd jiazheng-browser >/dev/null; then
+  echo "== creating the unprivileged user jiazheng-browser (runs Chromium when jiazheng runs as root)"
+  useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin jiazheng-browser
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
   python3 -m venv .venv

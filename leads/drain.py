@@ -14,6 +14,7 @@ from pathlib import Path
 import redis
 
 from leads.records import decode
+from leads.redact import redact_url
 from leads.store import Store
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def drain(client: redis.Redis, key: str, store: Store, run_id: int) -> int:
 def drain_session(redis_url: str, key: str, store: Store) -> tuple[int, int]:
     """Drain one session's queue as a run of its own; (run id, items stored)."""
     client = redis.Redis.from_url(redis_url)
-    run_id = store.start_run(f"drain {key}", {"REDIS_URL": redis_url})
+    run_id = store.start_run(f"drain {key}", {"REDIS_URL": redact_url(redis_url)})
     stored = drain(client, key, store, run_id)
     store.finish_run(run_id, "finished", {"jiazheng/redis/items_drained": stored})
     return run_id, stored

@@ -22,3 +22,8 @@ def redact_text(text: str) -> str:
     """Every ``scheme://user:password@`` in ``text`` with the password masked."""
     return _CREDENTIALS.sub(lambda m: f"{m['head']}:{MASK}@", text)
 
+
+
+def redact_setting(value: object) -> object:
+    """A setting's value as it may be recorded (``runs.settings``): texts redacted."""
+    return redact_text(value) if isinstance(value, str) else value

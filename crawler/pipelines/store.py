@@ -26,6 +26,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from leads.observations import PageObservation, QueryOutcome
 from leads.records import encode
+from leads.redact import redact_setting
 from leads.store import Store, StoreLockedError
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ class StorePipeline:
             self.run_id = resume_run
         else:
             self.run_id = self.store.start_run(
-                f"crawl {spider.name}", {name: settings.get(name) for name in RECORDED_SETTINGS}
+                f"crawl {spider.name}",
+                {name: redact_setting(settings.get(name)) for name in RECORDED_SETTINGS}
             )
         self.crawler.stats.set_value("jiazheng/run_id", self.run_id)
 
