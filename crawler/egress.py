@@ -9,7 +9,8 @@ internal address, whichever way the crawl would fetch it.
   is not a page and is allowed), and the proxy resolves the sites.
 - ``BrowserRequestFilter`` is PLAYWRIGHT_ABORT_REQUEST: the rendering browser aborts refused
   requests (remembered for the page that made them) and heavy resources, and on first use puts
-  its browser under ``leads.browser_egress.BrowserEgressGuard``, which also stops redirect hops.
+  its browser under ``leads.browser_egress.BrowserEgressGuard``, which also stops redirect hops;
+  ``refuse_websockets`` keeps rendered pages from opening WebSockets.
 
 Refused requests become ``egress_refused`` errors (``crawler.errors``); refused links are
 recorded on their page by the spider (``PageSpider.permitted``). Settings read:
@@ -156,6 +157,16 @@ class BrowserRequestFilter:
         reasons = self.refused.setdefault(page_url, [])
         if reason not in reasons and len(reasons) < MAX_REFUSALS_PER_PAGE:
             reasons.append(reason)
+
+
+async def refuse_websockets(page: Any, request: Any) -> None:
+    """playwright_page_init_callback of rendered pages: no WebSocket is opened (none carries
+    text we judge, and neither routes nor the browser-level guard see them)."""
+
+    async def close(socket: Any) -> None:
+        await socket.close()
+
+    await page.route_web_socket("**/*", close)
 
 
 def _page_of(request: Any) -> Any:

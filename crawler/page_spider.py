@@ -180,7 +180,8 @@ class PageSpider(scrapy.Spider):
             dont_filter=True,
             meta={"jz_role": plain.role, "jz_serp_text": plain.serp_text,
                   "jz_via_link": plain.via_link, "jz_parent": plain.parent_url,
-                  "jz_depth": plain.depth, "jz_plain": plain, **browser_meta(self.settings)},
+                  "jz_depth": plain.depth, "jz_plain": plain, **browser_meta(self.settings),
+                  "playwright_page_init_callback": "crawler.egress.refuse_websockets"},
         )
 
     @staticmethod

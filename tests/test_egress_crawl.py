@@ -133,7 +133,7 @@ def test_the_renderer_does_not_follow_a_navigation_after_load(checked: Checked) 
 
 def test_capture_refuses_the_pages_internal_requests_and_says_so(checked: Checked) -> None:
     events = "\n".join(checked.capture_events("www.tiaoban-zhengshu.com"))
-    for path in ("/logo.png", "/frame", "/steal"):
+    for path in ("/logo.png", "/frame", "/steal", "/ws"):
         assert f"127.0.0.1:{checked.port}{path}" in events, path
     assert f"127.0.0.1:{checked.port}/admin" in "\n".join(
         checked.capture_events("www.houtai-tiaozhuan.com"))
