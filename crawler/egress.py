@@ -110,14 +110,15 @@ class GuardedResolver(CachingThreadedResolver):
 
 class BrowserRequestFilter:
     """PLAYWRIGHT_ABORT_REQUEST for the crawl's browser: refused requests and heavy resources
-    are aborted; refusals are kept per page URL until ``take`` collects them."""
+    are aborted; refusals are kept per page URL until ``take`` collects them. ``direct``: the
+    browser has no proxy, so the guard judges resolved addresses too."""
 
-    def __init__(self, policy: EgressPolicy,
+    def __init__(self, policy: EgressPolicy, *, direct: bool = False,
                  skip: Callable[[Any], bool] = abort_heavy_request) -> None:
         self.policy = policy
         self.skip = skip
         self.refused: dict[str, list[str]] = {}
-        self._guard = BrowserEgressGuard(policy, self._refused_hop)
+        self._guard = BrowserEgressGuard(policy, self._refused_hop, direct=direct)
         self._guarded: weakref.WeakSet[Any] = weakref.WeakSet()
         self._attaching = asyncio.Lock()
 

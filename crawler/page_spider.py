@@ -34,7 +34,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url, parse_data_uri
 
-from crawler.browser import browser_meta, configure_browser
+from crawler.browser import browser_meta, configure_browser, proxy_from
 from crawler.egress import REFUSED_STAT, BrowserRequestFilter, egress_policy
 from crawler.errors import EGRESS_REFUSED, classify_failure
 from crawler.follow import (
@@ -73,8 +73,9 @@ class PageSpider(scrapy.Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         configure_browser(settings)
-        settings.set("PLAYWRIGHT_ABORT_REQUEST", BrowserRequestFilter(egress_policy(settings)),
-                     priority="spider")
+        browser_filter = BrowserRequestFilter(egress_policy(settings),
+                                              direct=not proxy_from(settings))
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", browser_filter, priority="spider")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -164,7 +164,8 @@ async def _capture_all(store: Store, leads: list[dict[str, Any]], out_dir: Path,
     except BrowserSetupError as exc:
         raise EvidenceError(str(exc)) from exc
     async with async_playwright() as playwright:
-        guard = BrowserEgressGuard(EgressPolicy.allowing(settings.egress_allow))
+        guard = BrowserEgressGuard(EgressPolicy.allowing(settings.egress_allow),
+                                   direct=not settings.proxy)
         browser: Browser | None = None
         results = []
         try:

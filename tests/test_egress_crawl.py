@@ -5,8 +5,10 @@ One ``jiazheng check`` (crawl, then capture with Chromium) serves the module's t
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +30,7 @@ from crawler.egress import EgressMiddleware, EgressRefused, GuardedResolver
 from crawler.errors import classify_failure
 from crawler.page_spider import PageSpider
 from crawler.settings import METAREFRESH_MAXDELAY, TWISTED_DNS_RESOLVER
+from leads.browser_egress import BrowserEgressGuard
 from leads.egress import NO_EXCEPTIONS, EgressPolicy
 from leads.observations import PageObservation
 from leads.page_similarity import logo_hash
@@ -242,3 +245,22 @@ def test_a_lookalikes_internal_logo_is_a_signal_and_an_inline_one_is_hashed() ->
     assert done.logo_hashes == (logo_hash(emblem),)
     assert any(s.startswith("拒绝访问内网地址：http://127.0.0.1:9/logo.png（")
                for s in done.fetch_signals)
+
+
+def test_a_direct_browser_refuses_names_resolving_inside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a proxy Chromium resolves names itself: the guard resolves them first."""
+    answers = {"intranet-shop.example.com": "10.1.2.3", "www.example-banzheng.com": "93.184.216.34"}
+    asked: list[str] = []
+
+    def fake_getaddrinfo(host: str, *args: object, **kwargs: object) -> list[tuple]:
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    direct = BrowserEgressGuard(NO_EXCEPTIONS, direct=True)
+    assert "解析为 10.1.2.3" in asyncio.run(
+        direct._resolved_refusal("http://intranet-shop.example.com/admin"))
+    assert asyncio.run(direct._resolved_refusal("http://www.example-banzheng.com/")) is None
+    assert asyncio.run(direct._resolved_refusal("http://8.8.8.8/")) is None
+    assert asyncio.run(direct._resolved_refusal("http://intranet-shop.example.com/b")) is not None
+    assert asked == ["intranet-shop.example.com", "www.example-banzheng.com"]  # once per name
