@@ -11,6 +11,7 @@ import click
 from rich.markup import escape
 
 from crawler.cli_options import console, crawl_and_report, db_option, proxy_option
+from crawler.cli_plan import plan, plan_options, plan_overrides
 from leads.export import export_leads
 from leads.outputs import OutputError
 from leads.store import Store, StoreCorruptError, StoreLockedError
@@ -44,7 +45,9 @@ def main() -> None:
 @main.command()
 @db_option
 @proxy_option
-@click.option("--max-queries", type=int, help="Queries per run (certificate × fraud signal).")
+@click.option("--max-queries", type=int,
+              help="Cap on tonight's queries per engine (default 40, lifted by --budget).")
+@plan_options
 @click.option("--engine", "spider", default="search", show_default=True,
               help="Spider to run: search (all engines), baidu, sogou, bing, so360.")
 @click.option("--no-delay", is_flag=True, help="Turn every politeness delay off (local test webs).")
@@ -57,13 +60,16 @@ def main() -> None:
 @click.option("--session", default="", help="With --redis: crawl session (default: today, UTC).")
 @click.option("--no-drain", is_flag=True,
               help="With --redis: leave results in Redis for `jiazheng drain` on the store's host.")
-def crawl(db: str, proxy: str | None, max_queries: int | None, spider: str, no_delay: bool,
-          no_browser: bool, overrides: tuple[str, ...], redis_url: str | None, session: str,
+def crawl(db: str, proxy: str | None, max_queries: int | None, budget: str,
+          queries_file: Path | None, spider: str, no_delay: bool, no_browser: bool,
+          overrides: tuple[str, ...], redis_url: str | None, session: str,
           no_drain: bool) -> None:
-    """Search the engines by keyword, fetch and score the pages, store leads.
+    """Search the engines with tonight's share of the query plan, fetch and score the pages,
+    store leads.
 
-    Example: jiazheng crawl --db jiazheng.db --max-queries 20 --proxy http://127.0.0.1:8080
+    Example: jiazheng crawl --db jiazheng.db --budget 5h --proxy http://127.0.0.1:8080
     """
+    overrides = (*plan_overrides(budget, queries_file), *overrides)
     crawl_and_report(spider, db, proxy=proxy, max_queries=max_queries, no_delay=no_delay,
                      browser=not no_browser, overrides=overrides, redis=redis_url,
                      session=session, drain=bool(redis_url) and not no_drain)
@@ -130,5 +136,5 @@ from crawler.cli_review import review  # noqa: E402
 from crawler.cli_text import score_text  # noqa: E402
 
 for command in (score_text, score_domains, watch_ct, review, capture, packet, check, stats,
-                nightly, recheck, drain):
+                nightly, recheck, drain, plan):
     main.add_command(command)

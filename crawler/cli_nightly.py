@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from crawler.cli_options import console, crawl_and_report, db_option, proxy_option
+from crawler.cli_plan import plan_options, plan_overrides
 from crawler.nightly import NightlyConfig, NightlyError, run_nightly
 from crawler.runner import items_key
 from leads.drain import drain_file, drain_session
@@ -34,18 +35,22 @@ def recheck(db: str, proxy: str | None, no_delay: bool, overrides: tuple[str, ..
               type=click.Path(file_okay=False, path_type=Path),
               help="Where the new-leads CSV and the run report go.")
 @click.option("--max-queries", type=int, help="Queries per run (default: JIAZHENG_MAX_QUERIES).")
+@plan_options
 @click.option("--no-delay", is_flag=True, help="Turn politeness delays off (local test webs).")
 @click.option("--no-capture", is_flag=True, help="Skip evidence capture for new leads.")
 @click.option("-s", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a setting.")
-def nightly(db: str, proxy: str | None, out_dir: Path, max_queries: int | None, no_delay: bool,
-            no_capture: bool, overrides: tuple[str, ...]) -> None:
+def nightly(db: str, proxy: str | None, out_dir: Path, max_queries: int | None, budget: str,
+            queries_file: Path | None, no_delay: bool, no_capture: bool,
+            overrides: tuple[str, ...]) -> None:
     """Crawl, re-check referred leads, export what is new since the last run, write a report.
 
     For cron or a systemd timer; exits non-zero with a message when a step fails, and carries
-    on a run that was killed.
+    on a run that was killed. The crawl asks tonight's share of the query plan (jiazheng plan).
 
     Example: jiazheng nightly --db /var/lib/jiazheng/jiazheng.db --out-dir /var/lib/jiazheng/out
+    --budget 5h
     """
+    overrides = (*plan_overrides(budget, queries_file), *overrides)
     config = NightlyConfig(db=db, out_dir=out_dir, proxy=proxy or "", max_queries=max_queries,
                            no_delay=no_delay, overrides=overrides, capture=not no_capture)
     try:

@@ -1,8 +1,9 @@
 """Base spider for search engines: search the keyword library's queries on each engine in
 ``engines`` and fetch what they find (through PageSpider).
 
-Subclasses only declare ``name`` and ``engines`` (see spiders/). Settings read:
-JIAZHENG_MAX_QUERIES, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_RESUME_RUN (a killed run to carry on,
+Subclasses only declare ``name`` and ``engines`` (see spiders/). Tonight's queries per engine come
+from the query plan (crawler/plan.py, leads/query_plan.py), highest priority first. Settings read:
+those of crawler/plan.py, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_RESUME_RUN (a killed run to carry on,
 from the store, instead of starting afresh), JIAZHENG_MAX_CANDIDATES (watch-ct domains fetched
 per run), JIAZHENG_OFFICIAL_LOGOS (the platforms' own pages first, for their logos), and
 PageSpider's.
@@ -17,10 +18,11 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
+from crawler.budget import BudgetSpent
 from crawler.errors import classify_failure
 from crawler.page_spider import ERROR_STATUSES, Output, PageSpider
+from crawler.plan import tonight_queries
 from crawler.serp import Engine, SerpResult, redirect_target
-from keywords import compose_queries, load_library
 from leads.domains import host_parts
 from leads.observations import LinkResolved, QueryOutcome, Sighting
 from leads.store import ResumeState, Store
@@ -39,6 +41,7 @@ class SearchEngineSpider(PageSpider):
             resume_run = self.settings.getint("JIAZHENG_RESUME_RUN")
             state = store.resume_state(resume_run) if resume_run else None
             candidates = store.pending_candidates(self.settings.getint("JIAZHENG_MAX_CANDIDATES"))
+            yields = store.query_yields()
         finally:
             store.close()
         if state is not None:
@@ -56,11 +59,20 @@ class SearchEngineSpider(PageSpider):
         for url in candidates:
             for request in self.page_request(url, "candidate"):
                 yield request
-        limit = self.settings.getint("JIAZHENG_MAX_QUERIES") or None
-        for query in compose_queries(load_library(), limit):
+        tonight = tonight_queries(self.settings, self.engines, yields)
+        for engine in self.engines:
+            self.crawler.stats.set_value(f"jiazheng/plan/tonight/{engine.name}",
+                                         len(tonight[engine.name]))
+        # Pages already found go before further result pages; result pages in plan order.
+        for rank in range(max(map(len, tonight.values()), default=0)):
             for engine in self.engines:
+                if rank >= len(tonight[engine.name]):
+                    continue
+                chosen = tonight[engine.name][rank]
+                query = chosen.query.text
                 if (engine.name, query, 0) not in done:
-                    yield self.serp_request(engine, query, 0, engine.url_for(query, 0))
+                    yield self.serp_request(engine, query, 0, engine.url_for(query, 0),
+                                            pages=chosen.pages, priority=-1 - rank)
 
     def remember_fetched(self, state: ResumeState) -> None:
         """The pages a killed run fetched count as requested: none is fetched twice."""
@@ -81,12 +93,17 @@ class SearchEngineSpider(PageSpider):
         max_pages = self.settings.getint("JIAZHENG_MAX_SERP_PAGES")
         for engine, query, page, url in state.next_pages:
             if page < max_pages:
-                yield self.serp_request(self.engine_named(engine), query, page, url)
+                yield self.serp_request(self.engine_named(engine), query, page, url,
+                                        pages=max_pages)
 
-    def serp_request(self, engine: Engine, query: str, page: int, url: str) -> scrapy.Request:
+    def serp_request(self, engine: Engine, query: str, page: int, url: str, *, pages: int = 0,
+                     priority: int = -1) -> scrapy.Request:
+        """Result page ``page`` of ``query``; ``pages``: how many of its result pages may be read
+        (the plan gives yielding queries more; 0: JIAZHENG_MAX_SERP_PAGES)."""
         return scrapy.Request(
-            url, callback=self.parse_serp, errback=self.serp_failed,
+            url, callback=self.parse_serp, errback=self.serp_failed, priority=priority,
             meta={"jz_engine": engine.name, "jz_query": query, "jz_page": page,
+                  "jz_pages": pages or self.settings.getint("JIAZHENG_MAX_SERP_PAGES"),
                   "handle_httpstatus_list": ERROR_STATUSES},
         )
 
@@ -104,12 +121,15 @@ class SearchEngineSpider(PageSpider):
         for result in serp.results:
             yield self.sighting(engine, query, page, result)
             yield from self.result_request(engine, query, result)
-        next_page = page + 1
-        if serp.next_url and next_page < self.settings.getint("JIAZHENG_MAX_SERP_PAGES"):
-            yield self.serp_request(engine, query, next_page, serp.next_url)
+        next_page, pages = page + 1, response.meta["jz_pages"]
+        if serp.next_url and next_page < pages:
+            yield self.serp_request(engine, query, next_page, serp.next_url, pages=pages,
+                                    priority=response.request.priority)
 
     def serp_failed(self, failure: Failure) -> Iterator[Output]:
         meta = failure.request.meta
+        if failure.check(BudgetSpent):  # not asked: the query stays in tonight's rotation
+            return
         kind, detail = classify_failure(failure)
         yield QueryOutcome(meta["jz_engine"], meta["jz_query"], meta["jz_page"],
                            failure.request.url, "error", detail=f"{kind}: {detail}")

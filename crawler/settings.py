@@ -12,8 +12,16 @@ NEWSPIDER_MODULE = "spiders"
 JIAZHENG_DB = "jiazheng.db"  # SQLite store; the CLI's --db sets it
 JIAZHENG_DB_TIMEOUT = 30  # seconds to wait for another process's lock before failing clearly
 JIAZHENG_PROXY = ""  # http://host:port for Scrapy and the browser; empty: HTTP(S)_PROXY env
-JIAZHENG_MAX_QUERIES = 40  # queries per run (certificate × fraud signal, from keywords/)
+# Queries per engine and night, from the query plan (crawler/plan.py); a budget lifts this
+# default, an explicit --max-queries still caps. 0: no cap.
+JIAZHENG_MAX_QUERIES = 40
 JIAZHENG_MAX_SERP_PAGES = 2  # result pages per query and engine
+JIAZHENG_MAX_SERP_PAGES_YIELDING = 5  # result pages for a query that has been finding new leads
+# Tonight's search budget: a time ("5h", "90m") or result pages per engine ("300req"); empty:
+# JIAZHENG_MAX_QUERIES alone. Spent at the politeness below, never faster (crawler/budget.py).
+JIAZHENG_BUDGET = ""
+JIAZHENG_QUERIES_FILE = ""  # the office's own query list, merged into the plan (--queries)
+JIAZHENG_EXPLORATION = 0.2  # share of tonight's queries kept for never- or rarely-asked ones
 JIAZHENG_FOLLOW_DEPTH = 2  # hops from a search result to contact/verification pages
 JIAZHENG_MAX_PAGES_PER_HOST = 6  # pages fetched per host per run
 JIAZHENG_MAX_FOLLOWS_PER_PAGE = 6  # verification links/domains followed from one page
@@ -89,6 +97,7 @@ DUPEFILTER_CLASS = "crawler.dupefilters.LocalDupeFilter"
 # --- components ----------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.egress.EgressMiddleware": 50,  # first: a refused request is never sent
+    "crawler.budget.SearchBudgetMiddleware": 60,  # result pages beyond tonight's budget
     # Scrapy's cookie middleware builds a TLDExtract that fetches the suffix list online.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.middlewares.OfflineCookiesMiddleware": 700,

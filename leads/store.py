@@ -21,9 +21,12 @@ from sqlite_utils.migrations import Migrations
 from leads.domains import host_parts, is_official_host
 from leads.lifecycle import LifecycleError, StateChange, transition
 from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting, utc_now
+from leads.query_plan import QueryYield
 from leads.verdict import Verdict, route
 
 DEFAULT_DB = "jiazheng.db"
+# Pages walked back from a new lead to the search result it was followed from (follow depth + 1).
+MAX_CREDIT_HOPS = 3
 
 
 @dataclass
@@ -261,6 +264,37 @@ def m006_logo_hashes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_pages_with_logos ON pages(host) WHERE logo_hashes != '[]'")
 
 
+@MIGRATIONS()
+def m007_query_yields(db: sqlite_utils.Database) -> None:
+    """What each query has brought on each engine, for the query plan (leads/query_plan.py):
+    nights asked, result pages and results, captcha/blocked answers, errors, new leads first
+    found through it, when last asked. Filled from the history already in the store."""
+    db["query_yields"].create(
+        {"engine": str, "query": str, "asked": int, "pages": int, "results": int,
+         "blocked": int, "errors": int, "new_leads": int, "last_asked": str},
+        pk=("engine", "query"),
+        defaults={"asked": 0, "pages": 0, "results": 0, "blocked": 0, "errors": 0,
+                  "new_leads": 0, "last_asked": ""},
+    )
+    db.execute("""
+        INSERT INTO query_yields (engine, query, asked, pages, results, blocked, errors,
+                                  last_asked)
+        SELECT engine, query,
+               count(DISTINCT CASE WHEN page = 0 AND outcome IN ('results', 'empty')
+                              THEN run_id END),
+               sum(outcome IN ('results', 'empty')), sum(results),
+               sum(outcome IN ('captcha', 'blocked')), sum(outcome = 'error'),
+               coalesce(max(CASE WHEN page = 0 AND outcome IN ('results', 'empty') THEN at END),
+                        '')
+        FROM queries GROUP BY engine, query""")
+    db.execute("""
+        UPDATE query_yields SET new_leads = (
+            SELECT count(DISTINCT leads.id) FROM leads JOIN sightings
+              ON sightings.url = leads.url AND sightings.run_id = leads.first_run_id
+            WHERE sightings.engine = query_yields.engine AND sightings.query = query_yields.query)
+    """)
+
+
 def text_fingerprint(text: str) -> str:
     """SHA-256 of a page's text with whitespace folded: the same ad re-uploaded on a new host
     hashes the same even when its markup or host name changes. Short texts don't count."""
@@ -370,6 +404,24 @@ class Store:
     def save_query(self, run_id: int, outcome: QueryOutcome) -> None:
         with self.transaction():
             self.db["queries"].insert({"run_id": run_id, **asdict(outcome)})
+            self._count_yield(outcome)
+
+    def _count_yield(self, outcome: QueryOutcome) -> None:
+        """Add one result page to its query's yield: a first page answered counts as an ask; a
+        captcha or block does not (the engine refused, the query was not tried)."""
+        answered = outcome.outcome in ("results", "empty")
+        asked = answered and outcome.page == 0
+        self.db.execute(
+            "INSERT INTO query_yields (engine, query) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [outcome.engine, outcome.query])
+        self.db.execute(
+            "UPDATE query_yields SET asked = asked + ?, pages = pages + ?, results = results + ?,"
+            " blocked = blocked + ?, errors = errors + ?,"
+            " last_asked = CASE WHEN ? THEN ? ELSE last_asked END"
+            " WHERE engine = ? AND query = ?",
+            [int(asked), int(answered), outcome.results,
+             int(outcome.outcome in ("captcha", "blocked")), int(outcome.outcome == "error"),
+             int(asked), outcome.at, outcome.engine, outcome.query])
 
     def save_sighting(self, run_id: int, sighting: Sighting) -> None:
         row = {"run_id": run_id, **asdict(sighting), "is_ad": int(sighting.is_ad)}
@@ -487,8 +539,40 @@ class Store:
             self.db["leads"].insert(
                 {"url": page.final_url, **fields, "first_seen": now, "first_run_id": run_id}
             )
+            self._credit_queries(run_id, page)
         else:
             self.db["leads"].update(existing, fields)
+
+    def _credit_queries(self, run_id: int, page: PageObservation) -> None:
+        """A new lead counts for the queries whose results led to it this run: the result itself,
+        or the result page its contact/verification page was followed from."""
+        urls = [url for url in (page.url, page.final_url, page.via_link) if url]
+        parent = page.parent_url
+        for _ in range(MAX_CREDIT_HOPS):
+            marks = ",".join("?" * len(urls))
+            sources = self.db.execute(
+                f"SELECT DISTINCT engine, query FROM sightings WHERE run_id = ? "
+                f"AND (url IN ({marks}) OR link IN ({marks}))", [run_id, *urls, *urls]).fetchall()
+            if sources:
+                self.db.conn.executemany(
+                    "UPDATE query_yields SET new_leads = new_leads + 1 "
+                    "WHERE engine = ? AND query = ?", sources)
+                return
+            row = self.db.execute(
+                "SELECT url, final_url, via_link, parent_url FROM pages WHERE run_id = ? AND "
+                "final_url = ? ORDER BY id DESC LIMIT 1", [run_id, parent]).fetchone()
+            if not parent or row is None:
+                return
+            urls, parent = [url for url in row[:3] if url], row[3]
+
+    def query_yields(self) -> dict[str, dict[str, QueryYield]]:
+        """engine → query → what asking it has brought so far (the query plan's history)."""
+        yields: dict[str, dict[str, QueryYield]] = {}
+        for row in self.db.query("SELECT * FROM query_yields"):
+            yields.setdefault(row["engine"], {})[row["query"]] = QueryYield(
+                asked=row["asked"], results=row["results"], new_leads=row["new_leads"],
+                blocked=row["blocked"], last_asked=row["last_asked"])
+        return yields
 
     # --- incremental crawling and re-checks ---------------------------------------------------
     def previous_fetch(self, url: str) -> dict[str, Any] | None:

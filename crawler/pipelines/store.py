@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 # Settings worth keeping with the run, to tell later what a run was asked to do.
 RECORDED_SETTINGS = (
-    "JIAZHENG_MAX_QUERIES", "JIAZHENG_MAX_SERP_PAGES", "JIAZHENG_FOLLOW_DEPTH",
+    "JIAZHENG_MAX_QUERIES", "JIAZHENG_BUDGET", "JIAZHENG_QUERIES_FILE", "JIAZHENG_MAX_SERP_PAGES",
+    "JIAZHENG_FOLLOW_DEPTH",
     "JIAZHENG_MAX_PAGES_PER_HOST", "JIAZHENG_BROWSER", "JIAZHENG_PROXY", "DOWNLOAD_DELAY",
 )
 
