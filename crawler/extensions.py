@@ -15,10 +15,12 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from leads.chromium import kill_chromium_descendants
+from leads.store import Store
 
 WATCHDOG_REASON = "watchdog"
 WATCHDOG_STATS = "jiazheng/watchdog/in_flight"
-WATCHDOG_EXIT = 3  # the process ends with this code if even closing the spider hangs
+WATCHDOG_EXIT = 3  # `jiazheng crawl` ends with this code when the watchdog stopped it
+CLOSE_GRACE = 30.0  # seconds closing may take (in-flight requests end) before a hard exit
 logger = logging.getLogger(__name__)
 
 
@@ -69,8 +71,9 @@ class Watchdog:
     """No response and no item for ``seconds``: the crawl is stuck (a hung page, a proxy that
     accepts and never answers). The spider is closed with reason ``watchdog`` and the URLs that
     were in flight go into the stats (so into the run row); ``jiazheng crawl`` then exits
-    non-zero naming them. If closing does not finish within ``seconds`` either, the browser is
-    killed and the process exits with WATCHDOG_EXIT (the next nightly resumes the run)."""
+    WATCHDOG_EXIT naming them. Closing waits for the requests in flight, which may never end:
+    after CLOSE_GRACE (at most ``seconds``) the run is marked in the store, the message printed,
+    the browser killed and the process exits WATCHDOG_EXIT (a nightly resumes the run)."""
 
     def __init__(self, crawler: Crawler, seconds: float) -> None:
         self.crawler = crawler
@@ -116,13 +119,33 @@ class Watchdog:
                      "、".join(in_flight) or "（无）")
         from twisted.internet import reactor  # the one Scrapy installed, not a default one
 
-        reactor.callLater(self.seconds, self.give_up)
+        reactor.callLater(min(CLOSE_GRACE, self.seconds), self.give_up)
         if engine is not None:
             deferred_from_coro(engine.close_spider_async(reason=WATCHDOG_REASON))
 
     def give_up(self) -> None:
-        """Closing the spider hung too: nothing left to save here."""
-        print(f"看门狗：停止抓取 {self.seconds:g} 秒后仍未结束，强制退出", file=sys.stderr,
+        """Closing hung on the requests in flight: record the run as stopped, say why, exit."""
+        stats = self.crawler.stats.get_stats()
+        if run_id := stats.get("jiazheng/run_id"):
+            store = Store(self.crawler.settings.get("JIAZHENG_DB"),
+                          timeout=self.crawler.settings.getfloat("JIAZHENG_DB_TIMEOUT"))
+            try:
+                store.finish_run(int(run_id), WATCHDOG_REASON, {
+                    k: v if isinstance(v, int | float | str) else str(v)
+                    for k, v in stats.items()})
+            finally:
+                store.close()
+        print(stuck_message({**stats, "finish_reason": WATCHDOG_REASON}), file=sys.stderr,
               flush=True)
         kill_chromium_descendants()
         os._exit(WATCHDOG_EXIT)
+
+
+def stuck_message(stats: dict[str, object]) -> str:
+    """Why the watchdog stopped a crawl, naming the URLs in flight ("" when it did not)."""
+    if stats.get("finish_reason") != WATCHDOG_REASON:
+        return ""
+    in_flight = stats.get(WATCHDOG_STATS)
+    urls = "、".join(map(str, in_flight)) if isinstance(in_flight, list) else ""
+    return (f"抓取 {stats.get('jiazheng/watchdog/idle_seconds', '?')} 秒无进展，已被看门狗停止；"
+            f"进行中的网址：{urls or '（无）'}")

@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from crawler.browser import browser_launch_options, proxy_from
-from crawler.extensions import WATCHDOG_REASON, WATCHDOG_STATS
+from crawler.extensions import stuck_message
 from leads.chromium import BrowserSetupError
 from leads.redact import redact_url
 from leads.store import Store
@@ -40,11 +40,7 @@ class CrawlResult:
     @property
     def stuck(self) -> str:
         """Why the watchdog stopped the crawl, naming the URLs in flight; "" when it did not."""
-        if self.stats.get("finish_reason") != WATCHDOG_REASON:
-            return ""
-        in_flight = self.stats.get(WATCHDOG_STATS) or []
-        return (f"抓取 {self.stats.get('jiazheng/watchdog/idle_seconds', '?')} 秒无进展，已被看门狗"
-                f"停止；进行中的网址：{'、'.join(in_flight) or '（无）'}")
+        return stuck_message(self.stats)
 
 
 def crawl_settings(
