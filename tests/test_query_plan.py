@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.test import get_crawler
 
+from crawler.budget import BudgetSpent, SearchBudgetMiddleware
 from crawler.cli import main
 from crawler.plan import query_cap, tonight_queries
 from crawler.runner import crawl_settings
@@ -219,3 +224,36 @@ def test_plan_command_prints_tonight_and_coverage(tmp_path: Path) -> None:
     assert "消防证" in result.output
     bad = CliRunner().invoke(main, ["plan", "--db", str(db), "--budget", "soon"])
     assert bad.exit_code == 2 and "预算格式无效" in bad.output
+
+
+def serp(engine: str, query: str = "电工证 查询") -> Request:
+    return Request(f"https://{engine}.example/s?q=1",
+                   meta={"jz_engine": engine, "jz_query": query, "jz_page": 0})
+
+
+def test_request_budget_stops_each_engines_result_pages_not_the_pages_found() -> None:
+    crawler = get_crawler(settings_dict={"JIAZHENG_BUDGET": "2req"})
+    crawler.stats = StatsCollector(crawler)
+    budget = SearchBudgetMiddleware.from_crawler(crawler)
+    for _ in range(2):
+        budget.process_request(serp("baidu"))
+    with pytest.raises(BudgetSpent):
+        budget.process_request(serp("baidu"))
+    budget.process_request(serp("sogou"))  # another engine has its own budget
+    budget.process_request(Request("http://fake.example.com/"))  # a page: never refused
+    assert crawler.stats.get_value("jiazheng/budget/refused/baidu") == 1
+
+
+def test_time_budget_stops_result_pages_once_spent() -> None:
+    crawler = get_crawler(settings_dict={"JIAZHENG_BUDGET": "1h"})
+    crawler.stats = StatsCollector(crawler)
+    budget = SearchBudgetMiddleware.from_crawler(crawler)
+    budget.process_request(serp("bing"))
+    budget.started -= 3601
+    with pytest.raises(BudgetSpent):
+        budget.process_request(serp("bing"))
+
+
+def test_no_budget_no_middleware() -> None:
+    with pytest.raises(NotConfigured):
+        SearchBudgetMiddleware.from_crawler(get_crawler(settings_dict={"JIAZHENG_BUDGET": ""}))
