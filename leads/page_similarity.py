@@ -288,7 +288,11 @@ def _components(
                 min(HEADING_CAP, HEADING_POINTS * len(headings)),
                 "、".join(headings),
             )
-    fields = _found(platform.form_fields, "\n".join(page.query_forms))
+    # A query form asks for what the platform asks for: a site's keyword search box does not.
+    forms = [form for form in page.query_forms if _found(platform.form_fields, form)]
+    if forms:
+        components["query_form"] = (QUERY_FORM_POINTS, "查询")
+    fields = _found(platform.form_fields, "\n".join(forms))
     if len(fields) >= MIN_FIELDS:
         components["form_fields"] = (min(FIELD_CAP, FIELD_POINTS * len(fields)), "、".join(fields))
     markers = _found(platform.html_markers, page.html)
@@ -313,10 +317,8 @@ def _mentions(page: _Page, platform: Platform, components: Mapping[str, object])
 
 
 def _page_components(page: _Page) -> dict[str, tuple[float, str]]:
-    """Components that are the same for every platform: the form, the results, the claim."""
+    """Components that are the same for every platform: the results, the claim, a 标识码."""
     components: dict[str, tuple[float, str]] = {}
-    if page.query_forms:
-        components["query_form"] = (QUERY_FORM_POINTS, "查询")
     if len(page.results) >= MIN_RESULT_LABELS:
         components["result_table"] = (RESULT_POINTS, "、".join(page.results))
     if page.claims:
@@ -329,13 +331,14 @@ def _page_components(page: _Page) -> dict[str, tuple[float, str]]:
 
 def _total(components: Mapping[str, tuple[float, str]]) -> float:
     total = sum(points for points, _ in components.values())
-    copied = {"claim", "title_copy", "heading_copy"} & components.keys()
-    # The platform's title with a copied identity (主办单位, numbers, logo) or its result table
-    # needs no form: a fake portal, or the page a fake card's QR code opens.
-    poses = "title_copy" in components and (
-        IDENTITY_COMPONENTS & components.keys() or "result_table" in components
-    )
-    if not poses and ("query_form" not in components or not copied):
+    keys = components.keys()
+    # The platform's query form counts on a page that names itself as the platform or shows its
+    # identity (主办单位, numbers, logo) under any brand; a school's own student lookup does not.
+    copied = {"claim", "title_copy", "heading_copy"} & keys or IDENTITY_COMPONENTS & keys
+    # The platform's title with a copied identity or its result table needs no form: a fake
+    # portal, or the page a fake card's QR code opens.
+    poses = "title_copy" in keys and (IDENTITY_COMPONENTS & keys or "result_table" in keys)
+    if not poses and ("query_form" not in keys or not copied):
         total = min(total, UNCONFIRMED_CAP)
     return min(100.0, total)
 

@@ -276,3 +276,18 @@ def test_links_to_the_official_platform_are_not_copied_code():
     assert "html_markers" not in linked.signals
     copied = compare_page("安全员证查询", "", '<input class="keyword-ipt"><a class="btn search">查询</a>')
     assert copied.signals["html_markers"] > 0
+
+
+def test_a_copy_under_its_own_brand_is_a_lookalike_by_its_form_and_identity():
+    """No copied title: the platform's query form with the ministry as 主办单位 gives it away;
+    the same form under a site's own identity is a school's student lookup."""
+    path = DEMO_SITES / "www.renyuan-heyan.com" / "index.html"
+    url = "https://www.renyuan-heyan.com/"
+    verdict = _judge(path, url)
+    assert verdict.category == "lookalike_site" and verdict.target == "cx.mem.gov.cn"
+    assert "page.title_copy" not in verdict.signals
+    assert {"page.query_form", "page.form_fields", "page.sponsor"} <= verdict.signals.keys()
+    title, text, html = _read(path)
+    own = html.replace("主办单位：中华人民共和国应急管理部", "主办单位：持证人员信息核验中心")
+    plain = judge_page(PageFacts(url=url, final_url=url, title=title, text=text, html=own))
+    assert not plain.is_lead and plain.signals["page"] < LEAD_THRESHOLD
