@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
 
-from leads.chromium import context_proxy, launch_options
+from leads.chromium import launch_options
 
 # On top of Playwright's own switches (which disable background networking, component updates
 # and network-time queries): a second --disable-features here would replace Playwright's list.
@@ -56,7 +56,7 @@ def proxy_from(settings: Settings) -> str:
 
 def configure_browser(settings: Settings) -> None:
     """Point scrapy-playwright at the system Chromium, sandboxed, through the same proxy as
-    Scrapy (pages get it per context, with its password: see ``browser_meta``)."""
+    Scrapy (pages get it per context, with its password: ``crawler.renderer``)."""
     if not settings.getbool("JIAZHENG_BROWSER"):
         return
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", browser_launch_options(settings), priority="spider")
@@ -99,8 +99,6 @@ def browser_meta(settings: Settings) -> dict[str, Any]:
         "ignore_https_errors": True, "accept_downloads": False, "locale": "zh-CN",
         "user_agent": settings.get("USER_AGENT"),
     }
-    if proxy := context_proxy(proxy_from(settings)):
-        context["proxy"] = proxy
     return {"playwright": True, "playwright_context": BROWSER_CONTEXT,
             "playwright_context_kwargs": context}
 

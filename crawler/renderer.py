@@ -7,6 +7,8 @@ script never yields), and builds one handler — so one browser — per URL sche
 - every rendering (navigation, waiting for load, reading the DOM, closing the page) runs under
   JIAZHENG_RENDER_TIMEOUT; a page that overruns is closed, and when even that does not finish,
   the browser is closed or killed and the next page starts a new one;
+- every context gets the proxy with its password (Playwright's per-context ``proxy``; not in
+  request meta, which a shared Redis queue would store);
 - popups are closed as they open; downloads are refused by the context (``accept_downloads``),
   dialogs are dismissed by Playwright (no listener);
 - the page's failure reaches ``PageSpider.render_failed``, which judges the plain fetch.
@@ -27,9 +29,10 @@ from playwright.async_api import Page
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.handler import BrowserContextWrapper, ScrapyPlaywrightDownloadHandler
 
-from leads.chromium import StepTimeout, close_browser
+from crawler.browser import proxy_from
+from leads.chromium import StepTimeout, close_browser, context_proxy
 
 PAGE_CLOSE_SECONDS = 5.0  # a page that does not close in this time takes the browser with it
 logger = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.deadline = crawler.settings.getfloat("JIAZHENG_RENDER_TIMEOUT")
+        self.proxy = context_proxy(proxy_from(crawler.settings))
         self.pages: dict[Request, Page] = {}
         self.closed = False
 
@@ -69,6 +73,12 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             raise StepTimeout("渲染页面", self.deadline) from exc
         finally:
             self.pages.pop(request, None)
+
+    async def _create_browser_context(self, name: str, context_kwargs: dict | None,
+                                      spider: Spider | None = None) -> BrowserContextWrapper:
+        if self.proxy:
+            context_kwargs = {**(context_kwargs or {}), "proxy": self.proxy}
+        return await super()._create_browser_context(name, context_kwargs, spider)
 
     async def _create_page(self, request: Request, spider: Spider) -> Page:
         page = await super()._create_page(request, spider)

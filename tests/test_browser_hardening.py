@@ -158,17 +158,25 @@ def test_chromium_renders_with_its_sandbox_on() -> None:
 
 def test_hostile_pages_are_judged_and_captured_within_a_bound(tmp_path: Path) -> None:
     db, evidence = tmp_path / "j.db", tmp_path / "evidence"
+    javascript_only = "https://www.dianhan-zheng.com/"  # rendered too: http and https pages
     with DemoWeb() as web:
-        result = jiazheng("check", *HOSTILE, "--proxy", web.proxy_url, "--db", str(db),
-                          "--evidence-dir", str(evidence), "--no-delay", timeout=240)
+        result = jiazheng("check", *HOSTILE, javascript_only, "--proxy", web.proxy_url,
+                          "--db", str(db), "--evidence-dir", str(evidence), "--no-delay",
+                          timeout=240)
     assert result.returncode == 0, result.stderr[-3000:]
+    with sqlite3.connect(db) as conn:
+        stats = json.loads(conn.execute("SELECT stats FROM runs").fetchone()[0])
+    assert stats["jiazheng/pages/browser"] == 4
+    # One browser for both schemes (plus one per recycling after a hung page).
+    assert stats["playwright/browser_count"] == 1 + stats.get("jiazheng/browser/recycled", 0)
     leads = lead_rows(db)
+    assert "phone:15066328417" in contacts_of(leads[javascript_only])
     for url in HOSTILE:
         assert leads[url]["category"] == "fake_ad", leads[url]
         assert HOSTILE_CONTACTS[url] <= contacts_of(leads[url]), url
     records = {json.loads(p.read_text())["url"]: json.loads(p.read_text())
                for p in evidence.glob("*/capture.json")}
-    assert set(records) == set(HOSTILE)
+    assert set(records) == {*HOSTILE, javascript_only}
     for record in records.values():
         assert record["outcome"] == "captured", record
     popups = records["http://www.tanchuang-xiazai.com/"]["events"]
