@@ -36,13 +36,15 @@ class SearchIndex:
             for page in site.pages.values() if page.indexed
         ]
 
-    def search(self, query: str) -> list[DemoHit]:
+    def search(self, query: str, *, all_words: bool = False) -> list[DemoHit]:
+        """Pages matching any query word; ``all_words``: only pages matching every word (how
+        real engines treat a short query — bench/plan_bench.py's stricter web)."""
         scored = []
+        forms = [_match_forms(word) for word in query.lower().split()]
         for order, document in enumerate(self._documents):
-            forms = [_match_forms(word) for word in query.lower().split()]
             matched = [next((f for f in word if f in document.haystack), None) for word in forms]
             score = sum(form is not None for form in matched)
-            if score:
+            if score and (not all_words or score == len(forms)):
                 first = next(form for form in matched if form is not None)
                 scored.append((-score, order, document, first))
         scored.sort(key=lambda item: item[:2])
