@@ -1,5 +1,6 @@
-"""Crawl extensions: a live progress line on stderr (JIAZHENG_PROGRESS_INTERVAL seconds apart), and
-a watchdog that stops a crawl which has made no progress for JIAZHENG_WATCHDOG_SECONDS."""
+"""Crawl extensions: a live progress line on stderr (JIAZHENG_PROGRESS_INTERVAL seconds apart), a
+watchdog that stops a crawl which has made no progress for JIAZHENG_WATCHDOG_SECONDS, and log
+lines with passwords masked."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from leads.chromium import kill_chromium_descendants
+from leads.redact import redact_text
 from leads.store import Store
 
 WATCHDOG_REASON = "watchdog"
@@ -65,6 +67,29 @@ class ProgressLine:
 
     def show(self) -> None:
         print(progress_line(self.crawler.stats.get_stats()), file=sys.stderr, flush=True)
+
+
+class RedactLogs:
+    """Every log line of the crawl process with proxy (and other URL) passwords masked, whatever
+    logs it (Scrapy's "Overridden settings" at INFO names JIAZHENG_PROXY, for one)."""
+
+    def __init__(self) -> None:
+        for handler in logging.getLogger().handlers:
+            if not any(isinstance(f, _RedactingFilter) for f in handler.filters):
+                handler.addFilter(_RedactingFilter())
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedactLogs:
+        return cls()
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
 
 
 class Watchdog:

@@ -114,6 +114,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.ProgressLine": 500,
     "crawler.extensions.Watchdog": 510,
+    "crawler.extensions.RedactLogs": 0,
 }
 
 # --- browser (scrapy-playwright; used only for requests with meta["playwright"]) ---------------

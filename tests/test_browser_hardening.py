@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import gzip
+import io
 import json
 import logging
 import os
@@ -25,6 +26,7 @@ from playwright.async_api import async_playwright
 from crawler import nightly
 from crawler.browser import CHROMIUM_ARGS, pac_url
 from crawler.demoweb.server import DemoWeb
+from crawler.extensions import RedactLogs
 from leads.chromium import AS_USER_SCRIPT, BROWSER_USER, context_proxy, launch_options
 from leads.redact import redact_text
 from tests.auth_proxy import AuthProxy, Tarpit
@@ -97,6 +99,19 @@ def test_as_root_a_missing_browser_user_is_a_clear_error() -> None:
         pytest.skip("only root runs Chromium through another user")
     with pytest.raises(RuntimeError, match=r"setup\.sh"):
         launch_options(CHROMIUM, CHROMIUM_ARGS, user="jiazheng-no-such-user")
+
+
+def test_log_lines_are_redacted_whatever_logs_them() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        RedactLogs()
+        logging.getLogger("scrapy.core.engine").error("proxy %s failed", f"http://jz:{PASSWORD}@h:1")
+    finally:
+        root.removeHandler(handler)
+    assert stream.getvalue() == "proxy http://jz:***@h:1 failed\n"
 
 
 # --- the sandbox, for real ------------------------------------------------------------------
@@ -229,11 +244,12 @@ def test_a_stuck_crawl_is_stopped_by_the_watchdog_naming_the_url_in_flight(
         tmp_path: Path) -> None:
     db = tmp_path / "j.db"
     with Tarpit() as tarpit:
-        result = jiazheng("crawl", "--proxy", f"http://127.0.0.1:{tarpit.port}", "--db", str(db),
-                          "--max-queries", "1", "--no-delay", "--no-browser",
+        result = jiazheng("crawl", "--proxy", f"http://jz:{PASSWORD}@127.0.0.1:{tarpit.port}",
+                          "--db", str(db), "--max-queries", "1", "--no-delay", "--no-browser",
                           "-s", "JIAZHENG_WATCHDOG_SECONDS=3", "-s", "DOWNLOAD_TIMEOUT=600",
-                          timeout=120)
+                          "-s", "LOG_LEVEL=INFO", timeout=120)
     assert result.returncode == 3, result.stderr[-3000:]
+    assert PASSWORD not in result.stdout + result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert "已被看门狗停止" in last and "进行中的网址：http" in last, last
     with sqlite3.connect(db) as conn:
