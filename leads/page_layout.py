@@ -57,7 +57,8 @@ class QueryRegion:
 
 @dataclass(frozen=True)
 class PageLayout:
-    """The parts of one page, folded (``leads.normalize.fold``) for matching."""
+    """The parts of one page, folded (``leads.normalize.fold``) for matching. Without HTML only
+    the title and the text's lines are known."""
 
     title_segments: tuple[str, ...]  # "特种作业操作证查询 - 全国…中心" → both parts
     header_lines: tuple[str, ...]  # lines of the header/logo/banner region and of <h1>
@@ -65,7 +66,6 @@ class PageLayout:
     footer_lines: tuple[str, ...]  # lines of the footer region
     forms: tuple[QueryRegion, ...]
     labels: tuple[str, ...]  # label cells: th, dt, short cells, "标签：值" prefixes
-    has_html: bool  # False: built from plain text (no regions known)
 
 
 def title_segments(title: str) -> tuple[str, ...]:
@@ -149,7 +149,7 @@ def _break_blocks(body: etree._Element) -> None:
 def _from_text(title: str, text: str) -> PageLayout:
     folded = (fold(raw[:MAX_LINE_CHARS]).strip() for raw in text.split("\n"))
     lines = tuple(line for line in folded if line)
-    return PageLayout(title_segments(title), (), lines, (), (), (), has_html=False)
+    return PageLayout(title_segments(title), (), lines, (), (), ())
 
 
 def page_layout(title: str, text: str, html: str) -> PageLayout:
@@ -189,5 +189,4 @@ def page_layout(title: str, text: str, html: str) -> PageLayout:
         footer_lines=tuple(line for line in dict.fromkeys(footer) if line),
         forms=forms,
         labels=tuple(label for label in dict.fromkeys(labels) if label),
-        has_html=True,
     )

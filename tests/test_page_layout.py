@@ -34,7 +34,6 @@ def test_regions_of_a_lookalike():
     <div id="copyright"><p>主办单位：应急管理部</p><p>京ICP备1号</p></div>
     </body></html>"""
     layout = page_layout("t", "", html)
-    assert layout.has_html
     assert layout.header_lines == ("中华人民共和国应急管理部",)
     assert layout.footer_lines == ("主办单位:应急管理部", "京icp备1号")
     search, site_search = layout.forms
@@ -45,7 +44,6 @@ def test_regions_of_a_lookalike():
 
 def test_without_html_the_text_lines_are_the_layout():
     layout = page_layout("标题 - 站名", "第一行\n\n 第二行 \n", "")
-    assert not layout.has_html
     assert layout.title_segments == ("标题", "站名")
     assert layout.lines == ("第一行", "第二行")
     assert layout.forms == () and layout.footer_lines == ()
