@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -16,6 +19,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
 from crawler.egress import EgressRefused, EgressRefusedLookup
+from leads.proxy_errors import PROXY_STATUSES
 
 EGRESS_REFUSED = "egress_refused"  # the egress policy refused it: never sent (crawler/egress.py)
 KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
@@ -36,6 +40,8 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     detail = failure.getErrorMessage()[:500]
     if failure.check(EgressRefused, EgressRefusedLookup):
         return EGRESS_REFUSED, str(failure.value.args[-1])[:500]
+    if failure.check(TunnelError):
+        return _refused_tunnel(detail), detail
     if failure.check(IgnoreRequest):
         return ("redirect_loop" if "redirect" in detail else "ignored"), detail
     for types, kind in KINDS:
@@ -47,3 +53,18 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     if "playwright" in type(failure.value).__module__ or "TargetClosed" in repr(failure.value):
         return "browser", detail
     return type(failure.value).__name__, detail
+
+
+CONNECT_STATUS = re.compile(r"'status': (\d{3})")
+
+
+def _refused_tunnel(detail: str) -> str:
+    """A proxy that will not open a CONNECT tunnel to a host with 502/503/504 could not reach it
+    (as its error page would say, which Scrapy does not keep): the host did not answer. Any
+    other refusal (403: the proxy's own policy) says nothing about the host."""
+    if "ERR_DNS_FAIL" in detail or "dns_error" in detail:
+        return "dns"
+    status = CONNECT_STATUS.search(detail)
+    if status and int(status.group(1)) in PROXY_STATUSES:
+        return "refused"
+    return "proxy_refused"

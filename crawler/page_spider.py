@@ -53,6 +53,7 @@ from leads.egress import EgressPolicy
 from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
 from leads.page_similarity import logo_hash, resembles_platform
 from leads.page_text import page_text
+from leads.proxy_errors import proxy_failure
 
 Output = QueryOutcome | Sighting | LinkResolved | PageObservation | scrapy.Request
 # Error statuses reach the callbacks (a 404 or a 503 is an observation); redirects are still
@@ -146,6 +147,12 @@ class PageSpider(scrapy.Spider):
                 self.record_refusal(page, reason)
         else:
             page = self.observe(response, title, text, html)
+            # A proxy's error page reports that the host never answered: not a page to judge.
+            if failure := proxy_failure(page.status, page.headers, f"{title}\n{text}"):
+                self.crawler.stats.inc_value(f"jiazheng/errors/{failure.kind}")
+                yield from self.page_done(
+                    replace(page, error=failure.kind, error_detail=failure.reason))
+                return
             # Rendered even when unchanged: the links it shows exist only in the browser.
             if (self.settings.getbool("JIAZHENG_BROWSER") and needs_browser(
                     text, html, self.settings.getint("JIAZHENG_RENDER_MIN_TEXT"))):

@@ -25,6 +25,9 @@ from leads.query_plan import QueryYield
 from leads.verdict import Verdict, route
 
 DEFAULT_DB = "jiazheng.db"
+# A host that failed so never answered; pages of these roles name hosts worth watching.
+DEAD_HOST_ERRORS = ("dns", "refused")
+WATCHED_WHEN_DEAD = ("result", "verification", "candidate", "check")
 # Pages walked back from a new lead to the search result it was followed from (follow depth + 1).
 MAX_CREDIT_HOPS = 3
 
@@ -295,6 +298,14 @@ def m007_query_yields(db: sqlite_utils.Database) -> None:
     """)
 
 
+@MIGRATIONS()
+def m008_candidate_probes(db: sqlite_utils.Database) -> None:
+    """Hosts that never answered (DNS failure, refused connection — directly or as a proxy's
+    error page) are watched candidates: when each was last probed and what it answered."""
+    db["domain_candidates"].add_column("last_probe", str, not_null_default="")
+    db["domain_candidates"].add_column("probe_result", str, not_null_default="")
+
+
 def text_fingerprint(text: str) -> str:
     """SHA-256 of a page's text with whitespace folded: the same ad re-uploaded on a new host
     hashes the same even when its markup or host name changes. Short texts don't count."""
@@ -469,7 +480,9 @@ class Store:
             page_id = self.db["pages"].insert(row).last_pk
             if page.via_link:
                 self._resolve_link(LinkResolved(page.via_link, page.final_url))
-            if page.role == "candidate":  # a watch-ct domain: no longer pending
+            if page.error in DEAD_HOST_ERRORS and page.role in WATCHED_WHEN_DEAD:
+                self._watch_dead_host(page)
+            elif page.role == "candidate":  # a watched domain that answered: no longer pending
                 self._candidates_fetched([page.url], page.fetched_at)
             if page.recheck is not None:
                 self._record_recheck(run_id, page_id, page)
@@ -947,10 +960,29 @@ class Store:
         return new
 
     def pending_candidates(self, limit: int) -> list[str]:
-        """URLs (``http://<domain>/``) of candidates not yet fetched, highest score first."""
+        """URLs (``http://<domain>/``) of candidates not yet fetched: never probed first, then
+        the longest unprobed, highest score first."""
         return [row[0] for row in self.db.execute(
             "SELECT url FROM domain_candidates WHERE fetched_at = '' "
-            "ORDER BY score DESC, id LIMIT ?", [max(limit, 0)]).fetchall()]
+            "ORDER BY last_probe != '', last_probe, score DESC, id LIMIT ?",
+            [max(limit, 0)]).fetchall()]
+
+    def _watch_dead_host(self, page: PageObservation) -> None:
+        """A host that never answered is watched, with the page that named it, and probed again
+        by later crawls (as a candidate) until it answers and is judged like any page."""
+        host = host_parts(page.url).host
+        if not host:
+            return
+        source = page.parent_url or page.role
+        self.db.execute(
+            "INSERT INTO domain_candidates (domain, url, score, target, reasons, source, "
+            "first_seen, last_seen, times_seen, fetched_at) VALUES (?, ?, 0, '', ?, ?, ?, ?, 1, '')"
+            " ON CONFLICT (domain) DO UPDATE SET fetched_at = ''",
+            [host, page.url, _json([f"未应答：{page.error_detail or page.error}"]), source,
+             page.fetched_at, page.fetched_at])
+        self.db.execute(
+            "UPDATE domain_candidates SET last_probe = ?, probe_result = ? WHERE domain = ?",
+            [page.fetched_at, page.error, host])
 
     def mark_candidates_fetched(self, urls: list[str]) -> None:
         """The crawl fetched these candidate URLs: they are no longer pending."""
