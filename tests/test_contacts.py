@@ -1,9 +1,35 @@
 """Contacts come out normalised and de-duplicated; look-alike numbers do not."""
 
+from pathlib import Path
+
 import pytest
 
-from leads.contacts import contacts_in_folded, extract_contacts
+from leads.contacts import (
+    EMOJI_LABELS,
+    MAX_SCAN_CHARS,
+    contacts_in_folded,
+    extract_contacts,
+    load_not_ids,
+)
 from leads.normalize import fold
+
+CASES = Path(__file__).parent / "data" / "contacts_cases.tsv"
+
+
+def _cases() -> list:
+    """(text, expected contacts) from contacts_cases.tsv, each named by its why column."""
+    rows = [
+        line.split("\t")
+        for line in CASES.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert rows[0] == ["text", "contacts", "why"]
+    return [pytest.param(text, contacts.split(), id=why) for text, contacts, why in rows[1:]]
+
+
+@pytest.mark.parametrize(("text", "contacts"), _cases())
+def test_contact_formats(text: str, contacts: list[str]):
+    assert extract_contacts(text) == contacts
 
 
 @pytest.mark.parametrize(
@@ -92,7 +118,7 @@ def test_extracts(text: str, contacts: list[str]):
         "版本 v13.8.1234",
         "身份证 110101 19900307 1234",
         "电话xxxxxxxxxxx",  # fully masked: nothing to record
-        "卫星号 abc123",  # 卫星 is a satellite, not a WeChat alias
+        "卫星号 abc123 已入轨",  # 卫星 is a satellite, not a WeChat alias, without a colon
     ],
 )
 def test_rejects_look_alike_numbers(text: str):
@@ -131,3 +157,100 @@ def test_phone_next_to_a_date_is_found():
 )
 def test_garbage_never_raises(garbage: str):
     assert isinstance(extract_contacts(garbage), list)
+
+
+def test_cases_cover_every_kind_and_refusals():
+    """The table keeps both sides: each kind of contact, and texts that must yield nothing."""
+    expected = [contacts for param in _cases() for contacts in [param.values[1]]]
+    kinds = {contact.split(":")[0] for contacts in expected for contact in contacts}
+    assert kinds >= {"phone", "wechat", "qq", "email", "phone_masked", "wechat_bare"}
+    assert sum(not contacts for contacts in expected) >= 40
+
+
+@pytest.mark.parametrize(
+    ("text", "contacts"),
+    [
+        (
+            "长期办理电工证、焊工证，不用考试，全国联网可查。联系电话：138-1234-5678（微信同号），QQ：87654321",
+            ["phone:13812345678", "wechat:13812345678", "qq:87654321"],
+        ),
+        (
+            "【诚信办证】高处作业证 叉车证 包过 ☎（0755）8765-4321 ➕V：zs_2024",
+            ["phone:075587654321", "wechat:zs_2024"],
+        ),
+        (
+            "安全员C证 三类人员 快速下证 官网可查 有需要的加 zhengshu8866",
+            ["wechat_bare:zhengshu8866"],
+        ),
+        ("办证 13X XXXX XXXX", ["phone_masked:13*********"]),
+        (
+            "工作时间9:00-18:00，地址：XX路88号，电话0592-8760748，微信：dg_2025",
+            ["phone:05928760748", "wechat:dg_2025"],
+        ),
+        (
+            "本校不办理任何证件，谨防诈骗。咨询电话：0592-8760748，官网 www.school2024.edu.cn",
+            ["phone:05928760748"],
+        ),
+        (
+            "辦證：ＱＱ：８７６５４３２１　電話：１３８１２３４５６７８",
+            ["qq:87654321", "phone:13812345678"],
+        ),
+        (
+            "特种作业操作证 T320102199001011234 可在应急管理部官网查询，2024年06月15日发证",
+            [],
+        ),
+    ],
+)
+def test_realistic_ads(text: str, contacts: list[str]):
+    assert extract_contacts(text) == contacts
+
+
+def test_emoji_labels_need_spelling_out_before_fold():
+    """fold() drops 🐧; callers that fold themselves translate EMOJI_LABELS first."""
+    text = "🐧：87654321"
+    assert contacts_in_folded(fold(text)) == []
+    assert contacts_in_folded(fold(text.translate(EMOJI_LABELS))) == ["qq:87654321"]
+
+
+@pytest.mark.parametrize(
+    ("hostile", "contacts"),
+    [
+        ("1-" * 500_000, []),
+        ("13-" * 340_000, []),
+        ("a" * 1_000_000, []),
+        ("a@" * 500_000, []),
+        ("微信：" * 340_000, []),
+        ("(0" * 500_000, []),
+        ("138" + "*" * 1_000_000, []),
+        ("abc12345\n" * 110_000, ["wechat_bare:abc12345"]),
+    ],
+)
+def test_hostile_megabyte(hostile: str, contacts: list[str]):
+    """Pathological shapes give the right answer (their speed is checked by hand, not here)."""
+    assert contacts_in_folded(hostile) == contacts
+
+
+def test_repeated_contacts_in_a_megabyte_are_listed_once():
+    text = "加zs_8866 微信同号13812345678 qq:12345 " * 30_000
+    assert contacts_in_folded(text) == [
+        "wechat_bare:zs_8866",
+        "wechat:13812345678",
+        "phone:13812345678",
+        "qq:12345",
+    ]
+
+
+def test_text_beyond_the_scan_cap_is_not_read():
+    padding = "。" * MAX_SCAN_CHARS
+    assert contacts_in_folded("电话13812345678" + padding) == ["phone:13812345678"]
+    assert contacts_in_folded(padding + "电话13812345678") == []
+
+
+def test_not_contact_ids_file_reports_bad_lines(tmp_path: Path):
+    path = tmp_path / "not_contact_ids.tsv"
+    path.write_text(
+        "token\tmatch\tscope\tmeaning\nofficial\tword\teverywhere\twhy\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"not_contact_ids\.tsv:2:"):
+        load_not_ids(path)
+    assert "official" in load_not_ids().words
