@@ -184,9 +184,11 @@ def judge_page(
 
     domain = score_domain(parts.host)
     page = compare_page(facts.title, facts.text, facts.html, facts.logo_hashes, official_logos)
-    text, serp, sales = _sales(facts)
-    sales, context_reason = context_cap(text, sales, page.venue)
+    text, serp, offered = _sales(facts)
+    sales, context_reason = context_cap(text, offered, page.venue)
     tls = min(TLS_CAP, TLS_POINTS * len(set(facts.tls_problems)))
+    # A capped page stays capped: a certificate problem does not lift it over the threshold.
+    sales_total = min(sales + tls, CONTEXT_SALES_CAP) if sales < offered else sales + tls
     stronger, weaker = sorted((domain.score, page.score), reverse=True)
     imitation = min(100.0, stronger + WEAKER_LOOKALIKE_WEIGHT * weaker)
     contacts = tuple(dict.fromkeys(text.contacts + (serp.contacts if serp else ())))
@@ -218,11 +220,11 @@ def judge_page(
         name = CONTEXT_NAMES[text.context]
         reason = f"{name}类页面（谈论假证而非出售），不作为线索"
         return _not_a_lead(reason, 0, signals, mentions + sales_reasons, contacts)
-    elif sales and sales + tls >= LEAD_THRESHOLD:
-        target, score, category = "", round(min(100.0, sales + tls)), "fake_ad"
+    elif sales and sales_total >= LEAD_THRESHOLD:
+        target, score, category = "", round(min(100.0, sales_total)), "fake_ad"
         reasons = sales_reasons + tls_reasons
     else:
-        best = round(max(imitation, sales) + (tls if max(imitation, sales) else 0))
+        best = round(max(imitation + tls if imitation else 0, sales_total if sales else 0))
         evidence = domain.reasons + page.reasons + mentions + sales_reasons + tls_reasons
         reason = f"未达线索阈值（{best} < {LEAD_THRESHOLD}）"
         return _not_a_lead(reason, best, signals, evidence, contacts)

@@ -274,3 +274,11 @@ def test_a_news_sites_front_page_with_a_verification_headline_is_not_a_lead():
                                    serp_text=f"{title} {text}"))
     assert not verdict.is_lead, verdict.reasons
     assert not any(reason.startswith("页面仿冒") for reason in verdict.reasons)
+
+
+def test_a_capped_page_stays_below_the_threshold_with_certificate_problems():
+    facts = _facts("school_quotes_sellers.html", "https://www.dongcheng-jx.com/")
+    troubled = replace(facts, tls_problems=("self_signed", "expired"))
+    verdict = judge_page(troubled)
+    assert not verdict.is_lead and verdict.signals["tls"] > 0
+    assert verdict.score < LEAD_THRESHOLD
