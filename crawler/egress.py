@@ -24,7 +24,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -43,6 +43,7 @@ from leads.egress import EgressPolicy
 logger = logging.getLogger(__name__)
 
 REFUSED_STAT = "jiazheng/egress/refused"
+MAX_NAMES_REMEMBERED = 1000  # names the resolver refused, kept to explain their failures
 MAX_PAGES_REMEMBERED = 200  # pages whose browser refusals wait for the spider to collect them
 MAX_REFUSALS_PER_PAGE = 20
 
@@ -81,10 +82,14 @@ class EgressMiddleware:
 
 class GuardedResolver(CachingThreadedResolver):
     """Scrapy's resolver, refusing names that resolve to an internal address (the configured
-    proxy excepted: it is where the crawl is told to send its traffic)."""
+    proxy excepted: it is where the crawl is told to send its traffic).
+
+    Twisted turns any resolver error into "no results", so the refusals are also kept by name
+    (process-wide, like the resolver) for ``resolver_refusal`` to tell them from DNS failures."""
 
     policy = EgressPolicy()
     proxy_host = ""
+    refusals: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, reactor: Any) -> GuardedResolver:
@@ -104,8 +109,16 @@ class GuardedResolver(CachingThreadedResolver):
         reason = self.policy.address_refusal(name, address)
         if reason is not None:
             logger.warning("%s", reason)
+            if len(self.refusals) >= MAX_NAMES_REMEMBERED:
+                self.refusals.clear()
+            self.refusals[name.lower()] = reason
             raise EgressRefusedLookup(name, reason)
         return address
+
+
+def resolver_refusal(url: str) -> str | None:
+    """Why the resolver refused the URL's host: a "DNS failure" that was in fact a refusal."""
+    return GuardedResolver.refusals.get((urlsplit(url).hostname or "").lower())
 
 
 class BrowserRequestFilter:

@@ -18,12 +18,13 @@ from twisted.internet import defer, error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
-from crawler.egress import EgressRefused, EgressRefusedLookup
+from crawler.egress import EgressRefused, EgressRefusedLookup, resolver_refusal
 from leads.proxy_errors import PROXY_STATUSES
 
 EGRESS_REFUSED = "egress_refused"  # the egress policy refused it: never sent (crawler/egress.py)
+DNS_ERRORS = (CannotResolveHostError, error.DNSLookupError)
 KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
-    ((CannotResolveHostError, error.DNSLookupError), "dns"),
+    (DNS_ERRORS, "dns"),
     ((DownloadConnectionRefusedError, error.ConnectionRefusedError), "refused"),
     ((DownloadTimeoutError, error.TimeoutError, error.TCPTimedOutError, defer.TimeoutError),
      "timeout"),
@@ -40,6 +41,9 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     detail = failure.getErrorMessage()[:500]
     if failure.check(EgressRefused, EgressRefusedLookup):
         return EGRESS_REFUSED, str(failure.value.args[-1])[:500]
+    request = getattr(failure, "request", None)
+    if failure.check(*DNS_ERRORS) and request and (reason := resolver_refusal(request.url)):
+        return EGRESS_REFUSED, reason[:500]
     if failure.check(TunnelError):
         return _refused_tunnel(detail), detail
     if failure.check(IgnoreRequest):

@@ -22,6 +22,8 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
 
 from crawler.demoweb.engines import ENGINE_HOSTS
 from crawler.demoweb.manifest import PACKAGE_DIR, load_sites
@@ -177,8 +179,6 @@ def test_every_redirect_hop_passes_the_egress_middleware() -> None:
 
 
 def test_an_egress_refusal_is_its_own_error_kind() -> None:
-    from twisted.python.failure import Failure
-
     failure = Failure(EgressRefused("拒绝访问内网地址：http://10.0.0.1/（…）"))
     assert classify_failure(failure) == ("egress_refused", "拒绝访问内网地址：http://10.0.0.1/（…）")
 
@@ -208,6 +208,11 @@ def test_names_resolving_to_internal_addresses_are_refused_before_connecting() -
     assert resolver._checked("127.0.0.1", "127.0.0.1") == "127.0.0.1"  # an allowed endpoint
     with pytest.raises(Exception, match=r"解析为 10\.1\.2\.3"):
         resolver._checked("10.1.2.3", "rebind.example.com")
+    # Twisted reports it as "no results"; the page's error still says what happened.
+    failure = Failure(DNSLookupError("no results for hostname lookup: rebind.example.com"))
+    failure.request = Request("http://rebind.example.com/admin")  # as Scrapy's errbacks get it
+    kind, detail = classify_failure(failure)
+    assert kind == "egress_refused" and "rebind.example.com 解析为 10.1.2.3" in detail
 
 
 def _spider() -> PageSpider:
