@@ -8,8 +8,9 @@ internal address, whichever way the crawl would fetch it.
   crawl connects directly; through a proxy Scrapy resolves only the proxy (the configured proxy
   is not a page and is allowed), and the proxy resolves the sites.
 - ``BrowserRequestFilter`` is PLAYWRIGHT_ABORT_REQUEST: the rendering browser aborts refused
-  requests (remembered for the page that made them) and heavy resources, and on first use puts
-  its browser under ``leads.browser_egress.BrowserEgressGuard``, which also stops redirect hops;
+  requests (remembered for the page that made them) and heavy resources; the renderer
+  (``crawler.renderer``) puts each browser under ``leads.browser_egress.BrowserEgressGuard``
+  before a page's first request, and the guard also stops redirect hops;
   ``refuse_websockets`` keeps rendered pages from opening WebSockets.
 
 Refused requests become ``egress_refused`` errors (``crawler.errors``); refused links are
@@ -138,7 +139,7 @@ class BrowserRequestFilter:
     async def __call__(self, request: Any) -> bool:
         page = _page_of(request)
         if page is not None:
-            await self._guard_browser(page.context.browser)
+            await self.guard_browser(page.context.browser)
         reason = browser_refusal(self.policy, request.url)
         if reason is None:
             return self.skip(request)
@@ -152,7 +153,10 @@ class BrowserRequestFilter:
         """The refusals of the page now at ``page_url`` (forgotten once taken)."""
         return self.refused.pop(page_url, [])
 
-    async def _guard_browser(self, browser: Any) -> None:
+    async def guard_browser(self, browser: Any) -> None:
+        """Put ``browser`` under the browser-level guard (once). The renderer calls this when it
+        opens a page: a request already under way when the guard attaches keeps its redirects
+        out of its sight."""
         if browser is None or browser in self._guarded:
             return
         async with self._attaching:

@@ -141,6 +141,10 @@ class PageSpider(scrapy.Spider):
         html = response.text if isinstance(response, TextResponse) else ""
         title, text = page_text(html)
         plain: PageObservation | None = meta.get("jz_plain")
+        if plain is not None and response.url.startswith("chrome-error:"):
+            # Chromium's own error page (e.g. the browser's redirect was refused): not the page.
+            yield from self.judged_plain(plain, "error_page", "", response.url)
+            return
         if plain is not None:
             page = self.rendered(plain, response.url, title, text, html)
             for reason in self.browser_refusals(response.url):
@@ -243,11 +247,18 @@ class PageSpider(scrapy.Spider):
 
     def render_failed(self, failure: Failure) -> Iterator[Output]:
         """The browser failed: judge the plain fetch we already have, and say so."""
-        plain: PageObservation = failure.request.meta["jz_plain"]
         kind, detail = classify_failure(failure)
-        self.logger.warning("browser failed on %s: %s %s", plain.final_url, kind, detail)
-        yield from self.with_logos(
-            replace(plain, fetch_signals=[*plain.fetch_signals, f"browser_failed:{kind}"]))
+        yield from self.judged_plain(failure.request.meta["jz_plain"], kind, detail)
+
+    def judged_plain(self, plain: PageObservation, kind: str, detail: str,
+                     url: str = "") -> Iterator[Output]:
+        """The plain fetch judged alone, saying why the browser's page is not used; what the
+        browser refused meanwhile is kept on it."""
+        self.logger.warning("browser failed on %s: %s %s", plain.final_url, kind, detail or url)
+        page = replace(plain, fetch_signals=[*plain.fetch_signals, f"browser_failed:{kind}"])
+        for reason in self.browser_refusals(url or plain.final_url):
+            self.record_refusal(page, reason)
+        yield from self.with_logos(page)
 
     def page_done(self, page: PageObservation) -> Iterator[PageObservation]:
         if page.role == "official":

@@ -32,6 +32,7 @@ from scrapy.http import Response
 from scrapy_playwright.handler import BrowserContextWrapper, ScrapyPlaywrightDownloadHandler
 
 from crawler.browser import proxy_from
+from crawler.egress import BrowserRequestFilter
 from leads.chromium import StepTimeout, close_browser, context_proxy
 
 PAGE_CLOSE_SECONDS = 5.0  # a page that does not close in this time takes the browser with it
@@ -83,6 +84,8 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
     async def _create_page(self, request: Request, spider: Spider) -> Page:
         page = await super()._create_page(request, spider)
         self.pages[request] = page
+        if isinstance(self.abort_request, BrowserRequestFilter):  # before the first request,
+            await self.abort_request.guard_browser(page.context.browser)  # redirects included
         page.on("popup", self.close_popup)
         return page
 

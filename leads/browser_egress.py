@@ -36,6 +36,15 @@ def browser_refusal(policy: EgressPolicy, url: str) -> str | None:
     return None if url.startswith(LOCAL_SCHEMES) else policy.refusal(url)
 
 
+def _error(event: dict[str, Any]) -> str:
+    """How a refused request fails. A navigation redirected inside is blocked (the page is not
+    opened: ERR_BLOCKED_BY_CLIENT, which only this guard causes); anything else is cancelled, so
+    that a page sending the browser inside after load stays as it was (a failed navigation
+    would show Chromium's error page in its place)."""
+    redirected = event.get("redirectedRequestId") and event.get("resourceType") == "Document"
+    return "BlockedByClient" if redirected else "Aborted"
+
+
 class BrowserEgressGuard:
     """``await guard.attach(browser)`` once per launched browser; ``on_refused(reason)`` hears of
     each refusal (evidence notes it in the capture record, the crawl on the page); ``direct``:
@@ -71,10 +80,8 @@ class BrowserEgressGuard:
             if reason is None:
                 await session.send("Fetch.continueRequest", {"requestId": event["requestId"]})
                 return
-            # Cancelled, not failed: a failed navigation would show Chromium's error page in
-            # place of the page being read.
             await session.send("Fetch.failRequest",
-                               {"requestId": event["requestId"], "errorReason": "Aborted"})
+                               {"requestId": event["requestId"], "errorReason": _error(event)})
         if reason is not None:
             self.on_refused(reason)
 

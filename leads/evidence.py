@@ -380,6 +380,8 @@ async def _navigate(page: Page, url: str, record: dict[str, Any],
         message = exc.message.splitlines()[0] if exc.message else str(exc)
         if "Download is starting" in message:
             record["error"] = "网址直接触发文件下载，已拦截，未保存下载内容"
+        elif "ERR_BLOCKED_BY_CLIENT" in message:  # only the egress guard blocks (browser_egress)
+            record["error"] = "网址跳转到出网策略拒绝的地址（见 events），未打开"
         else:
             record["error"] = message
         return None

@@ -8,12 +8,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
+from crawler.browser import CHROMIUM_ARGS, pac_url
 from crawler.demoweb.engines import ENGINE_HOSTS
 from crawler.demoweb.manifest import PACKAGE_DIR, load_sites
 from crawler.demoweb.server import DemoWeb
@@ -34,10 +38,13 @@ from crawler.page_spider import PageSpider
 from crawler.settings import METAREFRESH_MAXDELAY, TWISTED_DNS_RESOLVER
 from leads.browser_egress import BrowserEgressGuard
 from leads.egress import NO_EXCEPTIONS, EgressPolicy
+from leads.evidence import CaptureSettings, capture_leads
 from leads.observations import PageObservation
 from leads.page_similarity import logo_hash
 from leads.page_text import page_text
+from leads.store import Store
 from tests.canary import Canary
+from tests.conftest import make_page
 
 SELLER = "http://www.tiaoban-zhengshu.com/"
 NAVIGATES_AWAY = "http://www.houtai-tiaozhuan.com/"
@@ -269,3 +276,82 @@ def test_a_direct_browser_refuses_names_resolving_inside(monkeypatch: pytest.Mon
     assert asyncio.run(direct._resolved_refusal("http://8.8.8.8/")) is None
     assert asyncio.run(direct._resolved_refusal("http://intranet-shop.example.com/b")) is not None
     assert asked == ["intranet-shop.example.com", "www.example-banzheng.com"]  # once per name
+
+
+# --- a site that redirects only browsers to an internal address -----------------------------
+JS_ONLY_SELLER = """<html><head><meta charset="utf-8"><title>焊工证</title></head><body>
+<div id="app"></div><script>document.getElementById("app").innerHTML =
+"<h1>焊工证 免考办理</h1><p>特种作业操作证免考包过，不用本人到场。电话 13920647381</p>";</script>
+</body></html>"""
+
+
+@pytest.fixture()
+def cloaking_site(canary: Canary) -> Iterator[str]:
+    """Plain fetches get a JavaScript-only seller page; Chromium (which sends Sec-Fetch-*
+    headers) is redirected to the canary."""
+    target = f"http://127.0.0.1:{canary.port}/admin"
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.headers.get("Sec-Fetch-Mode"):
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(JS_ONLY_SELLER.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture()
+def canary() -> Iterator[Canary]:
+    with Canary() as running:
+        yield running
+
+
+def test_the_renderer_refuses_a_redirect_only_the_browser_gets(
+        cloaking_site: str, canary: Canary, tmp_path: Path) -> None:
+    """Direct connection (no proxy), the site allowed explicitly, the canary not: the browser's
+    redirect hop is stopped and the page is judged from its plain fetch (its own words only
+    appear through script, so it is no lead here: what matters is what it is not)."""
+    port = cloaking_site.rsplit(":", 1)[1].strip("/")
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "check", "-a", f"urls={cloaking_site}",
+         "-s", f"JIAZHENG_DB={tmp_path / 'j.db'}", "-s", "JIAZHENG_PROXY=",
+         "-s", f"JIAZHENG_EGRESS_ALLOW=127.0.0.1:{port}", "-s", "DOWNLOAD_DELAY=0"],
+        capture_output=True, text=True, timeout=300, check=False, cwd=Path(__file__).parents[1],
+        env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert canary.hits == []
+    with sqlite3.connect(tmp_path / "j.db") as conn:
+        [(final_url, signals, title)] = conn.execute(
+            "SELECT final_url, fetch_signals, title FROM pages").fetchall()
+    assert final_url == cloaking_site and "browser_failed:" in signals
+    assert title == "焊工证"  # the plain fetch, not the internal page
+
+
+def test_capture_refuses_a_redirect_inside_and_says_so(
+        cloaking_site: str, canary: Canary, tmp_path: Path) -> None:
+    port = cloaking_site.rsplit(":", 1)[1].strip("/")
+    store = Store(tmp_path / "j.db")
+    run = store.start_run("test", {})
+    store.save_page(run, make_page(cloaking_site))
+    lead = {"id": store.lead_id(cloaking_site), "url": cloaking_site}
+    settings = CaptureSettings(browser_args=(*CHROMIUM_ARGS, f"--proxy-pac-url={pac_url('')}"),
+                               egress_allow=(f"127.0.0.1:{port}",), navigation_timeout=15.0)
+    [captured] = capture_leads(store, [lead], tmp_path / "evidence", settings)
+    store.close()
+    assert canary.hits == []
+    assert captured.outcome == "failed" and "出网策略" in captured.error
+    record = json.loads((captured.folder / "capture.json").read_text(encoding="utf-8"))
+    assert any(f"127.0.0.1:{canary.port}/admin" in event for event in record["events"])
