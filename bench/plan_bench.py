@@ -140,8 +140,9 @@ def main() -> None:
     report("plan", history, web)
     baseline, _ = simulate(web, plan, args.nights, "", fixed=True)
     report("fixed 40 queries", baseline, web)
-    missed = web.reachable - set().union(*(night.found for night in history))
-    print(f"reachable lead sites the plan never found: {sorted(missed)}")
+    for name, nights in (("the plan", history), ("the fixed 40 queries", baseline)):
+        missed = web.reachable - set().union(*(night.found for night in nights))
+        print(f"reachable lead sites {name} never found: {sorted(missed)}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Subclasses only declare ``name`` and ``engines`` (see spiders/). Tonight's queri
 from the query plan (crawler/plan.py, leads/query_plan.py), highest priority first. Settings read:
 those of crawler/plan.py, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_RESUME_RUN (a killed run to carry on,
 from the store, instead of starting afresh), JIAZHENG_MAX_CANDIDATES (watch-ct domains fetched
-per run), JIAZHENG_OFFICIAL_LOGOS (the platforms' own pages first, for their logos), and
+per run), JIAZHENG_MAX_PROBES (permutations of the official names probed per run),
+JIAZHENG_OFFICIAL_LOGOS (the platforms' own pages first, for their logos), and
 PageSpider's.
 """
 
@@ -25,6 +26,7 @@ from crawler.plan import tonight_queries
 from crawler.serp import Engine, SerpResult, redirect_target
 from leads.domains import host_parts
 from leads.observations import LinkResolved, QueryOutcome, Sighting
+from leads.probe_plan import tonight_probes
 from leads.store import ResumeState, Store
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -42,6 +44,7 @@ class SearchEngineSpider(PageSpider):
             state = store.resume_state(resume_run) if resume_run else None
             candidates = store.pending_candidates(self.settings.getint("JIAZHENG_MAX_CANDIDATES"))
             yields = store.query_yields()
+            probed = store.probed_hosts()
         finally:
             store.close()
         if state is not None:
@@ -58,6 +61,10 @@ class SearchEngineSpider(PageSpider):
         # Lookalike domains from the Certificate Transparency watch, fetched before searching.
         for url in candidates:
             for request in self.page_request(url, "candidate"):
+                yield request
+        # Names no engine indexes: permutations of the official names, a bounded few a night.
+        for domain in tonight_probes(probed, self.settings.getint("JIAZHENG_MAX_PROBES")):
+            for request in self.page_request(f"http://{domain}/", "probe"):
                 yield request
         tonight = tonight_queries(self.settings, self.engines, yields)
         for engine in self.engines:

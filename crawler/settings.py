@@ -42,6 +42,9 @@ JIAZHENG_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them
 JIAZHENG_INCREMENTAL = True  # conditional requests; unchanged pages keep their verdict
 JIAZHENG_RESUME_RUN = 0  # id of a killed run to carry on (jiazheng nightly sets it)
 JIAZHENG_MAX_CANDIDATES = 200  # lookalike domains from watch-ct fetched per crawl
+# Permutations of the official names (leads/probe_plan.py) probed per crawl: lookalikes no engine
+# indexes are found only by their name. Never-probed first; 0 turns probing off.
+JIAZHENG_MAX_PROBES = 100
 JIAZHENG_OFFICIAL_LOGOS = True  # fetch the platforms' own pages first, to learn their logos
 JIAZHENG_OFFICIAL_WAIT = 60  # seconds searching waits for those pages at most (0: no wait)
 JIAZHENG_MAX_LOGOS_PER_PAGE = 2  # logo images fetched for a page that resembles a platform

@@ -42,11 +42,17 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+# Leads no search or link led to: found by their name alone (the page's role when first judged).
+FOUND_BY_NAME = {"probe": "probe:官方域名变体探测", "candidate": "watch:域名监测"}
+
+
 def lead_row(lead: dict[str, Any]) -> dict[str, str]:
     """One store lead as the CSV's columns (lists joined with ';', reasons with '；')."""
     source = lead.get("sources") or ""
     if not source and lead.get("parent_url"):
         source = "link:" + lead["parent_url"]
+    if not source and lead.get("found_as") in FOUND_BY_NAME:
+        source = FOUND_BY_NAME[lead["found_as"]]
     row = {
         "lead_id": lead["id"],
         "url": lead["url"],

@@ -263,13 +263,13 @@ def choose_tonight(
     taken: set[str] = set()
     yield_cap = math.floor(slots * (1 - exploration))
     for query in yielding[:yield_cap]:
-        if pages and spent + yielding_pages > pages:
+        if pages and chosen and spent + yielding_pages > pages:
             break
         chosen.append(TonightQuery(query, yielding_pages, "yield"))
         taken.add(query.text)
         spent += yielding_pages
     for query in rotation:
-        if len(chosen) >= slots or (pages and spent + base_pages > pages):
+        if len(chosen) >= slots or (pages and chosen and spent + base_pages > pages):
             break
         if query.text not in taken:
             chosen.append(TonightQuery(query, base_pages, "rotation"))
@@ -279,8 +279,8 @@ def choose_tonight(
 
 def _slots(plan_size: int, pages: int, queries: int, base_pages: int) -> int:
     bounds = [plan_size]
-    if pages:
-        bounds.append(pages // max(base_pages, 1))
+    if pages:  # a budget smaller than one query's pages still asks one query
+        bounds.append(max(1, pages // max(base_pages, 1)))
     if queries:
         bounds.append(queries)
     return min(bounds)

@@ -757,7 +757,7 @@ class Store:
                     WHERE sightings.url = leads.url
                        OR sightings.url IN (SELECT url FROM pages WHERE final_url = leads.url)
                     ORDER BY src)
-            ) AS sources
+            ) AS sources, (SELECT role FROM pages WHERE pages.id = leads.page_id) AS found_as
             FROM leads WHERE score >= ? AND first_run_id > ? ORDER BY score DESC, id
         """
         for row in self.db.query(sql, [min_score, after_run]):
@@ -966,6 +966,11 @@ class Store:
             "SELECT url FROM domain_candidates WHERE fetched_at = '' "
             "ORDER BY last_probe != '', last_probe, score DESC, id LIMIT ?",
             [max(limit, 0)]).fetchall()]
+
+    def probed_hosts(self) -> list[str]:
+        """Hosts probed as permutations of official names (role "probe"), oldest probe first."""
+        return [row[0] for row in self.db.execute(
+            "SELECT host FROM pages WHERE role = 'probe' GROUP BY host ORDER BY max(fetched_at)")]
 
     def _watch_dead_host(self, page: PageObservation) -> None:
         """A host that never answered is watched, with the page that named it, and probed again

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crawler.demoweb.manifest import load_sites
 from crawler.demoweb.server import DemoWeb
 from crawler.nightly import NightlyConfig, run_nightly
 from leads.store import Store
@@ -73,6 +74,12 @@ def test_referred_lead_whose_site_disappears_is_taken_down_on_the_next_nightly(
             no_delay=True, capture=False,
             overrides=("JIAZHENG_MAX_SERP_PAGES=1", "JIAZHENG_BROWSER=False")))
     store = Store(db)
+    # The crawl, too, records the names it probed behind Squid as not resolving, never as leads.
+    simulated = {site.host for site in load_sites()}
+    probes = store.db.execute("SELECT host, error FROM pages WHERE role = 'probe'").fetchall()
+    dead = {host for host, _ in probes if host not in simulated}
+    assert dead and {error for host, error in probes if host in dead} == {"dns"}
+    assert not dead & {lead["host"] for lead in store.leads()}
     assert store.lead_states()[lead_id]["state"] == "taken_down"
     [check] = store.rechecks(lead_id)
     assert check["outcome"] == "gone" and "域名无法解析" in check["reason"]

@@ -21,7 +21,7 @@ from crawler.demoweb.manifest import Site, load_sites
 from crawler.demoweb.server import DemoWeb
 from tests.canary import Canary
 
-MAX_QUERIES = "8"
+MAX_QUERIES = "20"  # the plan reaches the hostile sites (电工证 …) by its 19th query
 
 
 def jiazheng(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
@@ -141,7 +141,10 @@ def test_nothing_asked_for_a_host_outside_the_demo_web(crawl: Crawl) -> None:
     """Scrapy and Chromium (background requests included) only ever talk to the proxy, and
     through it only to simulated hosts."""
     simulated = {site.host for site in SITES} | set(ENGINE_HOSTS)
-    assert crawl.hosts_asked - simulated == set()
+    # Names probed or named on a page are asked of the proxy, which answers that they do not exist.
+    named = {host for (host,) in crawl.query(
+        "SELECT host FROM pages WHERE role = 'probe' OR error = 'dns'")}
+    assert crawl.hosts_asked - simulated - named == set()
 
 
 def test_no_seller_page_reaches_the_loopback_canary(crawl: Crawl) -> None:
@@ -180,3 +183,22 @@ def test_a_missing_logo_image_leaves_the_page_judged_without_it(crawl: Crawl) ->
     rows = crawl.query("SELECT logo_hashes, category FROM pages WHERE host = 'cnse.e-cqs.net'")
     assert rows and all(hashes == "[]" for hashes, _ in rows)
     assert "lookalike_site" in {category for _, category in rows}
+
+
+# Named in the news page of www.anquan-kuaixun.com; they do not exist (the proxy says so).
+DEAD_IN_NEWS = ("zlaq-mohurd-chaxun.top", "cx-mem-zhengshu.vip")
+
+
+def test_dead_domains_named_in_news_are_watched_not_leads(crawl: Crawl) -> None:
+    for host in DEAD_IN_NEWS:
+        assert host not in crawl.leads_by_host
+        errors = crawl.query("SELECT error FROM pages WHERE host = ?", host)
+        assert errors and {error for (error,) in errors} == {"dns"}, (host, errors)
+        [(source,)] = crawl.query("SELECT source FROM domain_candidates WHERE domain = ?", host)
+        assert source == "http://www.anquan-kuaixun.com/news/2026-1108.html"
+
+
+def test_sites_beyond_the_engines_are_reached_by_link_and_by_name(crawl: Crawl) -> None:
+    roles = dict(crawl.query("SELECT host, role FROM pages WHERE host IN (?, ?) AND error = ''",
+                             "chaxun.zs-yanzheng.cc", "cx-mem.top"))
+    assert roles == {"chaxun.zs-yanzheng.cc": "verification", "cx-mem.top": "probe"}

@@ -173,6 +173,8 @@ def test_page_budget_and_query_cap_bound_the_night() -> None:
                               yielding_pages=5)) == 15
     assert len(choose_tonight(whole, {}, pages=30, queries=4, base_pages=2,
                               yielding_pages=5)) == 4
+    assert len(choose_tonight(whole, {}, pages=1, queries=0, base_pages=2,
+                              yielding_pages=5)) == 1
     assert len(choose_tonight(whole, {}, pages=0, queries=0, base_pages=2,
                               yielding_pages=5)) == len(whole)
 

@@ -310,8 +310,12 @@ def _conditional(reply: DemoResponse, if_none_match: str) -> DemoResponse:
 
 
 def _bad_gateway(host: str) -> DemoResponse:
+    """A host the demo web does not simulate does not exist, as a modern proxy says (RFC 9209)."""
     message = f"502 Bad Gateway: the demo web does not simulate {host}; nothing is forwarded"
-    return status_reply(HTTPStatus.BAD_GATEWAY, message)
+    reply = status_reply(HTTPStatus.BAD_GATEWAY, message)
+    return DemoResponse(reply.status, {**reply.headers,
+                                       "Proxy-Status": "demoweb; error=destination_not_found"},
+                        reply.body)
 
 
 def squid_dns_fail(host: str, status: int) -> DemoResponse:
