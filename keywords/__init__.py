@@ -8,6 +8,8 @@ fails with ``ValueError("file.tsv:LINE: …")`` so the editor knows where to loo
 from __future__ import annotations
 
 import re
+import re._constants as regex_ops  # the stdlib's own regex parser: which characters a match needs
+import re._parser as regex_parser
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -32,6 +34,8 @@ CONCEPT_ROLES = ("claim", "offer", "certificate", "document", "reported")
 CLASS_REFERENCE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 GAP_CLASS = re.compile(r"G([1-9][0-9]?)")
 SENTENCE_END = "。!?;\n"
+PLAIN_WORDS = re.compile(r"[^\\()\[\]{}.*+?^$|]+(?:\|[^\\()\[\]{}.*+?^$|]+)*")
+MAX_RANGE_CHARACTERS = 64  # a character range wider than this is no use as a prefilter
 
 Entry = TypeVar("Entry")
 
@@ -100,6 +104,10 @@ class Concept:
     weight: int
     regex: re.Pattern[str]
     source: str  # "concepts.tsv:LINE", for the editor who wants to change it
+    # Sets of characters; every match holds at least one character of each set (none: not
+    # known), smallest set first. A text missing a set is not searched with the pattern: most
+    # texts skip most patterns this way.
+    required: tuple[frozenset[str], ...]
 
 
 @dataclass(frozen=True)
@@ -303,7 +311,9 @@ def _compiled(pattern: str, where: str) -> re.Pattern[str]:
 
 
 def _word_classes(path: Path, certificates: tuple[CertificateTerm, ...]) -> dict[str, str]:
-    """Class name → pattern; CERT also names every certificate term, longest first."""
+    """Class name → pattern; CERT also names every certificate term. A class that is a plain
+    list of words becomes a trie (电(?:工证|梯证)…): the regex engine then tries a few
+    characters at each position instead of every word."""
     classes = {}
     for where, word_class in read_tsv_lines(path, WordClass):
         if GAP_CLASS.fullmatch(word_class.name):
@@ -311,9 +321,33 @@ def _word_classes(path: Path, certificates: tuple[CertificateTerm, ...]) -> dict
         classes[word_class.name] = _compiled(word_class.pattern, where).pattern
     if "CERT" not in classes:
         raise ValueError(f"{path.name}: missing class CERT")
-    terms = sorted({entry.term for entry in certificates}, key=len, reverse=True)
-    classes["CERT"] = "|".join([*map(re.escape, terms), classes["CERT"]])
-    return classes
+    terms = [re.escape(entry.term) for entry in certificates]
+    classes["CERT"] = "|".join([*terms, classes["CERT"]])
+    return {
+        name: _trie_pattern(pattern.split("|")) if PLAIN_WORDS.fullmatch(pattern) else pattern
+        for name, pattern in classes.items()
+    }
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex matching exactly the given words, common prefixes shared."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word.replace("\\", ""):
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a word
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        if "" in node:
+            return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
+        return body
+
+    return emit(trie)
 
 
 def _expand(pattern: str, classes: Mapping[str, str], where: str) -> str:
@@ -341,8 +375,64 @@ def _load_concepts(
         if not regex.search(normalize_term(entry.example)):
             raise ValueError(f"{where}: the example {entry.example!r} does not match the pattern")
         name = names[entry.concept]
-        concepts.append(Concept(name.concept, name.role, name.label, entry.weight, regex, where))
+        required = tuple(sorted(_required_sets(regex_parser.parse(regex.pattern)), key=len))
+        concepts.append(
+            Concept(name.concept, name.role, name.label, entry.weight, regex, where, required)
+        )
     return tuple(concepts)
+
+
+def _required_sets(parsed: Any) -> list[frozenset[str]]:
+    """Every character set a match of a parsed sequence must draw from, element by element
+    (a group in the sequence adds its own elements' sets)."""
+    sets = []
+    for op, value in parsed:
+        if op is regex_ops.SUBPATTERN:
+            sets.extend(_required_sets(value[3]))
+            continue
+        found = _element_characters(op, value)
+        if found is not None:
+            sets.append(found)
+    return sets
+
+
+def _required_characters(parsed: Any) -> frozenset[str] | None:
+    """The smallest set of characters one of which every match of a parsed sequence contains,
+    or None when no element of it needs a character from a small, known set."""
+    best: frozenset[str] | None = None
+    for op, value in parsed:
+        found = _element_characters(op, value)
+        if found is not None and (best is None or len(found) < len(best)):
+            best = found
+    return best
+
+
+def _element_characters(op: Any, value: Any) -> frozenset[str] | None:
+    if op is regex_ops.LITERAL:
+        return frozenset(chr(value))
+    if op is regex_ops.IN:
+        chars: set[str] = set()
+        for kind, item in value:
+            if kind is regex_ops.LITERAL:
+                chars.add(chr(item))
+            elif kind is regex_ops.RANGE and item[1] - item[0] < MAX_RANGE_CHARACTERS:
+                chars.update(map(chr, range(item[0], item[1] + 1)))
+            else:  # negated sets, categories (\s, \d), wide ranges
+                return None
+        return frozenset(chars)
+    if op is regex_ops.SUBPATTERN:
+        return _required_characters(value[3])
+    if op is regex_ops.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            found = _required_characters(branch)
+            if found is None:
+                return None
+            union |= found
+        return frozenset(union)
+    if op in (regex_ops.MAX_REPEAT, regex_ops.MIN_REPEAT) and value[0] >= 1:
+        return _required_characters(value[2])
+    return None
 
 
 def _fraud_signals(path: Path, names: Mapping[str, ConceptName]) -> tuple[FraudSignal, ...]:
