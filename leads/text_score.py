@@ -63,8 +63,9 @@ DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:")
 SHOWN_ITEMS = 6
 REPORTED_FACTOR = 0.5  # a claim in a sentence that reports someone else's words (对方称…)
 SALES_ROLES = ("claim", "offer")
+SENTENCE_ENDS = re.compile(f"[{SENTENCE_END}]")
 # Frames: an offer of papers with a way to reach the seller is the classic street ad (办证 138…).
-OFFER_CONTACT_POINTS = 20
+OFFER_CONTACT_POINTS = 25
 FRAME_TEXT_CHARS = 300  # in a text this short the contact is next to the offer wherever it stands
 CONTACT_WINDOW = 80  # in a longer text the contact must be this close to the offer
 # A claim said of a certificate within this many characters, in a text that offers or gives a
@@ -75,6 +76,7 @@ CLAIM_FRAME_POINTS = 10
 DOCUMENT_LIST_KINDS = 3
 DOCUMENT_LIST_POINTS = 20
 CLAIM_FRAME_WINDOW = 30
+CLAIM_NEXT_TO_NOUN = 16  # this close, the claim is said of the certificate even without an offer
 SAFETY_FAMILIES = frozenset({"特种作业", "建筑特种作业", "三类人员", "特种设备", "安全考核"})
 SCOPE_SAFETY, SCOPE_OTHER = "safety", "other_documents"
 NOUN_ROLES = ("certificate", "document")  # concepts that name the papers sold
@@ -173,6 +175,20 @@ class TextScorer:
         for term, kind, index in self.terms:
             self._automaton.add_word(term, (kind, index, len(term)))
         self._automaton.make_automaton()
+        # Prefilter (Concept.required): each distinct required character set gets a bit; a
+        # character maps to the bits of the sets holding it, a pattern to the bits it needs. A
+        # text is searched only with the patterns whose every set it holds a character of.
+        set_ids: dict[frozenset[str], int] = {}
+        self._concept_needs: list[tuple[Concept, int]] = []
+        for concept in library.concepts:
+            needed = 0
+            for required in concept.required:
+                needed |= 1 << set_ids.setdefault(required, len(set_ids))
+            self._concept_needs.append((concept, needed))
+        self._set_bits: dict[str, int] = {}
+        for required, bit in set_ids.items():
+            for char in required:
+                self._set_bits[char] = self._set_bits.get(char, 0) | 1 << bit
 
     @cached_property
     def _tokenizer(self) -> jieba.Tokenizer:
@@ -260,13 +276,16 @@ class TextScorer:
         )
 
     def concept_hits(self, folded: str) -> list[ConceptHit]:
-        """Every match of every concept pattern (concepts.tsv), in text order."""
-        hits = [
-            ConceptHit(match.start(), match.end(), concept)
-            for concept in self.library.concepts
+        """Every match of every concept pattern (concepts.tsv), pattern by pattern."""
+        present = 0  # bit i: the text holds a character of required set i
+        for char in set(folded).intersection(self._set_bits):
+            present |= self._set_bits[char]
+        return [
+            ConceptHit(*match.span(), concept)
+            for concept, needed in self._concept_needs
+            if needed & present == needed
             for match in concept.regex.finditer(folded)
         ]
-        return sorted(hits, key=lambda hit: hit.start)
 
     def _concepts(
         self,
@@ -286,7 +305,7 @@ class TextScorer:
             signal = self.library.fraud_signals[index]
             _keep_best(best, signal.concept, Evidence(weight, signal.term))
         reported = [hit.start for hit in hits if hit.concept.role == "reported"]
-        sentence_ends = [i for i, char in enumerate(folded) if char in SENTENCE_END]
+        sentence_ends = [m.start() for m in SENTENCE_ENDS.finditer(folded)] if reported else []
         by_role: dict[str, list[int]] = {}
         denied: list[str] = []
         documents: set[str] = set()
@@ -356,7 +375,7 @@ class TextScorer:
             else min(certificate + contact, NO_FRAUD_CAP)
         )
         context = self._context(weights.by_kind["negative"])
-        scope = _scope(families, evidence, fraud)
+        scope = _scope(families, evidence)
         reasons = _reasons(terms, families, contacts, context, negative)
         if sales_concepts:
             shown = [
@@ -401,14 +420,16 @@ class TextScorer:
     ) -> dict[str, int]:
         """Points for who offers what to whom: an offer of papers next to a direct contact, an
         offer listing many kinds of papers (毕业证、驾驶证、刻章…), and a claim said of a
-        certificate near it in a text that offers or gives a contact."""
+        certificate right next to it, or near it in a text that offers or gives a contact."""
         frames: dict[str, int] = {}
-        direct = [c.partition(":")[2] for c in contacts if c.startswith(DIRECT_CONTACT_KINDS)]
+        # A masked number (138****5678) still says "call me": street ads print them so.
+        reachable = [c.partition(":")[2].replace("*", "") for c in contacts]
+        direct = any(c.startswith(DIRECT_CONTACT_KINDS) for c in contacts)
         offers = positions.get("offer", [])
-        if offers and evidence.get("OFFER", Evidence(0, "")).points and direct:
+        if offers and evidence.get("OFFER", Evidence(0, "")).points and reachable:
             near = len(folded) <= FRAME_TEXT_CHARS or any(
                 abs(folded.find(value) - offer) <= CONTACT_WINDOW
-                for value in direct
+                for value in reachable
                 if value in folded
                 for offer in offers
             )
@@ -417,9 +438,9 @@ class TextScorer:
         if offers and documents >= DOCUMENT_LIST_KINDS:
             frames["document_list"] = DOCUMENT_LIST_POINTS
         nouns = sorted(position for role in NOUN_ROLES for position in positions.get(role, []))
-        if (offers or direct) and any(
-            _within(nouns, claim, CLAIM_FRAME_WINDOW) for claim in positions.get("claim", [])
-        ):
+        claims = positions.get("claim", [])
+        near = CLAIM_FRAME_WINDOW if offers or direct else CLAIM_NEXT_TO_NOUN
+        if any(_within(nouns, claim, near) for claim in claims):
             frames["claim_of_certificate"] = CLAIM_FRAME_POINTS
         return frames
 
@@ -478,12 +499,13 @@ def _keep_best(best: dict[str, Evidence], concept: str, found: Evidence) -> None
         best[concept] = found
 
 
-def _scope(families: tuple[str, ...], evidence: Mapping[str, Evidence], fraud: float) -> str:
-    """safety when a safety-production certificate is named; other_documents when papers or
-    claims are there without one; "" when neither."""
+def _scope(families: tuple[str, ...], evidence: Mapping[str, Evidence]) -> str:
+    """safety when a safety-production certificate is named; other_documents when only other
+    papers are (驾驶证, 毕业证, 证件 in general, other exams); "" when no paper is named, so a
+    filter on other_documents never hides a seller who did not say which card."""
     if SAFETY_FAMILIES.intersection(families) or "CERT_NOUN" in evidence:
         return SCOPE_SAFETY
-    return SCOPE_OTHER if families or "OTHER_DOCS" in evidence or fraud else ""
+    return SCOPE_OTHER if families or "OTHER_DOCS" in evidence else ""
 
 
 def _contact_points(contacts: tuple[str, ...]) -> int:

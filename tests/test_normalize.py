@@ -42,6 +42,12 @@ from leads.normalize import fold
         ("tzzy操作证", "特种作业操作证"),
         ("电工zheng", "电工证"),
         ("免靠 兔考 包锅", "免考免考包过"),
+        ("電工證(zhèng)官網(wǎng)可查(chá)", "电工证官网可查"),  # inline pinyin annotations
+        ("證（zhèng）書", "证书"),  # full-width brackets
+        ("查(cha2)询", "查询"),  # tone as a digit
+        ("bàn zhèng 刻章", "办证刻章"),  # tone marks dropped, then the variant applies
+        ("半正 kz", "办证刻章"),
+        ("dian gong zheng bu yong kao shi", "电工证不用考试"),  # pinyin syllables spaced
     ],
 )
 def test_fold(raw: str, folded: str):
@@ -60,6 +66,9 @@ def test_fold(raw: str, folded: str):
         "dgz_2024",  # pinyin initials inside a WeChat id
         "bz_shop",
         "zhengzhou",
+        "zhengjian888",  # a WeChat id that starts with a variant (zhengjian = 证件)
+        "联系(qq)12345",  # a bracketed label is not a pinyin annotation
+        "电话(tel)",
     ],
 )
 def test_fold_leaves_ascii_words_numbers_and_dates_alone(text: str):

@@ -179,3 +179,135 @@ def test_pinyin_initials_inside_a_wechat_id_stay_an_id():
     result = score_text("电工证免考包过，微信 dgz_2024，dgz 官网可查")
     assert "wechat:dgz_2024" in result.contacts
     assert result.terms("certificate") == ("电工证",)
+
+
+DEV = Path(__file__).parent / "data" / "texts_dev.tsv"
+DEV_COLUMNS = ["id", "label", "kind", "evasion", "seen", "text"]
+DEV_EVASIONS = {
+    "none",
+    "homophone",
+    "pinyin",
+    "emoji",
+    "separators",
+    "fullwidth",
+    "traditional",
+    "trad_pinyin",
+}
+
+
+def _dev() -> list[dict[str, str]]:
+    lines = [line for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    data = [line.split("\t") for line in lines if not line.startswith("#")]
+    assert data[0] == DEV_COLUMNS
+    return [dict(zip(DEV_COLUMNS, row, strict=True)) for row in data[1:]]
+
+
+def test_dev_set_covers_kinds_evasions_and_hard_negatives():
+    rows = _dev()
+    assert len(rows) >= 300
+    assert len({row["id"] for row in rows}) == len(rows)
+    assert {row["evasion"] for row in rows if row["label"] == "1"} == DEV_EVASIONS
+    negatives = {row["kind"] for row in rows if row["label"] == "0"}
+    assert {"news", "warning", "training", "job", "qa"} <= negatives
+    assert any("(zhèng)" in row["text"] for row in rows)
+
+
+def test_precision_and_recall_on_dev_set():
+    """The set the concept grammar was tuned on: a floor against regressions, not a claim of
+    how well it generalises (bench/detection_bench.py measures that on the held-out set)."""
+    hits = Counter()
+    for row in _dev():
+        predicted, label = judge_text(row["text"]).is_lead, row["label"] == "1"
+        hits[(predicted, label)] += 1
+        if predicted != label:
+            print(
+                f"{'false positive' if predicted else 'false negative'} {row['id']}: {row['text']}"
+            )
+    assert hits[(True, True)] / (hits[(True, True)] + hits[(True, False)]) >= 0.98
+    assert hits[(True, True)] / (hits[(True, True)] + hits[(False, True)]) >= 0.95
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "交了钱人不用来也能拿证",  # wording from public reports, in no phrase list
+        "电工证培训一天就包通过",
+        "通过网络能查到证，价格优惠，13412345678",
+        "办证 13912345678",  # the classic street ad
+        "办证 139****5678",  # ... with the number masked
+        "代办证件 13812345678",
+        "電工證(zhèng)官網(wǎng)可查(chá)，微信 dg_2024",
+        "焊工证我这边能弄，不用你去考，一个月左右给你",
+        "考试那边我们有人，你只管交钱，证下来了再付尾款",
+    ],
+)
+def test_seller_wording_in_any_words_is_a_lead(text: str):
+    assert judge_text(text).is_lead, score_text(text).reasons
+
+
+def test_each_concept_counts_once_with_its_best_wording():
+    result = score_text("焊工证免考，不用考试，无需考试")
+    assert result.concepts["NO_EXAM"] == 25
+    assert result.signals["fraud_terms"] == 25
+    assert "推销概念：不用考试 +25「免考」" in result.reasons
+
+
+def test_reasons_name_the_concept_the_frame_and_the_points():
+    result = score_text("办证 13912345678")
+    assert "推销概念：代办证件 +20「办证」" in result.reasons
+    assert "办证/代办证件信息附联系方式 +25" in result.reasons
+    assert result.signals["frame.offer_contact"] == 25
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("本市长期办理毕业证、驾驶证、职称，电话13812345678", "other_documents"),
+        ("电工证免考包过，官网可查，电话13812345678", "safety"),
+        ("电工焊工登高全部免考，电话13812345678", "safety"),  # trades without the card's name
+        ("交了钱人不用来也能拿证", ""),  # no paper named: not filtered away as other documents
+    ],
+)
+def test_scope_tells_safety_certificates_from_other_documents(text: str, scope: str):
+    result = score_text(text)
+    assert judge_text(text).is_lead
+    assert result.scope == scope
+    assert any("非安全生产类证件" in reason for reason in result.reasons) == (
+        scope == "other_documents"
+    )
+
+
+def test_a_reporters_sentence_counts_half():
+    claim = "交了钱人不用来也能拿证"
+    reported = score_text(f"记者暗访时，对方称{claim}")
+    own = score_text(f"记者暗访时。{claim}")  # the claim in a sentence of its own
+    assert reported.concepts["NO_PRESENCE"] == own.concepts["NO_PRESENCE"] / 2
+    assert not judge_text(f"记者暗访时，对方称{claim}").is_lead
+
+
+def test_denied_claims_in_any_wording_do_not_count():
+    result = score_text("本校不包拿证，须本人参加考试，报名电话13812345678")
+    assert "GUARANTEED_PASS" not in result.concepts
+    assert "否定说法中的推销用语不计分：包拿证" in result.reasons
+    assert not judge_text("本校不包拿证，须本人参加考试，报名电话13812345678").is_lead
+
+
+def test_a_claim_far_from_any_certificate_makes_no_frame():
+    near = score_text("焊工证不用考")
+    far = score_text("焊工证，我们这里环境很好，老师也很耐心，学员都说好，不用考")
+    assert near.signals.get("frame.claim_of_certificate") == 10
+    assert "frame.claim_of_certificate" not in far.signals
+    assert near.score - far.score == 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "叉车证培训，学时满后参加考试，考试通过后证书可在官网查询，报名请联系王老师13700001111",
+        "工地招塔吊司机，须有塔吊证，证件需官网可查，薪资面议，电话13600002222",
+        "努力了两个月，终于拿到叉车证了，官网一查就有，开心",
+        "市应急管理局提醒：近期有不法分子冒充考试中心，以“包过”为名收取费用，请勿上当。",
+    ],
+)
+def test_lawful_texts_saying_verifiable_or_quoting_claims_are_not_leads(text: str):
+    assert not judge_text(text).is_lead, score_text(text).reasons
