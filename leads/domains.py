@@ -351,6 +351,9 @@ class Vocabulary:
             for spelling in (*self.variants, *self.distinctive_compact)
             if "-" not in spelling
         )
+        self.joined_prefixes = frozenset(
+            spelling[:end] for spelling in self.joined_spellings for end in range(1, len(spelling))
+        )
         campaign_words = tables["generic"]["campaign_words"]
         self.campaign_words = self.words.union(campaign_words, self.distinctive_compact)
         self.longest_campaign_word = max(map(len, self.campaign_words))
@@ -367,10 +370,18 @@ class Vocabulary:
             for domain in table["registered_domains"]
             if len(name := domain.removesuffix(".gov.cn").split(".")[0]) <= SHORT_LABEL_LENGTH
         }
-        self.context_names = re.compile("|".join(self.name_context) or "(?!)")
-        self.context_words = frozenset(self.name_context).union(
-            *(context for _, context in self.name_context.values())
+        context_words = frozenset().union(*(words for _, words in self.name_context.values()))
+        self.context_tokens = context_words | set(self.name_context)
+        # mem glued to its context (memanquan, cnmem): both show in the label as they are
+        names, context = (
+            "|".join(sorted(map(re.escape, words), key=len, reverse=True)) or "(?!)"
+            for words in (self.name_context, context_words)
         )
+        glued = rf"(?:{names}).*(?:{context})|(?:{context}).*(?:{names})"
+        self.glued_context = re.compile(glued)
+        # either of the two above: one search in the cheap label test
+        self.inside = re.compile(f"{self.distinctive_inside.pattern}|{glued}")
+        self.spelling_pieces = frozenset(piece for s in self.spellings for piece in s.split("-"))
 
     def is_official(self, host: str) -> bool:
         return host in self.official or host.endswith(self.official_suffixes)
@@ -386,8 +397,8 @@ class Vocabulary:
         for piece in {*PIECE_SEPARATOR.split(label), _compact(label)}:
             if piece[:2] in self.word_starts and self.only_words.fullmatch(piece):
                 found.update(_segment(piece, self.words, self.longest_word) or ())
-        if self.context_names.search(label):  # memanquan: mem glued to a campaign word
-            found.update(self.campaign_tokens(label) & self.context_words)
+        if self.glued_context.search(label):  # memanquan: mem glued to its context
+            found.update(self.campaign_tokens(label) & self.context_tokens)
         near = None
         pieces = PIECE_SEPARATOR.split(label)
         # Longest first, then alphabetical: a set's order would make the result hash-dependent.
@@ -475,8 +486,7 @@ class Vocabulary:
             return (
                 label in self.names
                 or label in self.spellings
-                or self.distinctive_inside.search(label) is not None
-                or self.context_names.search(label) is not None
+                or self.inside.search(label) is not None
                 or (label[:2] in self.word_starts and self.only_words.fullmatch(label) is not None)
                 or self._near_spelling(label) is not None
             )
@@ -485,10 +495,13 @@ class Vocabulary:
         compact = label.replace("-", "").replace("_", "")
         if compact[:2] in self.word_starts and self.only_words.fullmatch(compact):  # mo-hurd
             return True
-        if self.distinctive_inside.search(compact) or self.context_names.search(compact):
+        if self.inside.search(compact):
             return True
         pieces = [piece for piece in PIECE_SEPARATOR.split(label) if piece]
-        if any(run in self.spellings for run in _hyphen_runs(pieces)):  # e-cq5, cnse-e-cq
+        if any(piece in self.spelling_pieces for piece in pieces) and any(
+            run in self.spellings
+            for run in _hyphen_runs(pieces)  # e-cq5, cnse-e-cq
+        ):
             return True
         if self.key_piece.search(compact) is None:  # may_be_near
             return False
@@ -535,8 +548,12 @@ class Vocabulary:
         # official name; each such join is made of the leading labels, so a key piece shows there
         # first (the edit distance is run only then).
         near = self.key_piece.search(host, 0, host.rindex(".")) is not None
+        if not near and labels[0] not in self.joined_prefixes and "-" not in labels[0]:
+            return False  # www.… starts no spelling
         joined = _compact(labels[0])
         for label in labels[1:-1]:
+            if not near and joined not in self.joined_prefixes:
+                return False
             joined += _compact(label)
             if joined in self.joined_spellings:
                 return True
