@@ -279,3 +279,24 @@ def test_piece_filter_keeps_every_spelling_within_reach() -> None:
         missed = [text for text in reach if not vocabulary.near_pieces[len(text)].search(text)]
         assert not missed, (key, missed[:10])
         assert all(vocabulary.may_be_near(text) for text in reach)
+
+
+def test_innocent_names_and_government_hosts_are_rarely_flagged():
+    """tests/data/innocent_domains.txt (written before the scorer changes of issue 10) and the
+    government hosts: at most 0.5 % flagged."""
+    hosts = _hosts(DATA / "innocent_domains.txt") + _hosts(DATA / "gov_hosts.txt")
+    flagged = [host for host in hosts if score_domain(host).score >= LEAD_THRESHOLD]
+    assert len(hosts) >= 2000
+    assert len(flagged) <= 0.005 * len(hosts), flagged
+
+
+@pytest.mark.parametrize(
+    ("host", "flagged"),
+    [("memgov-cx.com", True), ("mem-anquan.net", True), ("memanquan.top", True), ("mem.cn", True),
+     ("www.mem.com.cn", True), ("yjglb-mem.com", True), ("memo.cn", False), ("member.com", False),
+     ("mem.com", False), ("memory-cn.com", False), ("mem-chip.cn", False)],
+)
+def test_mem_counts_only_with_its_context(host: str, flagged: bool):
+    result = score_domain(host)
+    assert (result.score >= LEAD_THRESHOLD) is flagged, result
+    assert not flagged or result.target == "cx.mem.gov.cn"
