@@ -3,7 +3,6 @@ Certificate Transparency, over leads.domains and leads.ct_watch."""
 
 from __future__ import annotations
 
-import csv
 import sys
 from typing import TextIO
 
@@ -11,8 +10,7 @@ import click
 
 from crawler.cli_options import console, db_option
 from leads.ct_watch import Lookalike, WatchSetupError, run_watch
-from leads.domains import DOMAIN_CSV_COLUMNS, domain_row
-from leads.export import neutralise
+from leads.domain_feed import score_domain_feed
 from leads.store import Store, StoreLockedError
 from leads.verdict import LEAD_THRESHOLD
 
@@ -33,14 +31,8 @@ def score_domains(source: TextIO, threshold: int) -> None:
 
     Example: jiazheng score-domains new-domains.txt > scored.csv
     """
-    writer = csv.DictWriter(sys.stdout, fieldnames=DOMAIN_CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    lines = lookalikes = 0
-    for number, line in enumerate(source, 1):
-        row = domain_row(number, line, threshold)
-        writer.writerow({key: neutralise(value) for key, value in row.items()})
-        lines, lookalikes = number, lookalikes + (row["is_lookalike"] == "yes")
-    console.print(f"已评分 {lines} 行：仿冒域名 {lookalikes} 个")
+    counts = score_domain_feed(source, sys.stdout, threshold)
+    console.print(f"已评分 {counts.lines} 行：仿冒域名 {counts.lookalikes} 个")
 
 
 @click.command("watch-ct")
