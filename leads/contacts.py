@@ -160,7 +160,11 @@ LABELLED_VALUE = re.compile(
     rf"|(?P<number>[1-9]\d{{4,11}})(?!\d)|(?P<id>{ID})(?!{ID_CHAR}))"
 )
 # What may follow a number that is a quantity, a price or a date rather than a QQ or a phone.
-NUMBER_UNIT = re.compile(r"[.,]\d|\s?[元块万千年月日岁%人个次分秒位名天期届张本条]")
+# A unit is on the same line and is not the start of a word (本站, 人员, 名称, 条件, 期间).
+NUMBER_UNIT = re.compile(
+    r"[.,]\d|[ \t]?(?:[元块万千年月日岁%个次分秒位张]|本(?![站人店网司])|人(?!员)"
+    r"|名(?![称字])|天(?![津])|期(?!间)|届|条(?!件))"
+)
 # 138… 微信同号 / QQ同号 / 同微信 / 微信同手机: the phone is also the WeChat or QQ account.
 SAME_NUMBER = re.compile(
     r"(?=[微qv同])(?:(?:(?:微信|qq|v)[和及/、]?){1,3}也?同号|同(?:微信|qq)|(?:微信|qq)同(?:手机|电话))"
@@ -455,8 +459,8 @@ def extract_contacts(text: str) -> list[str]:
 def contacts_in_folded(folded: str) -> list[str]:
     """``extract_contacts`` for text already folded by ``leads.normalize.fold``.
 
-    Emoji labels (🐧 for QQ, ☎ for a phone) are gone from folded text; callers that can should
-    fold ``text.translate(EMOJI_LABELS)``.
+    Emoji labels (🐧 for QQ, ☎ for a phone) are gone from folded text, so callers fold
+    ``text.translate(EMOJI_LABELS)`` as the text scorer does.
     """
     text = folded[:MAX_SCAN_CHARS]
     text = CHINESE_NUMBER_RUN.sub(lambda m: m.group(0).translate(CHINESE_DIGITS), text)

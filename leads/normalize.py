@@ -58,12 +58,12 @@ def _is_ascii_word_char(char: str) -> bool:
 
 def _variant_pattern(variant: str) -> str:
     """The variant as a regex; an ASCII edge must not continue a longer ASCII word or id
-    (bzip ≠ bz, and the WeChat id dgz_2024 keeps its dgz)."""
+    (bzip ≠ bz, and the WeChat ids dgz_2024 and kz-v668 keep their dgz and kz)."""
     pattern = re.escape(variant)
     if _is_ascii_word_char(variant[0]):
-        pattern = "(?<![a-z0-9_])" + pattern
+        pattern = "(?<![a-z0-9_-])" + pattern
     if _is_ascii_word_char(variant[-1]):
-        pattern += "(?![a-z0-9_])"
+        pattern += "(?![a-z0-9_-])"
     return pattern
 
 

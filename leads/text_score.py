@@ -31,7 +31,7 @@ import ahocorasick
 import jieba
 
 from keywords import SENTENCE_END, Concept, KeywordLibrary, load_library
-from leads.contacts import contacts_in_folded
+from leads.contacts import EMOJI_LABELS, contacts_in_folded
 from leads.normalize import CJK, fold
 
 MAX_SCAN_CHARS = 200_000
@@ -338,7 +338,9 @@ class TextScorer:
     def score(self, text: str) -> TextScore:
         """Score ``text`` (only its first MAX_SCAN_CHARS characters are read)."""
         text = text[:MAX_SCAN_CHARS]
-        folded = fold(text)
+        # Emoji that stand for a contact label (🐧 QQ, ☎ phone) are spelled out before fold()
+        # drops emoji, so contacts here are the ones extract_contacts finds.
+        folded = fold(text.translate(EMOJI_LABELS))
         quotations = [match.span() for match in QUOTATION.finditer(folded)]
         weights = self._weights(folded, self._hits(folded), quotations)
         evidence, positions, denied_claims, documents = self._concepts(

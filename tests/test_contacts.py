@@ -213,6 +213,26 @@ def test_emoji_labels_need_spelling_out_before_fold():
 
 
 @pytest.mark.parametrize(
+    ("text", "contacts"),
+    [
+        # A pinyin abbreviation (kz = 刻章) inside an id is part of the id, not a word.
+        ("添加薇信：Kz-v668（V信同步）", ["wechat:kz-v668"]),
+        # A word on the next line or a word starting with a unit character is not a unit.
+        ("QQ：1468203957\n本站长期有效", ["qq:1468203957"]),
+        ("QQ1468203957本站长期有效", ["qq:1468203957"]),
+        ("电话：87654321 人员齐全", ["phone:87654321"]),
+        # A real quantity after the number still is one.
+        ("QQ群 100000人", []),
+        ("QQ 20000元", []),
+    ],
+)
+def test_ids_and_numbers_next_to_words_that_look_like_units_or_abbreviations(
+    text: str, contacts: list[str]
+):
+    assert extract_contacts(text) == contacts
+
+
+@pytest.mark.parametrize(
     ("hostile", "contacts"),
     [
         ("1-" * 500_000, []),

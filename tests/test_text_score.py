@@ -311,3 +311,9 @@ def test_a_claim_far_from_any_certificate_makes_no_frame():
 )
 def test_lawful_texts_saying_verifiable_or_quoting_claims_are_not_leads(text: str):
     assert not judge_text(text).is_lead, score_text(text).reasons
+
+
+def test_emoji_contact_labels_count_in_the_score():
+    """🐧 and ☎ are labels: the scorer sees the same contacts extract_contacts does."""
+    scored = score_text("电工证免考包过 🐧1468203957 ☎87654321")
+    assert scored.contacts == ("qq:1468203957", "phone:87654321")
