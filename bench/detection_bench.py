@@ -34,7 +34,11 @@ from pathlib import Path
 from leads.batch import judge_text
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_FILES = (ROOT / "tests/data/labelled_texts.tsv", ROOT / "tests/data/texts_dev.tsv")
+DEV_FILES = (
+    ROOT / "tests/data/labelled_texts.tsv",
+    ROOT / "tests/data/texts_dev.tsv",
+    ROOT / "tests/data/texts_dev2.tsv",
+)
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
