@@ -32,7 +32,7 @@ import jieba
 
 from keywords import SENTENCE_END, Concept, KeywordLibrary, load_library
 from leads.contacts import EMOJI_LABELS, contacts_in_folded
-from leads.normalize import CJK, fold
+from leads.normalize import CJK, SEPARATOR_INSIDE_WORD, fold
 
 MAX_SCAN_CHARS = 200_000
 FRAUD_CAP = 60  # sales phrases alone can reach 60 of 100
@@ -101,6 +101,104 @@ CONTEXT_NAMES = {
     "loan": "贷款业务",
     "other": "其他业务",
 }
+
+
+# ---- respelling: homophones and pinyin that fold() cannot undo without context -----------------
+# fold() maps whole spellings (evasion_variants.tsv: 电工正 → 电工证). Sellers put a homophone for
+# one character of any word (焊工症, 扮下来, 布用, 可察, 包锅), so one character is respelled here
+# where its neighbours say which word it stands for: 正/征/政/症 is 证 after a trade or a verb of
+# getting papers (工, 业, 岗, 拿, 下, 出…) or before 书/件, never in 正规/正常/正在; 烤/拷 is 考
+# before 试/核/证/过 or after 免/代/不用/去…; 茬/察/茶 is 查 after 可/能/网上… or before 询/到.
+# Each rule swaps one character for one, so positions (and the contacts found in the folded
+# text) stay where they are.
+HOMOPHONE_RULES: tuple[tuple[str, str], ...] = (
+    ("证", r"(?<=[工车业格岗员高吊炉梯冷种办拿下出发领取弄假本作操个给那])[正征政症挣睁铮诤郑]"
+           r"(?![规常在确式好面宗品版当义经是派直视月午事道能门方负文向点房])|[正征政症挣睁铮诤](?=[书件])"),
+    ("考", r"[烤拷栲](?=[试核证过场])"
+           r"|(?<=[免代替用去别没报来难要不])[烤拷栲](?![肉鸭鱼串箱炉贝红面])"),
+    ("试", r"(?<=考)[式事是室]"),
+    ("查", r"(?<=[可能网上以都就时久身验得])[茬察茶碴楂](?![叶水馆杯道])"
+           r"|[茬察茶碴楂](?=[询到得验])"),
+    ("过", r"(?<=[包保必稳])[锅果裹郭]|(?<=[人你我])锅(?=来)"),
+    ("办", r"[半扮伴瓣拌绊](?=证|理|下来|好的|个证)"
+           r"|(?<=[代快速能可包找帮急来])[扮伴瓣拌绊](?![价个年天夜小岛演])"),
+    ("不", r"[卟布埠](?=[用需必考])"),
+    ("免", r"[勉兔缅冕娩](?=[考试培学])"),
+    ("包", r"[饱苞](?=过|通过|拿)"),
+    ("网", r"(?<=[官联上])[往罔忘枉旺](?![前后来返常年日届])"
+           r"|[往罔忘枉](?=[上站络页址][^。!?;\n]{0,6}[查验搜])"),
+    ("焊", r"[汗旱翰悍](?=工证)"),
+    ("电", r"[店垫殿淀](?=工证)"),
+    ("培", r"[陪赔裴](?=训)"),
+)
+HOMOPHONE_CHARS = frozenset("正征政症挣睁铮诤郑烤拷栲式事是室茬察茶碴楂锅果裹郭半扮伴瓣拌绊卟布埠"
+                            "勉兔缅冕娩饱苞往罔忘枉旺汗旱翰悍店垫殿淀陪赔裴")
+# Pinyin a seller writes for the words that matter (kaoshi, bao guo, ke cha, mian kao, 不用kao):
+# an ASCII run (words joined by single spaces) that splits wholly into these syllable words
+# becomes the characters. Runs next to digits, "_", "-" or "@" are ids and stay.
+PINYIN_WORDS: Mapping[str, str] = {
+    "zheng": "证", "kao": "考", "cha": "查", "guo": "过", "ban": "办", "mian": "免", "bao": "包",
+    "dai": "代", "ti": "替", "na": "拿", "ke": "可", "neng": "能", "bu": "不", "wu": "无",
+    "kaoshi": "考试", "kaohe": "考核", "mianshi": "免试", "tongguo": "通过", "buyong": "不用",
+    "xuyao": "需要", "buxu": "不需", "wuxu": "无需", "yong": "用", "kecha": "可查", "keyi": "可以",
+    "chaxun": "查询", "chadao": "查到", "chade": "查得", "wangshang": "网上", "guanwang": "官网",
+    "shangwang": "上网", "lianwang": "联网", "wangluo": "网络", "quanguo": "全国", "guojia": "国家",
+    "xitong": "系统", "guanfang": "官方", "pingtai": "平台", "nazheng": "拿证",
+    "xiazheng": "下证", "chuzheng": "出证", "fazheng": "发证", "banzheng": "办证",
+    "banli": "办理", "daiban": "代办", "daikao": "代考", "tikao": "替考", "benren": "本人",
+    "daochang": "到场", "kaochang": "考场", "peixun": "培训", "xuexi": "学习", "shangke": "上课",
+    "zhengshu": "证书", "zhengjian": "证件", "diangong": "电工", "hangong": "焊工",
+    "dianhan": "电焊", "chache": "叉车", "denggao": "登高", "gaochu": "高处", "gaokong": "高空",
+    "tadiao": "塔吊", "anquanyuan": "安全员", "tezhong": "特种", "zuoye": "作业",
+    "caozuo": "操作", "jiaoqian": "交钱", "fukuan": "付款", "fuqian": "付钱", "zhijie": "直接",
+    "kuaisu": "快速", "jiaji": "加急", "baozhen": "保真", "baozheng": "保证", "neibu": "内部",
+    "qudao": "渠道", "yongjiu": "永久", "zhenshi": "真实", "youxiao": "有效", "baoguo": "包过",
+    "miankao": "免考", "nengcha": "能查", "shi": "试",
+}
+PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
+PINYIN_LONGEST = max(map(len, PINYIN_WORDS))
+
+
+def _pinyin_word(run: str) -> str | None:
+    """The characters a run of pinyin syllables (no spaces) spells, or None when it does not
+    split wholly into PINYIN_WORDS (fewest pieces, so kaoshi is 考试, not 考 + 试)."""
+    best: list[list[str] | None] = [[]] + [None] * len(run)
+    for end in range(1, len(run) + 1):
+        for start in range(max(0, end - PINYIN_LONGEST), end):
+            word = PINYIN_WORDS.get(run[start:end])
+            previous = best[start]
+            if word and previous is not None and (
+                best[end] is None or len(previous) + 1 < len(best[end])  # type: ignore[arg-type]
+            ):
+                best[end] = [*previous, word]
+    found = best[len(run)]
+    return "".join(found) if found else None
+
+
+def _pinyin(match: re.Match[str]) -> str:
+    run = match.group(0)
+    whole = _pinyin_word(run.replace(" ", ""))
+    if whole:
+        return whole
+    return " ".join(_pinyin_word(part) or part for part in run.split(" "))
+
+
+def respell(folded: str) -> str:
+    """Folded text with context-dependent homophones and pinyin words written in characters."""
+    if HOMOPHONE_CHARS.intersection(folded):
+        for canonical, pattern in _HOMOPHONES:
+            folded = pattern.sub(canonical, folded)
+    if any("a" <= char <= "z" for char in folded):
+        spelled = PINYIN_RUN.sub(_pinyin, folded)
+        if spelled != folded:
+            folded = SEPARATOR_INSIDE_WORD.sub("", spelled)
+    return folded
+
+
+# Emoji that stand for a word when concepts are matched (➕v is 加v); the other contact-label
+# emoji go, as fold() drops every emoji.
+EMOJI_WORDS = str.maketrans({"➕": "加", "✚": "加"})
+_HOMOPHONES = tuple((canonical, re.compile(pattern)) for canonical, pattern in HOMOPHONE_RULES)
 
 
 class Hit(NamedTuple):
@@ -340,14 +438,19 @@ class TextScorer:
         text = text[:MAX_SCAN_CHARS]
         # Emoji that stand for a contact label (🐧 QQ, ☎ phone) are spelled out before fold()
         # drops emoji, so contacts here are the ones extract_contacts finds.
-        folded = fold(text.translate(EMOJI_LABELS))
+        # Concepts are matched without them: 办📞的证 is 办的证, not 办电话的证.
+        labelled = text.translate(EMOJI_LABELS)
+        folded = fold(labelled)
+        contacts = tuple(contacts_in_folded(folded))
+        if labelled != text:
+            folded = fold(text.translate(EMOJI_WORDS))
+        folded = respell(folded)
         quotations = [match.span() for match in QUOTATION.finditer(folded)]
         weights = self._weights(folded, self._hits(folded), quotations)
         evidence, positions, denied_claims, documents = self._concepts(
             folded, self.concept_hits(folded), weights, quotations
         )
         roles = self.library.concept_names
-        contacts = tuple(contacts_in_folded(folded))
         terms = {
             kind: tuple(self._entries[kind][index].term for index in chosen)
             for kind, chosen in weights.by_kind.items()
