@@ -28,7 +28,7 @@ TIMESTAMP = "manifest.tsr"
 # 类别 and 文件格式 of each file, as the 电子数据提取固定清单 names them.
 FILE_KINDS: dict[str, tuple[str, str]] = {
     SCREENSHOT: ("网页截图（整页）", "PNG"),
-    WARC: ("网页原始响应数据及渲染后页面", "WARC 1.1（gzip）"),
+    WARC: ("网页原始响应数据及渲染后页面（页面脚本卡死时仅原始响应）", "WARC 1.1（gzip）"),
     CAPTURE_RECORD: ("提取记录（HTTP 头、跳转链、IP、TLS 证书、时间、工具及参数）", "JSON"),
     MANIFEST: ("文件校验清单（SHA-256）", "JSON"),
     TIMESTAMP: ("可信时间戳（RFC 3161，对 manifest.json）", "TSR（DER）"),
