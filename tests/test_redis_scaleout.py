@@ -20,6 +20,9 @@ from crawler.demoweb.server import DemoWeb
 from leads.domains import is_government_host
 
 CRAWL = ("--no-delay", "--max-queries", "4", "-s", "JIAZHENG_MAX_SERP_PAGES=3")
+# This seller page's script opens a popup and clicks a download every 200 ms until the renderer
+# closes it: how many of those requests reach the web is a matter of timing, not of the queue.
+SCRIPT_DRIVEN_HOSTS = {"www.tanchuang-xiazai.com"}
 
 
 @pytest.fixture
@@ -87,8 +90,11 @@ def test_two_processes_on_redis_fetch_each_page_once_and_find_the_same_leads(
     # so official hosts are asked more than once; every other page by one process only.
     official = {key for key in single_fetches if is_government_host(key[0])}
     assert official, "the official pages were not fetched"
-    assert {k: v for k, v in two_fetches.items() if k not in official} == \
-        {k: v for k, v in single_fetches.items() if k not in official}, \
+    scripted = {key for key in single_fetches | two_fetches if key[0] in SCRIPT_DRIVEN_HOSTS}
+    assert {key for key in scripted if key[1] == "/"} == \
+        {(host, "/") for host in SCRIPT_DRIVEN_HOSTS}, "the scripted seller page was not fetched"
+    assert {k: v for k, v in two_fetches.items() if k not in official | scripted} == \
+        {k: v for k, v in single_fetches.items() if k not in official | scripted}, \
         "a page was fetched twice, or one was missed"
     assert {key for key in two_fetches if is_government_host(key[0])} == official
     with sqlite3.connect(shared) as conn:
