@@ -111,28 +111,36 @@ CONTEXT_NAMES = {
 # before 试/核/证/过 or after 免/代/不用/去…; 茬/察/茶 is 查 after 可/能/网上… or before 询/到.
 # Each rule swaps one character for one, so positions (and the contacts found in the folded
 # text) stay where they are.
-HOMOPHONE_RULES: tuple[tuple[str, str], ...] = (
-    ("证", r"(?<=[工车业格岗员高吊炉梯冷种办拿下出发领取弄假本作操个给那])[正征政症挣睁铮诤郑]"
-           r"(?![规常在确式好面宗品版当义经是派直视月午事道能门方负文向点房])|[正征政症挣睁铮诤](?=[书件])"),
-    ("考", r"[烤拷栲](?=[试核证过场])"
-           r"|(?<=[免代替用去别没报来难要不])[烤拷栲](?![肉鸭鱼串箱炉贝红面])"),
-    ("试", r"(?<=考)[式事是室]"),
-    ("查", r"(?<=[可能网上以都就时久身验得])[茬察茶碴楂](?![叶水馆杯道])"
-           r"|[茬察茶碴楂](?=[询到得验])"),
-    ("过", r"(?<=[包保必稳])[锅果裹郭]|(?<=[人你我])锅(?=来)"),
-    ("办", r"[半扮伴瓣拌绊](?=证|理|下来|好的|个证)"
-           r"|(?<=[代快速能可包找帮急来])[扮伴瓣拌绊](?![价个年天夜小岛演])"),
-    ("不", r"[卟布埠](?=[用需必考])"),
-    ("免", r"[勉兔缅冕娩](?=[考试培学])"),
-    ("包", r"[饱苞](?=过|通过|拿)"),
-    ("网", r"(?<=[官联上])[往罔忘枉旺](?![前后来返常年日届])"
-           r"|[往罔忘枉](?=[上站络页址][^。!?;\n]{0,6}[查验搜])"),
-    ("焊", r"[汗旱翰悍](?=工证)"),
-    ("电", r"[店垫殿淀](?=工证)"),
-    ("培", r"[陪赔裴](?=训)"),
+# (canonical, the characters that may stand for it, where: a pattern with {C} for them)
+HOMOPHONE_RULES: tuple[tuple[str, str, str], ...] = (
+    ("可", "科克颗棵", r"{C}(?=[查茬察茶])"),
+    ("官", "关管观馆", r"{C}(?=网[^。!?;\n,]{0,4}[查验])"),
+    ("证", "正征政症挣睁铮诤郑",
+     r"(?<=[工车业格岗员高吊炉梯冷种办拿下出发领取弄假本作操个给那考张]){C}"
+     r"(?![规常在确式好面宗品版当义经是派直视月午事道能门方负文向点房])|{C}(?=[书件])"),
+    ("考", "烤拷栲",
+     r"{C}(?=[试核证过场])|(?<=[免代替用去别没报来难要不]){C}(?![肉鸭鱼串箱炉贝红面])"),
+    ("考", "靠", r"{C}(?=试)"),
+    ("试", "式事是室", r"(?<=考){C}"),
+    ("查", "茬察茶碴楂",
+     r"(?<=[可能网上以都就时久身验得]){C}(?![叶水馆杯道])|{C}(?=[询到得验])"),
+    ("过", "锅果裹郭", r"(?<=[包保必稳通考]){C}|(?<=[人你我])锅(?=来)"),
+    ("办", "半扮伴瓣拌绊般板扳",
+     r"{C}(?=证|理|下来|好的|个证)|(?<=[代快速能可包找帮急来])[扮伴瓣拌绊](?![价个年天夜小岛演])"),
+    ("不", "卟布埠步", r"{C}(?=[用需必考])"),
+    ("免", "勉兔缅冕娩", r"{C}(?=[考试培学])"),
+    ("包", "饱苞宝煲", r"{C}(?=过|通过|拿证|查)"),
+    ("网", "往罔忘枉旺",
+     r"(?<=[官联上]){C}(?![前后来返常年日届])|{C}(?=[上站络页址][^。!?;\n]{0,6}[查验搜])"),
+    ("焊", "汗旱翰悍", r"{C}(?=工证)"),
+    ("电", "店垫殿淀", r"{C}(?=工证)"),
+    ("培", "陪赔裴", r"{C}(?=训)"),
+    ("资", "姿咨滋", r"{C}(?=格证)"),
+    ("拿", "哪那", r"(?<=[能就以也快包接速]){C}(?=证|到证)"),
+    ("本", "笨", r"{C}(?=人)"),
+    ("代", "贷袋岱黛", r"{C}(?=[办考])"),
 )
-HOMOPHONE_CHARS = frozenset("正征政症挣睁铮诤郑烤拷栲式事是室茬察茶碴楂锅果裹郭半扮伴瓣拌绊卟布埠"
-                            "勉兔缅冕娩饱苞往罔忘枉旺汗旱翰悍店垫殿淀陪赔裴")
+HOMOPHONE_CHARS = frozenset("".join(chars for _, chars, _ in HOMOPHONE_RULES))
 # Pinyin a seller writes for the words that matter (kaoshi, bao guo, ke cha, mian kao, 不用kao):
 # an ASCII run (words joined by single spaces) that splits wholly into these syllable words
 # becomes the characters. Runs next to digits, "_", "-" or "@" are ids and stay.
@@ -198,7 +206,10 @@ def respell(folded: str) -> str:
 # Emoji that stand for a word when concepts are matched (➕v is 加v); the other contact-label
 # emoji go, as fold() drops every emoji.
 EMOJI_WORDS = str.maketrans({"➕": "加", "✚": "加"})
-_HOMOPHONES = tuple((canonical, re.compile(pattern)) for canonical, pattern in HOMOPHONE_RULES)
+_HOMOPHONES = tuple(
+    (canonical, re.compile(pattern.replace("{C}", f"[{chars}]")))
+    for canonical, chars, pattern in HOMOPHONE_RULES
+)
 
 
 class Hit(NamedTuple):
