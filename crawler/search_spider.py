@@ -40,11 +40,13 @@ class SearchEngineSpider(PageSpider):
             raise ValueError(f"{type(self).__name__} declares no engines")
         store = Store(self.settings.get("JIAZHENG_DB"))
         try:
-            resume_run = self.settings.getint("JIAZHENG_RESUME_RUN")
+            # A resumed run plans as its night did: from the history before it started.
+            resume_run = self.settings.getint("JIAZHENG_RESUME_RUN") or None
             state = store.resume_state(resume_run) if resume_run else None
-            candidates = store.pending_candidates(self.settings.getint("JIAZHENG_MAX_CANDIDATES"))
-            yields = store.query_yields()
-            probed = store.probed_hosts()
+            candidates = store.pending_candidates(
+                self.settings.getint("JIAZHENG_MAX_CANDIDATES"), before_run=resume_run)
+            yields = store.query_yields(before_run=resume_run)
+            probed = store.probed_hosts(before_run=resume_run)
         finally:
             store.close()
         if state is not None:
@@ -82,10 +84,11 @@ class SearchEngineSpider(PageSpider):
                                             pages=chosen.pages, priority=-1 - rank)
 
     def remember_fetched(self, state: ResumeState) -> None:
-        """The pages a killed run fetched count as requested: none is fetched twice."""
-        for page in state.fetched:
-            self.requested_pages.update(canonicalize_url(u) for u in (page.url, page.final_url))
-            self.pages_per_host[host_parts(page.final_url).host] += 1
+        """The pages a killed run asked for count as requested, failed ones too (a dead probe or
+        candidate): none is asked twice."""
+        for url, final_url in state.attempted:
+            self.requested_pages.update(canonicalize_url(u) for u in (url, final_url) if u)
+            self.pages_per_host[host_parts(final_url or url).host] += 1
 
     def resume_requests(self, state: ResumeState) -> Iterator[scrapy.Request]:
         """Carry on where a killed run stopped: the pages its fetched pages point to, the results

@@ -37,7 +37,9 @@ class ResumeState:
     done_serps: set[tuple[str, str, int]]
     next_pages: list[tuple[str, str, int, str]]  # engine, query, page, url
     unfetched: list[Sighting]
-    fetched: list[PageObservation]
+    fetched: list[PageObservation]  # answered pages, whose links are followed again
+    attempted: list[tuple[str, str]]  # (url, final_url) of every page the run asked for,
+    # answered or failed: none is asked again
 
 
 class StoreCorruptError(RuntimeError):
@@ -279,23 +281,28 @@ def m007_query_yields(db: sqlite_utils.Database) -> None:
         defaults={"asked": 0, "pages": 0, "results": 0, "blocked": 0, "errors": 0,
                   "new_leads": 0, "last_asked": ""},
     )
-    db.execute("""
+    db.execute(f"""
         INSERT INTO query_yields (engine, query, asked, pages, results, blocked, errors,
-                                  last_asked)
-        SELECT engine, query,
-               count(DISTINCT CASE WHEN page = 0 AND outcome IN ('results', 'empty')
-                              THEN run_id END),
-               sum(outcome IN ('results', 'empty')), sum(results),
-               sum(outcome IN ('captcha', 'blocked')), sum(outcome = 'error'),
-               coalesce(max(CASE WHEN page = 0 AND outcome IN ('results', 'empty') THEN at END),
-                        '')
-        FROM queries GROUP BY engine, query""")
-    db.execute("""
-        UPDATE query_yields SET new_leads = (
-            SELECT count(DISTINCT leads.id) FROM leads JOIN sightings
+                                  new_leads, last_asked)
+        {YIELDS_FROM_HISTORY}""", [None, None])
+
+
+# Each query's yield computed from the stored history (queries, sightings, leads) of the runs
+# before a given one (parameters: that run's id twice, or NULL twice for all runs): fills
+# query_yields when it is created, and gives a resumed run the plan its night started with.
+YIELDS_FROM_HISTORY = """
+    SELECT engine, query,
+           count(DISTINCT CASE WHEN page = 0 AND outcome IN ('results', 'empty')
+                          THEN run_id END) AS asked,
+           sum(outcome IN ('results', 'empty')) AS pages, sum(results) AS results,
+           sum(outcome IN ('captcha', 'blocked')) AS blocked, sum(outcome = 'error') AS errors,
+           (SELECT count(DISTINCT leads.id) FROM leads JOIN sightings
               ON sightings.url = leads.url AND sightings.run_id = leads.first_run_id
-            WHERE sightings.engine = query_yields.engine AND sightings.query = query_yields.query)
-    """)
+            WHERE sightings.engine = queries.engine AND sightings.query = queries.query
+              AND (?1 IS NULL OR leads.first_run_id < ?1)) AS new_leads,
+           coalesce(max(CASE WHEN page = 0 AND outcome IN ('results', 'empty') THEN at END),
+                    '') AS last_asked
+    FROM queries WHERE ?2 IS NULL OR run_id < ?2 GROUP BY engine, query"""
 
 
 @MIGRATIONS()
@@ -578,10 +585,14 @@ class Store:
                 return
             urls, parent = [url for url in row[:3] if url], row[3]
 
-    def query_yields(self) -> dict[str, dict[str, QueryYield]]:
-        """engine → query → what asking it has brought so far (the query plan's history)."""
+    def query_yields(self, before_run: int | None = None) -> dict[str, dict[str, QueryYield]]:
+        """engine → query → what asking it has brought so far (the query plan's history);
+        with ``before_run``, as it stood when that run started (a resumed run asks what its
+        night chose, not what its own first half changed)."""
+        rows = (self.db.query("SELECT * FROM query_yields") if before_run is None
+                else self.db.query(YIELDS_FROM_HISTORY, [before_run, before_run]))
         yields: dict[str, dict[str, QueryYield]] = {}
-        for row in self.db.query("SELECT * FROM query_yields"):
+        for row in rows:
             yields.setdefault(row["engine"], {})[row["query"]] = QueryYield(
                 asked=row["asked"], results=row["results"], new_leads=row["new_leads"],
                 blocked=row["blocked"], last_asked=row["last_asked"])
@@ -740,7 +751,9 @@ class Store:
                 "SELECT url, final_url, role, status, text, depth, body_sha256, encoding "
                 "FROM pages WHERE run_id = ? AND error = ''", [run_id])
         ]
-        return ResumeState(done, next_pages, unfetched, fetched)
+        attempted = self.db.execute(
+            "SELECT url, final_url FROM pages WHERE run_id = ?", [run_id]).fetchall()
+        return ResumeState(done, next_pages, unfetched, fetched, attempted)
 
     # --- reads ------------------------------------------------------------------------------
     def lead_id(self, url: str) -> int | None:
@@ -959,18 +972,22 @@ class Store:
                     "score = max(score, ?) WHERE id = ?", [now, score, row[0]])
         return new
 
-    def pending_candidates(self, limit: int) -> list[str]:
+    def pending_candidates(self, limit: int, before_run: int | None = None) -> list[str]:
         """URLs (``http://<domain>/``) of candidates not yet fetched: never probed first, then
-        the longest unprobed, highest score first."""
+        the longest unprobed, highest score first; with ``before_run``, only those known when
+        that run started (the hosts it found dead itself are not its candidates)."""
         return [row[0] for row in self.db.execute(
-            "SELECT url FROM domain_candidates WHERE fetched_at = '' "
-            "ORDER BY last_probe != '', last_probe, score DESC, id LIMIT ?",
-            [max(limit, 0)]).fetchall()]
+            "SELECT url FROM domain_candidates WHERE fetched_at = '' AND (?1 IS NULL OR "
+            "first_seen < (SELECT started_at FROM runs WHERE id = ?1)) "
+            "ORDER BY last_probe != '', last_probe, score DESC, id LIMIT ?2",
+            [before_run, max(limit, 0)]).fetchall()]
 
-    def probed_hosts(self) -> list[str]:
-        """Hosts probed as permutations of official names (role "probe"), oldest probe first."""
+    def probed_hosts(self, before_run: int | None = None) -> list[str]:
+        """Hosts probed as permutations of official names (role "probe"), oldest probe first;
+        with ``before_run``, those probed by earlier runs only."""
         return [row[0] for row in self.db.execute(
-            "SELECT host FROM pages WHERE role = 'probe' GROUP BY host ORDER BY max(fetched_at)")]
+            "SELECT host FROM pages WHERE role = 'probe' AND (?1 IS NULL OR run_id < ?1) "
+            "GROUP BY host ORDER BY max(fetched_at)", [before_run])]
 
     def _watch_dead_host(self, page: PageObservation) -> None:
         """A host that never answered is watched, with the page that named it, and probed again

@@ -41,7 +41,9 @@ def test_second_nightly_on_an_unchanged_web_finds_nothing_new_and_rescores_nothi
     assert second.new_leads == 0
     counts = second.counts
     assert counts["pages"] > 0 and counts["pages_unchanged"] >= 0.8 * counts["pages"]
-    assert counts["leads_seen_again"] == first.new_leads
+    # The query plan asks the yielding queries again but keeps a slot for a query never asked
+    # (exploration), so a lead found only by a query it rotates out may go unseen tonight.
+    assert 0.8 * first.new_leads <= counts["leads_seen_again"] <= first.new_leads
     reports = sorted((tmp_path / "out").glob("nightly-*.json"))
     assert len(reports) == 2
     assert json.loads(reports[-1].read_text(encoding="utf-8"))["crawl_run"] == second.crawl_run

@@ -207,6 +207,30 @@ def test_store_keeps_each_querys_yield_per_engine(store: Store) -> None:
     assert yields["sogou"][query].asked == 0 and yields["sogou"][query].blocked == 1
 
 
+def test_a_resumed_run_plans_from_the_history_before_it(store: Store) -> None:
+    """Yields as they stood when a run started equal the stored ones at that moment, however
+    far the run itself got; probes and watched hosts of the run are not its own history."""
+    query = "电工证 查询"
+    first = store.start_run("crawl search", {})
+    store.save_query(first, QueryOutcome("baidu", query, 0, "u", "results", 10, at="2026-12-01"))
+    store.save_sighting(first, Sighting("baidu", query, 0, 1, "t", "s", False,
+                                        "http://www.baidu.com/link?x", "http://fake.example.com/"))
+    store.save_page(first, make_page("http://fake.example.com/"))
+    store.save_page(first, make_page("http://cxmem.example.net/", role="probe"))
+    before = store.query_yields()
+    second = store.start_run("crawl search", {})
+    store.save_query(second, QueryOutcome("baidu", query, 0, "u", "results", 7, at="2026-12-02"))
+    store.save_query(second, QueryOutcome("bing", query, 0, "u", "results", 3, at="2026-12-02"))
+    store.save_sighting(second, Sighting("baidu", query, 0, 2, "t", "s", False,
+                                         "http://www.baidu.com/link?y", "http://new.example.com/"))
+    store.save_page(second, make_page("http://new.example.com/"))
+    store.save_page(second, make_page("http://mohurd.example.org/", role="probe"))
+    assert store.query_yields() != before
+    assert store.query_yields(before_run=second) == before
+    assert store.probed_hosts(before_run=second) == ["cxmem.example.net"]
+    assert set(store.probed_hosts()) == {"cxmem.example.net", "mohurd.example.org"}
+
+
 def test_plan_command_prints_tonight_and_coverage(tmp_path: Path) -> None:
     db = tmp_path / "j.db"
     store = Store(db)
