@@ -22,6 +22,7 @@ from typing import Any
 
 from leads.export import export_leads_since
 from leads.observations import utc_now
+from leads.outputs import atomic_file
 from leads.redact import redact_text
 from leads.store import Store
 
@@ -135,7 +136,10 @@ def _run_steps(config: NightlyConfig, report: NightlyReport) -> None:
 
 
 def write_report(report: NightlyReport, out_dir: Path) -> Path:
-    """The run report as JSON (for scripts) next to the CSV."""
+    """The run report as JSON (for scripts) next to the CSV; whole or absent, like every output
+    (a monitoring script reading it never sees half a report)."""
     path = out_dir / f"nightly-{report.started_at.replace(':', '')}.json"
-    path.write_text(json.dumps(report.__dict__, ensure_ascii=False, indent=2), encoding="utf-8")
+    with atomic_file(path) as partial:
+        partial.write_text(json.dumps(report.__dict__, ensure_ascii=False, indent=2),
+                           encoding="utf-8")
     return path

@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 from crawler.demoweb.server import DemoWeb
-from crawler.nightly import NightlyConfig, NightlyError, nightly_lock, run_nightly
+from crawler.nightly import (
+    NightlyConfig,
+    NightlyError,
+    NightlyReport,
+    nightly_lock,
+    run_nightly,
+    write_report,
+)
+from leads.outputs import OutputError
 from leads.store import Store
 from tests.conftest import make_page, make_verdict
 
@@ -156,3 +164,15 @@ def lead_urls(db: Path) -> set[str]:
 def repeated_fetches(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     return conn.execute("SELECT url, count(*) FROM pages GROUP BY url HAVING count(*) > 1 "
                         "AND url NOT LIKE '%link%' AND url NOT LIKE '%/ck/a%'").fetchall()
+
+
+def test_the_nightly_report_is_whole_or_absent(tmp_path: Path) -> None:
+    report = NightlyReport(started_at="2026-12-04T01:30:00+00:00")
+    path = write_report(report, tmp_path / "out")
+    assert json.loads(path.read_text(encoding="utf-8"))["started_at"] == report.started_at
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no partial file left
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError):
+        write_report(report, blocked)
+    assert blocked.read_text(encoding="utf-8") == "x"
