@@ -256,12 +256,16 @@ def _finish(store: Store, folder: Path, record: dict[str, Any],
         except TimestampError as exc:
             record["error"] = "；".join(x for x in (record["error"], str(exc)) if x)
     rows = files.file_rows(folder)
+    manifest_sha256 = files.sha256_file(manifest_path)
+    # Complete: the folder takes its real name only now, and only then is it in the store.
+    folder = files.finish_folder(folder, record["lead_id"],
+                                 datetime.fromisoformat(record["captured_at_utc"]))
     capture_id = store.save_capture({
         "lead_id": record["lead_id"], "url": record["url"], "final_url": record["final_url"],
         "folder": str(folder.resolve()), "outcome": record["outcome"],
         "status": record["status"], "error": record["error"],
         "captured_at": record["captured_at_utc"],
-        "manifest_sha256": files.sha256_file(manifest_path), "timestamped": int(timestamped),
+        "manifest_sha256": manifest_sha256, "timestamped": int(timestamped),
     }, rows)
     return CaptureResult(record["lead_id"], record["url"], folder, record["outcome"],
                          capture_id, record["error"])

@@ -7,9 +7,12 @@ warcio's own digests are SHA-1, so the manifest's SHA-256 values are computed he
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +21,8 @@ from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from leads.outputs import PARTIAL_MARK, explain_os_error, remove_leftovers
 
 SCREENSHOT = "screenshot.png"
 WARC = "page.warc.gz"
@@ -60,17 +65,38 @@ def sha256_file(path: Path) -> str:
 
 
 def new_folder(root: Path, lead_id: int, at: datetime) -> Path:
-    """``L000042-20261128T013000Z`` under ``root`` (``-2``, ``-3`` … if taken)."""
-    root.mkdir(parents=True, exist_ok=True)
-    base = f"L{int(lead_id):06d}-{at.strftime('%Y%m%dT%H%M%SZ')}"
+    """A folder to build one capture in, hidden under ``root`` and marked with this process's id
+    (``.L000042-20261128T013000Z.partial-<pid>.…``): a capture killed halfway leaves no folder
+    that looks finished, and the next capture removes it (``leads.outputs.remove_leftovers``)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(root)
+        return Path(tempfile.mkdtemp(prefix=f".{_folder_name(lead_id, at)}{PARTIAL_MARK}"
+                                            f"{os.getpid()}.", dir=root))
+    except OSError as exc:
+        raise explain_os_error(exc, root) from exc
+
+
+def finish_folder(building: Path, lead_id: int, at: datetime) -> Path:
+    """Rename a complete capture folder to ``L000042-20261128T013000Z`` (``-2``, ``-3`` … if that
+    is taken, by another capture of the lead in the same second)."""
+    base = _folder_name(lead_id, at)
     for attempt in range(1, 1000):
-        folder = root / (base if attempt == 1 else f"{base}-{attempt}")
-        try:
-            folder.mkdir()
-        except FileExistsError:
+        target = building.parent / (base if attempt == 1 else f"{base}-{attempt}")
+        if target.exists():
             continue
-        return folder
-    raise FileExistsError(f"证据目录 {root / base} 已存在过多副本")
+        try:
+            building.rename(target)
+        except OSError as exc:
+            if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
+                continue  # taken meanwhile by a capture in another process
+            raise explain_os_error(exc, target) from exc
+        return target
+    raise FileExistsError(f"证据目录 {building.parent / base} 已存在过多副本")
+
+
+def _folder_name(lead_id: int, at: datetime) -> str:
+    return f"L{int(lead_id):06d}-{at.strftime('%Y%m%dT%H%M%SZ')}"
 
 
 def write_file(folder: Path, name: str, data: bytes) -> Path:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -239,3 +240,23 @@ def test_an_answer_from_an_untrusted_tsa_is_no_timestamp(site: str, tsa: Authori
 def test_warc_file_is_gzip_per_record(hostile_captures: dict[str, Path]) -> None:
     assert gzip.decompress((hostile_captures["/ad"] / "page.warc.gz").read_bytes()).startswith(
         b"WARC/1.1")
+
+
+def test_a_capture_folder_is_hidden_until_complete_and_a_killed_ones_is_removed(
+    tmp_path: Path,
+) -> None:
+    at = datetime(2026, 12, 4, 1, 30, tzinfo=UTC)
+    child = subprocess.Popen(["sleep", "0"])
+    child.wait()
+    killed = tmp_path / f".L000007-20261204T013000Z.partial-{child.pid}.abc"
+    killed.mkdir()
+    (killed / evidence_folder.SCREENSHOT).write_bytes(b"half")
+    building = evidence_folder.new_folder(tmp_path, 7, at)
+    assert building.name.startswith(".L000007-") and not killed.exists()
+    assert sorted(tmp_path.glob("L*")) == []  # nothing that looks finished yet
+    (building / evidence_folder.MANIFEST).write_text("{}", encoding="utf-8")
+    first = evidence_folder.finish_folder(building, 7, at)
+    second = evidence_folder.finish_folder(evidence_folder.new_folder(tmp_path, 7, at), 7, at)
+    assert [first.name, second.name] == ["L000007-20261204T013000Z", "L000007-20261204T013000Z-2"]
+    assert (first / evidence_folder.MANIFEST).read_text(encoding="utf-8") == "{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first.name, second.name]
