@@ -22,7 +22,7 @@ import io
 import logging
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import NamedTuple
@@ -111,37 +111,39 @@ CONTEXT_NAMES = {
 # before 试/核/证/过 or after 免/代/不用/去…; 茬/察/茶 is 查 after 可/能/网上… or before 询/到.
 # Each rule swaps one character for one, so positions (and the contacts found in the folded
 # text) stay where they are.
-# (canonical, the characters that may stand for it, where: a pattern with {C} for them)
-HOMOPHONE_RULES: tuple[tuple[str, str, str], ...] = (
-    ("可", "科克颗棵", r"{C}(?=[查茬察茶])"),
-    ("官", "关管观馆", r"{C}(?=网[^。!?;\n,]{0,4}[查验])"),
-    ("办", "半扮伴瓣拌绊般板扳",
+# (stage, canonical, the characters that may stand for it, where: a pattern with {C} for them).
+# A stage is one pass of all its rules at once; a later stage sees what earlier ones respelled
+# (扮正: 办 first, then 正 after 办 is 证; 科茶: 可 first, then 茶 after 可 is 查).
+HOMOPHONE_RULES: tuple[tuple[int, str, str, str], ...] = (
+    (0, "可", "科克颗棵", r"{C}(?=[查茬察茶])"),
+    (0, "官", "关管观馆", r"{C}(?=网[^。!?;\n,]{0,4}[查验])"),
+    (0, "办", "半扮伴瓣拌绊般板扳",
      r"{C}(?=证|理|下来|好的|个证)|[半扮伴瓣拌绊般扳](?=[正征政症])"
      r"|(?<=[代快速能可包找帮急来])[扮伴瓣拌绊](?![价个年天夜小岛演])"),
-    ("证", "正征政症挣睁铮诤郑",
+    (1, "证", "正征政症挣睁铮诤郑",
      r"(?<=[工车业格岗员高吊炉梯冷种办拿下出发领取弄假本作操个给那考张]){C}"
      r"(?![规常在确式好面宗品版当义经是派直视月午事道能门方负文向点房])|{C}(?=[书件])"),
-    ("考", "烤拷栲",
+    (0, "考", "烤拷栲",
      r"{C}(?=[试核证过场])|(?<=[免代替用去别没报来难要不]){C}(?![肉鸭鱼串箱炉贝红面])"),
-    ("考", "靠", r"{C}(?=试)"),
-    ("试", "式事是室", r"(?<=考){C}"),
-    ("查", "茬察茶碴楂",
+    (0, "考", "靠", r"{C}(?=试)"),
+    (1, "试", "式事是室", r"(?<=考){C}"),
+    (1, "查", "茬察茶碴楂",
      r"(?<=[可能网上以都就时久身验得]){C}(?![叶水馆杯道])|{C}(?=[询到得验])"),
-    ("过", "锅果裹郭", r"(?<=[包保必稳通考]){C}|(?<=[人你我])锅(?=来)"),
-    ("不", "卟布埠步", r"{C}(?=[用需必考])"),
-    ("免", "勉兔缅冕娩", r"{C}(?=[考试培学])"),
-    ("包", "饱苞宝煲", r"{C}(?=过|通过|拿证|查)"),
-    ("网", "往罔忘枉旺",
+    (1, "过", "锅果裹郭", r"(?<=[包保必稳通考]){C}|(?<=[人你我])锅(?=来)"),
+    (1, "不", "卟布埠步", r"{C}(?=[用需必考])"),
+    (1, "免", "勉兔缅冕娩", r"{C}(?=[考试培学])"),
+    (1, "包", "饱苞宝煲", r"{C}(?=过|通过|拿证|查)"),
+    (1, "网", "往罔忘枉旺",
      r"(?<=[官联上]){C}(?![前后来返常年日届])|{C}(?=[上站络页址][^。!?;\n]{0,6}[查验搜])"),
-    ("焊", "汗旱翰悍", r"{C}(?=工证)"),
-    ("电", "店垫殿淀", r"{C}(?=工证)"),
-    ("培", "陪赔裴", r"{C}(?=训)"),
-    ("资", "姿咨滋", r"{C}(?=格证)"),
-    ("拿", "哪那", r"(?<=[能就以也快包接速]){C}(?=证|到证)"),
-    ("本", "笨", r"{C}(?=人)"),
-    ("代", "贷袋岱黛", r"{C}(?=[办考])"),
+    (2, "焊", "汗旱翰悍", r"{C}(?=工证)"),
+    (2, "电", "店垫殿淀", r"{C}(?=工证)"),
+    (1, "培", "陪赔裴", r"{C}(?=训)"),
+    (1, "资", "姿咨滋", r"{C}(?=格证)"),
+    (2, "拿", "哪那", r"(?<=[能就以也快包接速]){C}(?=证|到证)"),
+    (1, "本", "笨", r"{C}(?=人)"),
+    (1, "代", "贷袋岱黛", r"{C}(?=[办考])"),
 )
-HOMOPHONE_CHARS = frozenset("".join(chars for _, chars, _ in HOMOPHONE_RULES))
+HOMOPHONE_CHARS = frozenset("".join(chars for _, _, chars, _ in HOMOPHONE_RULES))
 # Pinyin a seller writes for the words that matter (kaoshi, bao guo, ke cha, mian kao, 不用kao):
 # an ASCII run (words joined by single spaces) that splits wholly into these syllable words
 # becomes the characters. Runs next to digits, "_", "-" or "@" are ids and stay.
@@ -195,9 +197,9 @@ def _pinyin(match: re.Match[str]) -> str:
 def respell(folded: str) -> str:
     """Folded text with context-dependent homophones and pinyin words written in characters."""
     if HOMOPHONE_CHARS.intersection(folded):
-        for canonical, pattern in _HOMOPHONES:
+        for pattern, canonical in _HOMOPHONE_STAGES:
             folded = pattern.sub(canonical, folded)
-    if any("a" <= char <= "z" for char in folded):
+    if LATIN_LETTER.search(folded):
         spelled = PINYIN_RUN.sub(_pinyin, folded)
         if spelled != folded:
             folded = SEPARATOR_INSIDE_WORD.sub("", spelled)
@@ -207,10 +209,27 @@ def respell(folded: str) -> str:
 # Emoji that stand for a word when concepts are matched (➕v is 加v); the other contact-label
 # emoji go, as fold() drops every emoji.
 EMOJI_WORDS = str.maketrans({"➕": "加", "✚": "加"})
-_HOMOPHONES = tuple(
-    (canonical, re.compile(pattern.replace("{C}", f"[{chars}]")))
-    for canonical, chars, pattern in HOMOPHONE_RULES
-)
+LATIN_LETTER = re.compile("[a-z]")
+
+
+def _homophone_stages() -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]:
+    """One regex per stage, each rule a named group; the group's name says what it stands for."""
+    stages = []
+    for stage in sorted({rule[0] for rule in HOMOPHONE_RULES}):
+        groups, canonical = [], {}
+        for index, (where, word, chars, pattern) in enumerate(HOMOPHONE_RULES):
+            if where == stage:
+                groups.append(f"(?P<r{index}>{pattern.replace('{C}', f'[{chars}]')})")
+                canonical[f"r{index}"] = word
+        stages.append((re.compile("|".join(groups)), _group_word(canonical)))
+    return tuple(stages)
+
+
+def _group_word(words: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    return lambda match: words[match.lastgroup or ""]
+
+
+_HOMOPHONE_STAGES = _homophone_stages()
 
 
 class Hit(NamedTuple):
