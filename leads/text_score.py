@@ -66,6 +66,9 @@ SALES_ROLES = ("claim", "offer")
 SENTENCE_ENDS = re.compile(f"[{SENTENCE_END}]")
 # Frames: an offer of papers with a way to reach the seller is the classic street ad (办证 138…).
 OFFER_CONTACT_POINTS = 25
+# An offer that asks to be messaged (私我, 滴我, 加我) where no number is given: comments, moments
+# and forum posts are answered in private messages.
+OFFER_PROMPT_POINTS = 10
 FRAME_TEXT_CHARS = 300  # in a text this short the contact is next to the offer wherever it stands
 CONTACT_WINDOW = 80  # in a longer text the contact must be this close to the offer
 # A claim said of a certificate within this many characters, in a text that offers or gives a
@@ -85,6 +88,7 @@ NOUN_ROLES = ("certificate", "document")  # concepts that name the papers sold
 NOT_FRAMING_CLAIMS = frozenset({"VERIFIABLE_ONLINE"})
 FRAME_REASONS = {
     "offer_contact": "办证/代办证件信息附联系方式",
+    "offer_prompt": "办证/代办证件信息并招揽私信",
     "claim_of_certificate": "同一句中对证书作出卖点承诺",
     "document_list": "一并代办多种证件",
 }
@@ -571,6 +575,8 @@ class TextScorer:
             )
             if near:
                 frames["offer_contact"] = OFFER_CONTACT_POINTS
+        if offers and "offer_contact" not in frames and evidence.get("CONTACT_PROMPT"):
+            frames["offer_prompt"] = OFFER_PROMPT_POINTS
         if offers and documents >= DOCUMENT_LIST_KINDS:
             frames["document_list"] = DOCUMENT_LIST_POINTS
         nouns = sorted(position for role in NOUN_ROLES for position in positions.get(role, []))
