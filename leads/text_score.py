@@ -86,6 +86,7 @@ NOUN_ROLES = ("certificate", "document")  # concepts that name the papers sold
 # A claim a lawful school or a holder makes too ("考试合格后证书官网可查"): it counts,
 # but do not make a seller's sentence of their own.
 NOT_FRAMING_CLAIMS = frozenset({"VERIFIABLE_ONLINE"})
+LAWFUL_OFFER_CONTEXTS = frozenset({"training", "job"})
 FRAME_REASONS = {
     "offer_contact": "办证/代办证件信息附联系方式",
     "offer_prompt": "办证/代办证件信息并招揽私信",
@@ -508,13 +509,17 @@ class TextScorer:
         )
         contact = _contact_points(contacts)
         frames = self._frames(folded, evidence, positions, contacts, len(documents))
+        context = self._context(weights.by_kind["negative"])
+        if context in LAWFUL_OFFER_CONTEXTS:
+            # A school or an employer says what its card gives next to the card's name
+            # (考试合格当月拿证, 全国可查): that is no seller's sentence.
+            frames.pop("claim_of_certificate", None)
         negative = sum(weights.by_kind["negative"].values())
         positive = (
             fraud + certificate + contact + sum(frames.values())
             if fraud
             else min(certificate + contact, NO_FRAUD_CAP)
         )
-        context = self._context(weights.by_kind["negative"])
         scope = _scope(families, evidence)
         reasons = _reasons(terms, families, contacts, context, negative)
         if sales_concepts:
