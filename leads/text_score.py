@@ -68,7 +68,8 @@ SENTENCE_ENDS = re.compile(f"[{SENTENCE_END}]")
 OFFER_CONTACT_POINTS = 25
 # An offer that asks to be messaged (私我, 滴我, 加我) where no number is given: comments, moments
 # and forum posts are answered in private messages.
-OFFER_PROMPT_POINTS = 10
+OFFER_PROMPT_POINTS = 20
+OFFER_PROMPT_MIN = 15  # a firm offer (办证, 我这边能出), not a question (要几本)
 FRAME_TEXT_CHARS = 300  # in a text this short the contact is next to the offer wherever it stands
 CONTACT_WINDOW = 80  # in a longer text the contact must be this close to the offer
 # A claim said of a certificate within this many characters, in a text that offers or gives a
@@ -580,7 +581,8 @@ class TextScorer:
             )
             if near:
                 frames["offer_contact"] = OFFER_CONTACT_POINTS
-        if offers and "offer_contact" not in frames and evidence.get("CONTACT_PROMPT"):
+        firm_offer = evidence.get("OFFER", Evidence(0, "")).points >= OFFER_PROMPT_MIN
+        if firm_offer and "offer_contact" not in frames and "CONTACT_PROMPT" in evidence:
             frames["offer_prompt"] = OFFER_PROMPT_POINTS
         if offers and documents >= DOCUMENT_LIST_KINDS:
             frames["document_list"] = DOCUMENT_LIST_POINTS
