@@ -68,7 +68,7 @@ SENTENCE_ENDS = re.compile(f"[{SENTENCE_END}]")
 OFFER_CONTACT_POINTS = 25
 # An offer that asks to be messaged (私我, 滴我, 加我) where no number is given: comments, moments
 # and forum posts are answered in private messages.
-OFFER_PROMPT_POINTS = 20
+OFFER_PROMPT_POINTS = 25
 OFFER_PROMPT_MIN = 15  # a firm offer (办证, 我这边能出), not a question (要几本)
 FRAME_TEXT_CHARS = 300  # in a text this short the contact is next to the offer wherever it stands
 CONTACT_WINDOW = 80  # in a longer text the contact must be this close to the offer
