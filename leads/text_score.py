@@ -193,11 +193,20 @@ def _pinyin_word(run: str) -> str | None:
 
 
 def _pinyin(match: re.Match[str]) -> str:
-    run = match.group(0)
+    """A single syllable becomes a character only right next to one (kao试, 电工zheng): on its
+    own it may be an English word (ban, na); whole words of two syllables or more always do."""
+    run, text = match.group(0), match.string
     whole = _pinyin_word(run.replace(" ", ""))
-    if whole:
+    touching = CJK_CHARACTER.match(text[match.start() - 1 : match.start()] or " ") or (
+        CJK_CHARACTER.match(text[match.end() : match.end() + 1] or " ")
+    )
+    if whole and (len(whole) > 1 or touching):
         return whole
-    return " ".join(_pinyin_word(part) or part for part in run.split(" "))
+    parts = [_pinyin_word(part) for part in run.split(" ")]
+    return " ".join(
+        word if word and len(word) > 1 else part
+        for word, part in zip(parts, run.split(" "), strict=True)
+    )
 
 
 def respell(folded: str) -> str:

@@ -317,3 +317,110 @@ def test_emoji_contact_labels_count_in_the_score():
     """🐧 and ☎ are labels: the scorer sees the same contacts extract_contacts does."""
     scored = score_text("电工证免考包过 🐧1468203957 ☎87654321")
     assert scored.contacts == ("qq:1468203957", "phone:87654321")
+
+
+DEV2 = Path(__file__).parent / "data" / "texts_dev2.tsv"
+
+
+def test_second_dev_set_is_balanced_and_clean():
+    """texts_dev2.tsv: seller texts of every kind and evasion in other wording, hard negatives of
+    the same kinds. A floor against regressions, like the first dev set."""
+    lines = [line for line in DEV2.read_text(encoding="utf-8").splitlines() if line.strip()]
+    data = [line.split("\t") for line in lines if not line.startswith("#")]
+    assert data[0] == DEV_COLUMNS
+    rows = [dict(zip(DEV_COLUMNS, row, strict=True)) for row in data[1:]]
+    assert len({row["id"] for row in rows}) == len(rows) >= 300
+    assert {row["evasion"] for row in rows if row["label"] == "1"} == DEV_EVASIONS
+    hits = Counter()
+    for row in rows:
+        hits[(judge_text(row["text"]).is_lead, row["label"] == "1")] += 1
+    assert hits[(True, False)] == 0
+    assert hits[(True, True)] / (hits[(True, True)] + hits[(False, True)]) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "respelled"),
+    [
+        ("焊工症不用烤试", "焊工证不用考试"),  # 症 after a trade, 烤 before 试
+        ("可以直接扮下来，布用去考场", "可以直接办下来,不用去考场"),
+        ("官网可察，包锅", "官网可查,包过"),
+        ("扮正 13912345678", "办证 13912345678"),  # 办 first, then 正 after 办
+        ("电工证科茶询", "电工证可查询"),
+        ("bu yong kao shi，wang shang ke cha", "不用考试,网上可查"),
+        ("dian工证 bao过", "电工证包过"),
+    ],
+)
+def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
+    from leads.normalize import fold
+    from leads.text_score import respell
+
+    assert respell(fold(text)) == respelled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "正规培训，考试正常，一本正经",  # 正 that is no 证
+        "这家店很靠谱，如果要买的话一半的钱",  # 靠, 果, 半 in their own words
+        "微信 hangong_365，qq dgz_2024",  # pinyin inside an id stays
+        "please ban this account",  # English words stay English
+    ],
+)
+def test_respelling_leaves_ordinary_words_alone(text: str):
+    from leads.normalize import fold
+    from leads.text_score import respell
+
+    assert respell(fold(text)) == fold(text)
+
+
+def test_emoji_label_inside_a_word_does_not_break_it():
+    """📞 stands for a phone label when contacts are read, but 办📞的证 is still 办的证."""
+    result = score_text("我👉这里💯办📞的🚀证网上都⭐能查，包✅你用️得放👉心，加v dianhan66")
+    assert "OFFER" in result.concepts
+    assert judge_text("我👉这里💯办📞的🚀证网上都⭐能查，包✅你用️得放👉心，加v dianhan66").is_lead
+
+
+def test_firm_offer_with_a_prompt_to_message_is_a_lead():
+    result = score_text("同城办证，需要的扣我")
+    assert result.signals.get("frame.offer_prompt") == 25
+    assert judge_text("同城办证，需要的扣我").is_lead
+    assert "frame.offer_prompt" not in score_text("要几本？站内信").signals  # a question
+
+
+def test_a_school_saying_what_its_card_gives_makes_no_seller_sentence():
+    school = "电工证报名啦！应急管理局颁发，全国通用，官网可查，培训周期短，拿证快，咨询13912340002"
+    result = score_text(school)
+    assert result.context == "training"
+    assert "frame.claim_of_certificate" not in result.signals
+    assert not judge_text(school).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "兄弟你那个焊工证还要不要，我这边有路子，人不用去，资料发过来半个月到手",
+        "别费劲考了，我这边出证，跟你自己考的一模一样，需要的留言",
+        "又一批电工证到了 没来考的兄弟们都拿到了，需要的抓紧",
+        "培训一天就包通过，拿的证网上查得到",
+        "不管谁查都能查到，这是官方系统出的证",
+        "答：可以找人代办电工证，bu yong kao，wang shang ke cha",
+        "焊工证你就別考了，我幫你辦，網路上查得到",  # Taiwanese 網路
+        "搵我辦電工證，唔使考試，一星期出證",  # Cantonese
+    ],
+)
+def test_chat_and_comment_wording_is_a_lead(text: str):
+    assert judge_text(text).is_lead, score_text(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我朋友说他能帮我弄电工证，不用考，我觉得不靠谱，没理他",
+        "【曝光】某中介号称“电工证包过，不用到场，全国可查”，收了钱就跑路，大家别上当",
+        "分享一下我考焊工证的经历，培训了半个月，实操考平焊，一次过了，证书官网能查到",
+        "招焊工，需有焊工证且官网可查，工资面议，电话13812340000",
+        "焊工培训班常年招生，随到随学，学会为止，考试合格当月发证，证书官网可查，咨询13812345678",
+    ],
+)
+def test_doubters_holders_schools_and_employers_are_not_leads(text: str):
+    assert not judge_text(text).is_lead, score_text(text).reasons
