@@ -55,9 +55,10 @@ DENIAL = re.compile(
 DENIAL_WINDOW = 8
 DENIAL_LIST_JOINERS = frozenset("、和或及与/ ")
 CJK_CHARACTER = re.compile(f"[{CJK}]")
-# A short quotation (“免考包过”, “全国联网可查”): sales phrases inside it are reported speech.
+# A short quotation (“免考包过”, “全国联网可查”, up to 40 characters: a reporter quotes a whole
+# sales line): sales phrases inside it are reported speech.
 QUOTATION = re.compile(
-    r"“[^“”]{1,20}”|「[^「」]{1,20}」|『[^『』]{1,20}』|‘[^‘’]{1,20}’|\"[^\"]{1,20}\""
+    r"“[^“”]{1,40}”|「[^「」]{1,40}」|『[^『』]{1,40}』|‘[^‘’]{1,40}’|\"[^\"]{1,40}\""
 )
 DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:")
 SHOWN_ITEMS = 6
@@ -315,6 +316,7 @@ class TextScorer:
             for index, entry in enumerate(entries):
                 first_entry.setdefault(fold(entry.term), (kind, index))
         self.terms = tuple((term, kind, index) for term, (kind, index) in first_entry.items())
+        self._fraud_lengths = [len(fold(entry.term)) for entry in library.fraud_signals]
         self._automaton = ahocorasick.Automaton()
         for term, kind, index in self.terms:
             self._automaton.add_word(term, (kind, index, len(term)))
@@ -445,11 +447,25 @@ class TextScorer:
         its sentence (对方称…), half.
         """
         best: dict[str, Evidence] = {}
-        for index, weight in weights.by_kind["fraud"].items():
-            signal = self.library.fraud_signals[index]
-            _keep_best(best, signal.concept, Evidence(weight, signal.term))
         reported = [hit.start for hit in hits if hit.concept.role == "reported"]
         sentence_ends = [m.start() for m in SENTENCE_ENDS.finditer(folded)] if reported else []
+        phrase_weights = dict(weights.by_kind["fraud"])
+        if reported:
+            # A finished phrase in a reporter's sentence (对方称“不用考试，官网可查…”) is reported
+            # speech too: each occurrence is weighed on its own, the best counts.
+            phrase_weights = {}
+            for start, index in weights.positions["fraud"]:
+                signal = self.library.fraud_signals[index]
+                end = start + self._fraud_lengths[index]
+                weight = signal.weight * (
+                    QUOTED_FACTOR if any(a <= start and end <= b for a, b in quotations) else 1.0
+                )
+                if _reported(start, reported, sentence_ends):
+                    weight = min(weight, signal.weight * REPORTED_FACTOR)
+                phrase_weights[index] = max(phrase_weights.get(index, 0.0), weight)
+        for index, weight in phrase_weights.items():
+            signal = self.library.fraud_signals[index]
+            _keep_best(best, signal.concept, Evidence(weight, signal.term))
         by_role: dict[str, list[int]] = {}
         denied: list[str] = []
         documents: set[str] = set()
