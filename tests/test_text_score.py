@@ -170,9 +170,18 @@ def test_a_denial_in_an_earlier_clause_does_not_reach_the_ad():
 
 
 def test_every_phrase_in_a_quotation_counts_half():
-    quoted = score_text("有人宣称电工证“免考包过”")
-    plain = score_text("有人宣称电工证免考包过")
+    quoted = score_text("电工证“免考包过”")
+    plain = score_text("电工证免考包过")
     assert quoted.signals["fraud_terms"] == plain.signals["fraud_terms"] / 2
+
+
+def test_phrases_in_a_reporters_sentence_count_half_quoted_or_not():
+    """宣称/对方称 make the rest of the sentence reported speech, finished phrases included."""
+    reported = score_text("有人宣称电工证免考包过")
+    quoted = score_text("有人宣称电工证“免考包过”")
+    plain = score_text("电工证免考包过")
+    assert reported.signals["fraud_terms"] == quoted.signals["fraud_terms"]
+    assert reported.signals["fraud_terms"] == plain.signals["fraud_terms"] / 2
 
 
 def test_pinyin_initials_inside_a_wechat_id_stay_an_id():
