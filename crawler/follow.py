@@ -70,6 +70,19 @@ def verification_links(selector: Selector, base_url: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def other_site_links(selector: Selector, base_url: str) -> list[str]:
+    """Links to other sites, whatever their text says, the first link to each site in page
+    order: a seller links its other shops and the sites its cards "verify" on."""
+    site = host_parts(base_url).registered_domain
+    found: dict[str, str] = {}
+    for _, href in _anchors(selector):
+        url = _http_url(base_url, href)
+        other = host_parts(url).registered_domain if url else ""
+        if url and other and other != site:
+            found.setdefault(other, url)
+    return list(found.values())
+
+
 def refresh_link(html: str, base_url: str) -> str | None:
     """Where the page's <meta http-equiv="refresh"> sends the reader. An immediate refresh is a
     redirect (Scrapy's METAREFRESH_MAXDELAY); a delayed one leaves the page to be read and

@@ -41,6 +41,7 @@ from crawler.follow import (
     contact_links,
     logo_links,
     needs_browser,
+    other_site_links,
     refresh_link,
     verification_links,
     written_domains,
@@ -48,6 +49,7 @@ from crawler.follow import (
 from crawler.middlewares import ENCODING_META, TLS_META, UNCHANGED_META
 from crawler.serp import Engine
 from keywords import load_library
+from leads.batch import judge_text
 from leads.domains import host_parts, is_government_host, is_official_host
 from leads.egress import EgressPolicy
 from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
@@ -62,6 +64,9 @@ ERROR_STATUSES = list(range(400, 600))
 # Logo images and the official pages go first: a page waits for its logos before it is judged.
 LOGO_PRIORITY = 10
 MAX_REFUSED_SIGNALS = 20  # a page listing a thousand internal links records the first few
+# Pages found by search, by a watched name or by a probe: the other sites such a seller's page
+# links are fetched one hop (a contact page's or a linked site's links are not followed on).
+ONE_HOP_ROLES = frozenset({"result", "candidate", "probe"})
 
 
 class PageSpider(scrapy.Spider):
@@ -228,9 +233,29 @@ class PageSpider(scrapy.Spider):
         ]
         # A delayed refresh's target is followed wherever it is, as the reader would be sent.
         targets = self.permitted(page, [*([refresh] if refresh else []), *targets])
-        for url in list(dict.fromkeys(targets))[: self.settings.getint(
-                "JIAZHENG_MAX_FOLLOWS_PER_PAGE")]:
+        targets = list(dict.fromkeys(targets))[: self.settings.getint(
+            "JIAZHENG_MAX_FOLLOWS_PER_PAGE")]
+        for url in targets:
             yield from self.page_request(url, "verification", parent_url=base, depth=depth)
+        yield from self.one_hop(page, selector, depth, set(targets))
+
+    def one_hop(self, page: PageObservation, selector: Selector, depth: int,
+                followed: set[str]) -> Iterator[scrapy.Request]:
+        """One hop from a seller's page to the other sites it links, whatever the link says:
+        its other shops, partners and the sites its cards "verify" on, which no engine may index.
+        Only from a page found by search or by its name (ONE_HOP_ROLES) whose text alone is an
+        ad (the rule ``score-text`` applies), only the first JIAZHENG_MAX_OTHER_SITES_PER_PAGE
+        sites, never engines or official hosts."""
+        limit = self.settings.getint("JIAZHENG_MAX_OTHER_SITES_PER_PAGE")
+        if limit <= 0 or page.role not in ONE_HOP_ROLES or not judge_text(page.text).is_lead:
+            return
+        others = [
+            url for url in other_site_links(selector, page.final_url)
+            if url not in followed and not self.is_engine_host(url)
+            and not is_government_host(host_parts(url).host)
+        ]
+        for url in self.permitted(page, others)[:limit]:
+            yield from self.page_request(url, "linked", parent_url=page.final_url, depth=depth)
 
     def page_failed(self, failure: Failure) -> Iterator[PageObservation]:
         request = failure.request

@@ -25,6 +25,7 @@ JIAZHENG_EXPLORATION = 0.2  # share of tonight's queries kept for never- or rare
 JIAZHENG_FOLLOW_DEPTH = 2  # hops from a search result to contact/verification pages
 JIAZHENG_MAX_PAGES_PER_HOST = 6  # pages fetched per host per run
 JIAZHENG_MAX_FOLLOWS_PER_PAGE = 6  # verification links/domains followed from one page
+JIAZHENG_MAX_OTHER_SITES_PER_PAGE = 3  # other sites a seller's result page links, one hop each
 JIAZHENG_BROWSER = True  # render pages that need JavaScript with Chromium
 JIAZHENG_CHROMIUM = "/usr/bin/chromium"  # Debian's chromium package
 # Chromium keeps its sandbox: as root it runs as this unprivileged user (bash setup.sh makes it).

@@ -27,7 +27,7 @@ from leads.verdict import Verdict, route
 DEFAULT_DB = "jiazheng.db"
 # A host that failed so never answered; pages of these roles name hosts worth watching.
 DEAD_HOST_ERRORS = ("dns", "refused")
-WATCHED_WHEN_DEAD = ("result", "verification", "candidate", "check")
+WATCHED_WHEN_DEAD = ("result", "verification", "linked", "candidate", "check")
 # Pages walked back from a new lead to the search result it was followed from (follow depth + 1).
 MAX_CREDIT_HOPS = 3
 

@@ -55,7 +55,7 @@ class PageFacts:
     html: str = ""  # decoded HTML, may be truncated (forms, footers, meta)
     serp_text: str = ""  # title + snippet of the search result that led here, if any
     tls_problems: tuple[str, ...] = ()  # e.g. ("self_signed",), ("expired",)
-    role: str = "result"  # "result" | "contact" | "verification" | "check"
+    role: str = "result"  # "result" | "contact" | "verification" | "linked" | "check" …
     logo_hashes: tuple[str, ...] = ()  # page_similarity.logo_hash of its logo images
 
 

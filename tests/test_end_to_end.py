@@ -199,6 +199,11 @@ def test_dead_domains_named_in_news_are_watched_not_leads(crawl: Crawl) -> None:
 
 
 def test_sites_beyond_the_engines_are_reached_by_link_and_by_name(crawl: Crawl) -> None:
-    roles = dict(crawl.query("SELECT host, role FROM pages WHERE host IN (?, ?) AND error = ''",
-                             "chaxun.zs-yanzheng.cc", "cx-mem.top"))
-    assert roles == {"chaxun.zs-yanzheng.cc": "verification", "cx-mem.top": "probe"}
+    roles = dict(crawl.query(
+        "SELECT host, role FROM pages WHERE host IN (?, ?, ?) AND error = ''",
+        "chaxun.zs-yanzheng.cc", "cx-mem.top", "www.kuaiban-hezuo.net"))
+    assert roles == {"chaxun.zs-yanzheng.cc": "verification", "cx-mem.top": "probe",
+                     "www.kuaiban-hezuo.net": "linked"}
+    [(parent,)] = crawl.query("SELECT parent_url FROM pages WHERE host = ?",
+                              "www.kuaiban-hezuo.net")
+    assert parent == "http://www.yingji-zhengshu.com/"

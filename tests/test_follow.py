@@ -6,6 +6,7 @@ from crawler.follow import (
     contact_links,
     logo_links,
     needs_browser,
+    other_site_links,
     verification_links,
     written_domains,
 )
@@ -28,6 +29,15 @@ def test_contact_links_stay_on_the_same_site() -> None:
 
 def test_verification_links_go_anywhere_and_read_traditional_script() -> None:
     assert verification_links(PAGE, BASE) == ["https://cx-mem-gov.cn.com/", "http://zscx.top/q"]
+
+
+def test_other_sites_are_every_other_registered_domain_once_in_page_order() -> None:
+    page = Selector(text="""
+    <a href="http://shop.ban-zheng.example.com/">分店</a> <a href="http://b.example.net/x">网点</a>
+    <a href="http://a.example.net/y">另一个</a> <a href="ftp://files.example.org/">下载</a>
+    <a href="https://cx-mem-gov.cn.com/">证书查询入口</a> <a href="mailto:a@example.org">邮件</a>
+    """)
+    assert other_site_links(page, BASE) == ["http://b.example.net/x", "https://cx-mem-gov.cn.com/"]
 
 
 def test_domains_written_next_to_a_cue_word_are_followed() -> None:
