@@ -32,7 +32,7 @@ import jieba
 
 from keywords import SENTENCE_END, Concept, KeywordLibrary, load_library
 from leads.contacts import EMOJI_LABELS, contacts_in_folded
-from leads.normalize import CJK, SEPARATOR_INSIDE_WORD, fold
+from leads.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD, fold
 
 MAX_SCAN_CHARS = 200_000
 FRAUD_CAP = 60  # sales phrases alone can reach 60 of 100
@@ -179,6 +179,8 @@ PINYIN_WORDS: Mapping[str, str] = {
 }
 PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
 PINYIN_LONGEST = max(map(len, PINYIN_WORDS))
+PINYIN_SYLLABLES = re.compile(f"(?:{PINYIN_SYLLABLE})+")  # a word that could be pinyin at all
+PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
 
 
 def _pinyin_word(run: str) -> str | None:
@@ -199,18 +201,22 @@ def _pinyin_word(run: str) -> str | None:
 
 def _pinyin(match: re.Match[str]) -> str:
     """A single syllable becomes a character only right next to one (kao试, 电工zheng): on its
-    own it may be an English word (ban, na); whole words of two syllables or more always do."""
+    own it may be an English word (ban, na); whole words of two syllables or more always do.
+    Words that are not pinyin at all (the, quick) are skipped by one regex, so English pages
+    cost little."""
     run, text = match.group(0), match.string
-    whole = _pinyin_word(run.replace(" ", ""))
+    parts = run.split(" ")
+    if not any(PINYIN_SYLLABLES.fullmatch(part) for part in parts):
+        return run
+    whole = _pinyin_word(run.replace(" ", "")) if len(parts) <= PINYIN_RUN_WORDS else None
     touching = CJK_CHARACTER.match(text[match.start() - 1 : match.start()] or " ") or (
         CJK_CHARACTER.match(text[match.end() : match.end() + 1] or " ")
     )
     if whole and (len(whole) > 1 or touching):
         return whole
-    parts = [_pinyin_word(part) for part in run.split(" ")]
+    words = [_pinyin_word(part) if PINYIN_SYLLABLES.fullmatch(part) else None for part in parts]
     return " ".join(
-        word if word and len(word) > 1 else part
-        for word, part in zip(parts, run.split(" "), strict=True)
+        word if word and len(word) > 1 else part for word, part in zip(words, parts, strict=True)
     )
 
 
