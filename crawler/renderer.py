@@ -7,6 +7,9 @@ script never yields), and builds one handler — so one browser — per URL sche
 - every rendering (navigation, waiting for load, reading the DOM, closing the page) runs under
   JIAZHENG_RENDER_TIMEOUT; a page that overruns is closed, and when even that does not finish,
   the browser is closed or killed and the next page starts a new one;
+- while it renders, the page is asked a trivial question every JIAZHENG_RENDER_PROBE_INTERVAL
+  seconds (the probe capture uses); a page whose script never yields does not answer within
+  SCRIPT_PROBE_SECONDS and is given up at once, not after the whole deadline;
 - every context gets the proxy with its password (Playwright's per-context ``proxy``; not in
   request meta, which a shared Redis queue would store);
 - popups are closed as they open; downloads are refused by the context (``accept_downloads``),
@@ -33,11 +36,21 @@ from scrapy_playwright.handler import BrowserContextWrapper, ScrapyPlaywrightDow
 
 from crawler.browser import proxy_from
 from crawler.egress import BrowserRequestFilter
-from leads.chromium import StepTimeout, close_browser, context_proxy
+from leads.chromium import (
+    SCRIPT_PROBE_SECONDS,
+    StepTimeout,
+    close_browser,
+    context_proxy,
+    script_answers,
+)
 
 PAGE_CLOSE_SECONDS = 5.0  # a page that does not close in this time takes the browser with it
 logger = logging.getLogger(__name__)
 _HANDLERS: WeakKeyDictionary[Crawler, BoundedPlaywrightHandler] = WeakKeyDictionary()
+
+
+class ScriptNeverYields(StepTimeout):
+    """The page's script keeps its main thread busy: it will not render in any time."""
 
 
 class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
@@ -46,6 +59,7 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.deadline = crawler.settings.getfloat("JIAZHENG_RENDER_TIMEOUT")
+        self.probe_interval = crawler.settings.getfloat("JIAZHENG_RENDER_PROBE_INTERVAL")
         self.proxy = context_proxy(proxy_from(crawler.settings))
         self.pages: dict[Request, Page] = {}
         self.closed = False
@@ -64,16 +78,41 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             await super().close()
 
     async def _download_request_with_retry(self, request: Request, spider: Spider) -> Response:
+        download = asyncio.ensure_future(super()._download_request_with_retry(request, spider))
         try:
-            return await asyncio.wait_for(
-                super()._download_request_with_retry(request, spider), self.deadline)
+            return await asyncio.wait_for(self._while_answering(request, download),
+                                          self.deadline)
         except TimeoutError as exc:
             self.stats.inc_value("jiazheng/browser/timeouts")
             logger.warning("渲染 %s 超过 %g 秒，页面已关闭", request.url, self.deadline)
             await self.discard(self.pages.get(request))
             raise StepTimeout("渲染页面", self.deadline) from exc
+        except ScriptNeverYields:
+            self.stats.inc_value("jiazheng/browser/scripts_hung")
+            logger.warning("渲染 %s：页面脚本持续运行，%g 秒内无响应，页面已关闭", request.url,
+                           SCRIPT_PROBE_SECONDS)
+            await self.discard(self.pages.get(request))
+            raise
         finally:
+            download.cancel()
             self.pages.pop(request, None)
+
+    async def _while_answering(self, request: Request, download: asyncio.Future) -> Response:
+        """The download's result, probing the page between waits; ScriptNeverYields as soon as
+        the page stops answering."""
+        while True:
+            done, _ = await asyncio.wait({download}, timeout=self.probe_interval)
+            if done:
+                return download.result()
+            page = self.pages.get(request)
+            if page is None or page.is_closed():
+                continue
+            try:
+                answers = await script_answers(page)
+            except PlaywrightError:
+                answers = True  # between two documents: ask again at the next interval
+            if not answers:
+                raise ScriptNeverYields("页面脚本持续运行", SCRIPT_PROBE_SECONDS)
 
     async def _create_browser_context(self, name: str, context_kwargs: dict | None,
                                       spider: Spider | None = None) -> BrowserContextWrapper:

@@ -35,6 +35,7 @@ JIAZHENG_CHROMIUM_NO_SANDBOX = False
 # Seconds one page may take in the browser, every step included; then it is closed (the browser
 # recycled if it will not close) and the page is judged from its plain fetch.
 JIAZHENG_RENDER_TIMEOUT = 30.0
+JIAZHENG_RENDER_PROBE_INTERVAL = 1.0  # seconds between "does the page's script yield?" probes
 # Seconds without any response or item before the crawl is stopped as stuck (reason
 # "watchdog"; the URLs in flight are recorded); 0 turns the watchdog off.
 JIAZHENG_WATCHDOG_SECONDS = 300

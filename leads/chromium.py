@@ -92,6 +92,20 @@ def context_proxy(proxy: str) -> dict[str, str] | None:
     return settings
 
 
+# A page that cannot evaluate "1" in this time is busy for good: its script never yields.
+SCRIPT_PROBE_SECONDS = 3.0
+
+
+async def script_answers(page: Any) -> bool:
+    """Whether the page's main thread answers a trivial question within SCRIPT_PROBE_SECONDS.
+    A Playwright error (the page closed, or between two documents) is the caller's to judge."""
+    try:
+        await asyncio.wait_for(page.evaluate("1"), SCRIPT_PROBE_SECONDS)
+    except TimeoutError:
+        return False
+    return True
+
+
 async def bounded(awaitable: Any, seconds: float, step: str) -> Any:
     """``await awaitable``, or StepTimeout after ``seconds``."""
     try:

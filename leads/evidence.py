@@ -46,12 +46,14 @@ from leads import evidence_folder as files
 from leads.browser_egress import BrowserEgressGuard, browser_refusal
 from leads.chromium import (
     BROWSER_USER,
+    SCRIPT_PROBE_SECONDS,
     BrowserSetupError,
     StepTimeout,
     bounded,
     close_browser,
     context_proxy,
     launch_options,
+    script_answers,
 )
 from leads.egress import EgressPolicy
 from leads.evidence_folder import HttpExchange
@@ -65,7 +67,6 @@ BEIJING = timezone(timedelta(hours=8), "北京时间")
 OUTCOMES = {"captured": "已固定", "site_down": "网站已无法访问", "failed": "提取失败"}
 MAX_EVENTS = 50  # a page firing alerts in a loop must not grow the record without end
 MAX_EVENT_TEXT = 300
-PROBE_SECONDS = 3.0  # a page that cannot evaluate "1" in this time is busy for good
 STEPS = (
     "新建独立的无痕浏览器上下文（不接受下载、不授予任何权限、忽略证书错误以便固定自签名网站）",
     "经与抓取相同的代理访问线索网址，记录跳转链、HTTP 头、连接地址和 TLS 证书",
@@ -311,11 +312,12 @@ async def _loaded(page: Page, observed: _Observed, settings: CaptureSettings) ->
     except PlaywrightError:
         observed.note(f"页面 {settings.load_timeout:g} 秒内未加载完成")
     try:
-        await bounded(page.evaluate("1"), PROBE_SECONDS, "探测页面")
-    except (PlaywrightError, StepTimeout):
-        _hung(observed, f"页面脚本持续运行，{PROBE_SECONDS:g} 秒内无响应")
-        return False
-    return True
+        answers = await script_answers(page)
+    except PlaywrightError:
+        answers = False
+    if not answers:
+        _hung(observed, f"页面脚本持续运行，{SCRIPT_PROBE_SECONDS:g} 秒内无响应")
+    return answers
 
 
 def _hung(observed: _Observed, why: str) -> None:

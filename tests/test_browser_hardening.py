@@ -184,6 +184,10 @@ def test_hostile_pages_are_judged_and_captured_within_a_bound(tmp_path: Path) ->
     assert stats["jiazheng/pages/browser"] == 4
     # One browser for both schemes (plus one per recycling after a hung page).
     assert stats["playwright/browser_count"] == 1 + stats.get("jiazheng/browser/recycled", 0)
+    # Both pages whose script never yields (before and after load) stop answering the probe and
+    # are given up then, not after the whole render deadline.
+    assert stats.get("jiazheng/browser/scripts_hung") == 2, stats
+    assert "jiazheng/browser/timeouts" not in stats, stats
     leads = lead_rows(db)
     assert "phone:15066328417" in contacts_of(leads[javascript_only])
     for url in HOSTILE:
