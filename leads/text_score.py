@@ -181,6 +181,14 @@ PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\
 PINYIN_LONGEST = max(map(len, PINYIN_WORDS))
 PINYIN_SYLLABLES = re.compile(f"(?:{PINYIN_SYLLABLE})+")  # a word that could be pinyin at all
 PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
+# Pinyin with tone numbers (ban4 zheng4, mian3kao3): a word made only of syllables each with its
+# digit loses the digits; ids keep theirs (dgz2024 is no syllable run).
+TONED_PINYIN = re.compile(
+    rf"(?<![a-z0-9_@\-])(?=[a-z]{{2}})(?:{PINYIN_SYLLABLE.removesuffix('[1-5]?')}[1-5])+"
+    r"(?![a-z0-9_@\-])"
+)
+TONE_DIGIT = re.compile("[1-5]")
+TONE_NUMBER_CHARS = frozenset("12345")
 
 
 def _pinyin_word(run: str) -> str | None:
@@ -229,6 +237,8 @@ def respell(folded: str) -> str:
         for pattern, canonical in _HOMOPHONE_STAGES:
             folded = pattern.sub(canonical, folded)
     if LATIN_LETTER.search(folded):
+        if TONE_NUMBER_CHARS.intersection(folded):
+            folded = TONED_PINYIN.sub(lambda match: TONE_DIGIT.sub("", match.group(0)), folded)
         spelled = PINYIN_RUN.sub(_pinyin, folded)
         if spelled != folded:
             folded = SEPARATOR_INSIDE_WORD.sub("", spelled)

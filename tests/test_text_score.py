@@ -358,6 +358,7 @@ def test_second_dev_set_is_balanced_and_clean():
         ("bu yong kao shi，wang shang ke cha", "不用考试,网上可查"),
         ("dian工证 bao过", "电工证包过"),
         ("办※证，免丨考，电—工—证", "办证,免考,电工证"),  # symbols fold() keeps inside words
+        ("电工证 mian3kao3，ke3 cha2，v1", "电工证免考,可查,v1"),  # tone numbers; v1 stays
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
