@@ -85,6 +85,7 @@ CLAIM_NEXT_TO_NOUN = 16  # this close, the claim is said of the certificate even
 SAFETY_FAMILIES = frozenset({"特种作业", "建筑特种作业", "三类人员", "特种设备", "安全考核"})
 SCOPE_SAFETY, SCOPE_OTHER = "safety", "other_documents"
 NOUN_ROLES = ("certificate", "document")  # concepts that name the papers sold
+BARE_NOUNS = frozenset({"CARD"})  # 证 said bare: a noun for frames, no kind of paper of its own
 # A claim a lawful school or a holder makes too ("考试合格后证书官网可查"): it counts,
 # but do not make a seller's sentence of their own.
 NOT_FRAMING_CLAIMS = frozenset({"VERIFIABLE_ONLINE"})
@@ -514,7 +515,7 @@ class TextScorer:
             ):
                 factor = min(QUOTED_FACTOR, REPORTED_FACTOR)
             by_role.setdefault(_frame_role(concept.name, concept.role), []).append(hit.start)
-            if concept.role == "document":
+            if concept.role == "document" and concept.name not in BARE_NOUNS:
                 documents.add(words)
             _keep_best(best, concept.name, Evidence(concept.weight * factor, words))
         for start, index in weights.positions["fraud"]:
