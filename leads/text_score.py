@@ -55,10 +55,11 @@ DENIAL = re.compile(
 DENIAL_WINDOW = 8
 DENIAL_LIST_JOINERS = frozenset("、和或及与/ ")
 CJK_CHARACTER = re.compile(f"[{CJK}]")
-# A short quotation (“免考包过”, “全国联网可查”, up to 40 characters: a reporter quotes a whole
-# sales line): sales phrases inside it are reported speech.
+# A short quotation (“免考包过”, “全国联网可查”, up to 20 characters): sales phrases inside it
+# are reported speech. (A seller's slogan in quotes is longer; a reporter's quote of a whole
+# sales line is caught by the reporting word before it, 对方称“…”.)
 QUOTATION = re.compile(
-    r"“[^“”]{1,40}”|「[^「」]{1,40}」|『[^『』]{1,40}』|‘[^‘’]{1,40}’|\"[^\"]{1,40}\""
+    r"“[^“”]{1,20}”|「[^「」]{1,20}」|『[^『』]{1,20}』|‘[^‘’]{1,20}’|\"[^\"]{1,20}\""
 )
 DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:")
 SHOWN_ITEMS = 6
