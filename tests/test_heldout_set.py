@@ -79,7 +79,7 @@ def test_no_duplicate_texts(heldout: list[dict[str, str]]) -> None:
     assert not repeated, repeated[:5]
 
 
-@pytest.mark.parametrize("tuning_set", ["labelled_texts.tsv", "texts_dev.tsv"])
+@pytest.mark.parametrize("tuning_set", ["labelled_texts.tsv", "texts_dev.tsv", "texts_dev2.tsv"])
 def test_no_text_shared_with_a_tuning_set(heldout: list[dict[str, str]], tuning_set: str) -> None:
     path = DATA / tuning_set
     if not path.exists():
