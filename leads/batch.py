@@ -81,6 +81,7 @@ def verdict_record(verdict: TextVerdict) -> dict[str, Any]:
         "is_lead": verdict.is_lead,
         "category": verdict.category,
         "context": result.context,
+        "scope": result.scope,  # safety | other_documents (papers outside the safety families) | ""
         "terms": {kind: list(terms) for kind, terms in result.matches.items()},
         "contacts": list(result.contacts),
         "reasons": list(result.reasons),

@@ -38,6 +38,13 @@ def test_every_line_gets_a_record_in_input_order():
     assert first["contacts"] == ["wechat:dgz_2024"]
     assert first["reasons"][0].startswith("页面含办证推销用语")
     assert records[1]["category"] == "none" and records[1]["context"] == "news"
+    assert first["scope"] == "safety"
+
+
+def test_a_seller_of_other_papers_is_a_lead_with_its_scope():
+    [record] = _records("办理驾驶证、毕业证，不用考试，快速拿证，电话13812345678".encode())
+    assert record["is_lead"] and record["scope"] == "other_documents"
+    assert any("非安全生产类证件" in reason for reason in record["reasons"])
 
 
 @pytest.mark.parametrize(
