@@ -93,7 +93,7 @@ def context_proxy(proxy: str) -> dict[str, str] | None:
 
 
 # A page that cannot evaluate "1" in this time is busy for good: its script never yields.
-SCRIPT_PROBE_SECONDS = 3.0
+SCRIPT_PROBE_SECONDS = 2.0
 
 
 async def script_answers(page: Any) -> bool:
