@@ -115,7 +115,8 @@ class PageSpider(scrapy.Spider):
     # --- pages ------------------------------------------------------------------------------
     def page_request(
         self, url: str, role: str, *, serp_text: str = "", via_link: str = "",
-        parent_url: str = "", depth: int = 0, count_host: bool = True, **options: Any,
+        parent_url: str = "", depth: int = 0, count_host: bool = True, retry: bool = True,
+        **options: Any,
     ) -> Iterator[scrapy.Request]:
         # A cheap local check before the (possibly shared) dupefilter, so that a page seen again
         # does not use up its host's quota.
@@ -136,7 +137,7 @@ class PageSpider(scrapy.Spider):
         yield scrapy.Request(
             url, callback=self.parse_page, errback=self.page_failed,
             meta={"jz_role": role, "jz_serp_text": serp_text, "jz_via_link": via_link,
-                  "jz_parent": parent_url, "jz_depth": depth,
+                  "jz_parent": parent_url, "jz_depth": depth, "dont_retry": not retry,
                   "handle_httpstatus_list": ERROR_STATUSES},
             **options,
         )

@@ -65,8 +65,9 @@ class SearchEngineSpider(PageSpider):
             for request in self.page_request(url, "candidate"):
                 yield request
         # Names no engine indexes: permutations of the official names, a bounded few a night.
+        # Most are not registered: a probe is asked once (a later night asks again), not retried.
         for domain in tonight_probes(probed, self.settings.getint("JIAZHENG_MAX_PROBES")):
-            for request in self.page_request(f"http://{domain}/", "probe"):
+            for request in self.page_request(f"http://{domain}/", "probe", retry=False):
                 yield request
         tonight = tonight_queries(self.settings, self.engines, yields)
         for engine in self.engines:

@@ -9,7 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +39,7 @@ class Crawl:
     hosts_asked: set[str]
     paths_asked: set[tuple[str, str]]
     canary_hits: list[str]
+    times_asked: Counter[tuple[str, str]]
 
     def query(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
@@ -52,7 +53,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     with Canary() as canary, DemoWeb(canary_port=canary.port) as web:
         result = jiazheng("crawl", "--proxy", web.proxy_url, "--db", str(db), "--no-delay",
                           "--max-queries", MAX_QUERIES, "-s", "JIAZHENG_MAX_SERP_PAGES=3")
-        paths_asked = set(web.requests_seen)
+        times_asked = Counter(web.requests_seen)
+        paths_asked = set(times_asked)
         hosts_asked = {host for host, _ in paths_asked}
     assert result.returncode == 0, result.stderr[-3000:]
     exported = jiazheng("export", "--db", str(db), "--out", str(csv_path))
@@ -63,7 +65,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     for row in rows:
         by_host[row["host"]].append(row)
     yield Crawl(db, rows, csv_path.read_bytes(), result.stderr, by_host, hosts_asked, paths_asked,
-                canary.hits)
+                canary.hits, times_asked)
 
 
 SITES = load_sites()
@@ -196,6 +198,12 @@ def test_dead_domains_named_in_news_are_watched_not_leads(crawl: Crawl) -> None:
         assert errors and {error for (error,) in errors} == {"dns"}, (host, errors)
         [(source,)] = crawl.query("SELECT source FROM domain_candidates WHERE domain = ?", host)
         assert source == "http://www.anquan-kuaixun.com/news/2026-1108.html"
+
+
+def test_a_probe_of_an_unregistered_name_is_asked_once_not_retried(crawl: Crawl) -> None:
+    dead = crawl.query("SELECT host FROM pages WHERE role = 'probe' AND error = 'dns'")
+    assert len(dead) >= 10
+    assert {crawl.times_asked[(host, "/")] for (host,) in dead} == {1}
 
 
 def test_sites_beyond_the_engines_are_reached_by_link_and_by_name(crawl: Crawl) -> None:
