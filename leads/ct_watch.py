@@ -29,6 +29,9 @@ from leads.verdict import LEAD_THRESHOLD
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024  # a certificate with thousands of SANs is still well below
 MAX_DOMAINS_PER_MESSAGE = 5_000
 OPEN_TIMEOUT = 10.0
+# Seconds to wait for the feed's answer to our closing handshake: Ctrl-C should not hang on a
+# feed that never answers it.
+CLOSE_TIMEOUT = 2.0
 
 Lookalike = tuple[str, DomainScore]
 Sink = Callable[[list[Lookalike]], int]  # stores lookalikes, returns how many were new
@@ -120,7 +123,8 @@ async def _consume(url: str, sink: Sink, stats: WatchStats, limits: _Limits) -> 
     """One connection: read messages until a limit is reached or the connection drops."""
     # A self-hosted feed is reached directly, never through a crawl proxy.
     async with connect(
-        url, proxy=None, open_timeout=OPEN_TIMEOUT, max_size=MAX_MESSAGE_BYTES
+        url, proxy=None, open_timeout=OPEN_TIMEOUT, close_timeout=CLOSE_TIMEOUT,
+        max_size=MAX_MESSAGE_BYTES,
     ) as websocket:
         stats.connections += 1
         while not limits.reached(stats):
