@@ -164,6 +164,10 @@ def test_a_url_that_is_not_a_websocket_fails_clearly(db_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def _interrupt_by_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_cli_stores_candidates_and_stops_cleanly_on_ctrl_c(db_path: Path) -> None:
     with ReplayServer() as server:
         process = subprocess.Popen(
@@ -178,6 +182,9 @@ def test_cli_stores_candidates_and_stops_cleanly_on_ctrl_c(db_path: Path) -> Non
             cwd=Path(__file__).parent.parent,
             stderr=subprocess.PIPE,
             text=True,
+            # Ctrl-C as at a terminal: a shell running the tests as a background job starts its
+            # children with SIGINT ignored, and Python then never raises KeyboardInterrupt.
+            preexec_fn=_interrupt_by_default,
         )
         deadline = time.monotonic() + 60
         while server.sent < len(MESSAGES) and time.monotonic() < deadline:
