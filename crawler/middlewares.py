@@ -21,6 +21,7 @@ from crawler.browser import proxy_from
 from crawler.encoding import choose_encoding
 from crawler.tls import certificate_problems
 from leads.domains import host_parts
+from leads.proxy_errors import MAX_TEXT, PROXY_STATUSES, proxy_failure
 from leads.store import Store
 
 if TYPE_CHECKING:
@@ -73,6 +74,22 @@ class ProxyMiddleware:
     def process_request(self, request: Request) -> None:
         if self.proxy and "proxy" not in request.meta and not request.meta.get("playwright"):
             request.meta["proxy"] = self.proxy
+
+
+class NoRetryOnDeadHostMiddleware:
+    """A proxy's answer that the host does not exist (Squid's ERR_DNS_FAIL, Proxy-Status
+    dns_error, a proxy's DNS error page) is final: retrying would only make the proxy look the
+    name up again. Its process_response runs before Scrapy's RetryMiddleware sees the 502."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status in PROXY_STATUSES:
+            headers = {name.decode("latin-1"): b", ".join(values).decode("latin-1")
+                       for name, values in response.headers.items()}
+            text = response.text[:MAX_TEXT] if isinstance(response, TextResponse) else ""
+            failure = proxy_failure(response.status, headers, text)
+            if failure is not None and failure.kind == "dns":
+                request.meta["dont_retry"] = True
+        return response
 
 
 class ConditionalRequestMiddleware:

@@ -110,6 +110,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Turns a 304 into the stored page before decompression and encoding repair see it.
     "crawler.middlewares.ConditionalRequestMiddleware": 800,
     "crawler.middlewares.EncodingMiddleware": 585,  # after decompression (590)
+    # Sees a response before RetryMiddleware (550): a proxy's "no such host" is not retried.
+    "crawler.middlewares.NoRetryOnDeadHostMiddleware": 560,
     "crawler.middlewares.TlsSignalMiddleware": 970,
 }
 ITEM_PIPELINES = {

@@ -30,7 +30,9 @@ def test_check_behind_squid_records_the_host_as_not_resolving_and_watches_it(
         result = jiazheng("check", DEAD, "https://cx-mem-zhengshu.vip/", "--db", str(db),
                           "--proxy", web.proxy_url, "--no-delay", "--evidence-dir",
                           str(tmp_path / "ev"))
+        asked = web.requests_seen
     assert result.returncode == 0, result.stderr[-2000:]
+    assert asked.count(("zlaq-mohurd-chaxun.top", "/")) == 1  # the proxy's "no such host" is final
     store = Store(db)
     errors = {row["url"]: row["error"] for row in store.db.query("SELECT url, error FROM pages")}
     assert errors[DEAD] == "dns"
