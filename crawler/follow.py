@@ -75,7 +75,7 @@ def other_site_links(selector: Selector, base_url: str) -> list[str]:
     order: a seller links its other shops and the sites its cards "verify" on."""
     site = host_parts(base_url).registered_domain
     found: dict[str, str] = {}
-    for _, href in _anchors(selector):
+    for href in selector.xpath("//a/@href").getall():  # the link text does not matter here
         url = _http_url(base_url, href)
         other = host_parts(url).registered_domain if url else ""
         if url and other and other != site:

@@ -85,7 +85,9 @@ class NoRetryOnDeadHostMiddleware:
         if response.status in PROXY_STATUSES:
             headers = {name.decode("latin-1"): b", ".join(values).decode("latin-1")
                        for name, values in response.headers.items()}
-            text = response.text[:MAX_TEXT] if isinstance(response, TextResponse) else ""
+            # Only the head of the body is decoded: an error page is short, a hostile 502 is not.
+            text = (response.body[: MAX_TEXT * 4].decode(response.encoding, "replace")
+                    if isinstance(response, TextResponse) else "")
             failure = proxy_failure(response.status, headers, text)
             if failure is not None and failure.kind == "dns":
                 request.meta["dont_retry"] = True

@@ -52,9 +52,12 @@ CHINESE_DIGITS = str.maketrans(
     "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "001234567891123456789"
 )
 CHINESE_NUMBER_RUN = re.compile(r"[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖0-9]{7,}")
-# fold() drops emoji; these stand for a label, so extract_contacts spells them out first.
+# fold() drops emoji. These stand for a word in any text (➕v is 加v) ...
+EMOJI_WORD_MAP = {"➕": "加", "✚": "加"}
+EMOJI_WORDS = str.maketrans(EMOJI_WORD_MAP)
+# ... and these for a contact label, so extract_contacts spells them out first.
 EMOJI_LABELS = str.maketrans(
-    {"🐧": "qq", "☎": "电话", "📞": "电话", "📱": "手机", "➕": "加", "✚": "加"}
+    {"🐧": "qq", "☎": "电话", "📞": "电话", "📱": "手机", **EMOJI_WORD_MAP}
 )
 
 # --- Numbers ------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import ahocorasick
 import jieba
 
 from keywords import SENTENCE_END, Concept, KeywordLibrary, load_library
-from leads.contacts import EMOJI_LABELS, contacts_in_folded
+from leads.contacts import EMOJI_LABELS, EMOJI_WORDS, contacts_in_folded
 from leads.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD, fold
 
 MAX_SCAN_CHARS = 200_000
@@ -247,9 +247,6 @@ def respell(folded: str) -> str:
     return folded
 
 
-# Emoji that stand for a word when concepts are matched (➕v is 加v); the other contact-label
-# emoji go, as fold() drops every emoji.
-EMOJI_WORDS = str.maketrans({"➕": "加", "✚": "加"})
 LATIN_LETTER = re.compile("[a-z]")
 # Symbols sellers put inside words that fold() leaves in place (it drops emoji, ·, |, -, spaces):
 # a run of them, or an empty bracket pair, between two CJK characters goes.
@@ -531,7 +528,8 @@ class TextScorer:
         text = text[:MAX_SCAN_CHARS]
         # Emoji that stand for a contact label (🐧 QQ, ☎ phone) are spelled out before fold()
         # drops emoji, so contacts here are the ones extract_contacts finds.
-        # Concepts are matched without them: 办📞的证 is 办的证, not 办电话的证.
+        # Concepts are matched without them (办📞的证 is 办的证, not 办电话的证), with the emoji
+        # that stand for a word (➕v is 加v).
         labelled = text.translate(EMOJI_LABELS)
         folded = fold(labelled)
         contacts = tuple(contacts_in_folded(folded))
