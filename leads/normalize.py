@@ -27,7 +27,8 @@ INVISIBLE_AND_EMOJI = re.compile(
     "\u2190-\u21ff\u2300-\u23ff\u25a0-\u25ff\u2600-\u27bf\u2b00-\u2bff"
     "\U0001f000-\U0001faff\U000e0000-\U000e007f\u0300-\u036f]"
 )
-SEPARATORS = r"[\s\-_*·•・.|/\\~+#^=`'\"]+"
+# Also the symbols sellers put inside words (办※证, 免丨考, 电—工) and empty brackets (办()证).
+SEPARATORS = r"(?:[\s\-_*·•・.|/\\~+#^=`'\"※丨—–―°〓ㄧ×〰‖¦╳∙‧⋅∷ˉ¯‐‑‒]|\(\)|\[\])+"
 # A separator run is dropped between two CJK characters or between CJK and a Latin letter
 # ("v 信"), never between digits, so phone numbers and dates keep their shape.
 SEPARATOR_INSIDE_WORD = re.compile(

@@ -231,10 +231,7 @@ def _pinyin(match: re.Match[str]) -> str:
 
 
 def respell(folded: str) -> str:
-    """Folded text with context-dependent homophones and pinyin words written in characters,
-    and the separators fold() keeps (办※证, 免丨考, 电—工) dropped between characters."""
-    if SYMBOL_SEPARATOR_CHARS.intersection(folded):
-        folded = SYMBOL_SEPARATOR.sub("", folded)
+    """Folded text with context-dependent homophones and pinyin words written in characters."""
     if HOMOPHONE_CHARS.intersection(folded):
         for pattern, canonical in _HOMOPHONE_STAGES:
             folded = pattern.sub(canonical, folded)
@@ -248,12 +245,6 @@ def respell(folded: str) -> str:
 
 
 LATIN_LETTER = re.compile("[a-z]")
-# Symbols sellers put inside words that fold() leaves in place (it drops emoji, ·, |, -, spaces):
-# a run of them, or an empty bracket pair, between two CJK characters goes.
-SYMBOL_SEPARATOR_CHARS = frozenset("※丨—–―°〓ㄧ×〰‖¦╳∙‧⋅∷ˉ¯‐‑‒()[]")
-SYMBOL_SEPARATOR = re.compile(
-    rf"(?<=[{CJK}])(?:[※丨—–―°〓ㄧ×〰‖¦╳∙‧⋅∷ˉ¯‐‑‒]|\(\)|\[\])+(?=[{CJK}])"
-)
 
 
 def _homophone_stages() -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]:

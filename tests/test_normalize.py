@@ -18,6 +18,8 @@ from leads.normalize import fold
         ("免🔥考★包✅过", "免考包过"),  # emoji and symbols
         ("办 证", "办证"),
         ("办-证", "办证"),
+        ("办※证 免丨考 电—工证 办()证", "办证免考电工证办证"),  # symbols sellers put inside words
+        ("138×××5678", "138×××5678"),  # a mask between digits stays for contacts
         ("办*证", "办证"),
         ("官 网 可 查", "官网可查"),
         ("办|证 办.证 办/证", "办证办证办证"),
