@@ -20,7 +20,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # Chromium refuses its sandbox as root: run as root, jiazheng starts the browser as this
-# unprivileged user instead (leads/chromium_as_user.sh), never with --no-sandbox.
+# unprivileged user instead (leads/egress/chromium_as_user.sh), never with --no-sandbox.
 if [ "$(id -u)" -eq 0 ] && ! getent passwd jiazheng-browser >/dev/null; then
   echo "== creating the unprivileged user jiazheng-browser (runs Chromium when jiazheng runs as root)"
   useradd --system --user-group --no-create-home --home-dir /nonexistent \

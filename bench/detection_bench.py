@@ -1,7 +1,7 @@
 """How well the text verdict finds sellers: on the sets we tune on and the ones we only measure.
 
 Issue 10 asks for honest figures kept in the repo: precision and recall of ``jiazheng score-text``'s
-verdict (``leads.batch.judge_text``, at the scorer's default threshold) side by side on
+verdict (``leads.judge.batch.judge_text``, at the scorer's default threshold) side by side on
 
 - **dev**: ``tests/data/labelled_texts.tsv`` and ``tests/data/texts_dev.tsv`` (when present) —
   written by the people who tune the scorer; tune on these;
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leads.batch import judge_text
+from leads.judge.batch import judge_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_FILES = (
@@ -250,7 +250,7 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def print_report(sets: list[SetReport], real: dict | None, real_note: str) -> None:
-    print("## Text verdict (leads.batch.judge_text, default threshold)\n")
+    print("## Text verdict (leads.judge.batch.judge_text, default threshold)\n")
     rows = []
     for report in sets:
         t = report.overall

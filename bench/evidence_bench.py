@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from crawler.cli_packets import capture_settings
 from crawler.demoweb.manifest import load_sites
 from crawler.demoweb.server import DemoWeb
-from leads.evidence import capture_pending
-from leads.packets import build_packet
+from leads.evidence.capture import capture_pending
+from leads.referral.packets import build_packet
 from leads.store import Store
 from tests.conftest import make_page
 

@@ -30,7 +30,7 @@ from crawler.demoweb.manifest import load_sites
 from crawler.plan import engine_delay, query_cap
 from crawler.runner import crawl_settings
 from keywords import compose_queries, load_intents, load_library
-from leads.query_plan import (
+from leads.plan.query_plan import (
     ANSWER_SECONDS,
     PlannedQuery,
     QueryYield,

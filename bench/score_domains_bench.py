@@ -4,7 +4,7 @@ one run, on one core.
 
 The domains are generated deterministically: CT-log-like hosts (common subdomain labels over
 registrable names made of English words, pinyin syllables and digits, under common suffixes),
-with 1 % lookalikes from leads.permutations mixed in. Each measurement runs in a fresh child
+with 1 % lookalikes from leads.plan.permutations mixed in. Each measurement runs in a fresh child
 process pinned to one CPU, so caches start cold and the peak RSS is that measurement's own; the
 rate is domains per CPU second of that process. On a shared virtual machine even CPU time varies by
 a third between runs, so the kinds run interleaved for several rounds and the best round of each is
@@ -152,7 +152,7 @@ SUFFIXES = (
 
 
 def generate(count: int, seed: int = 2026) -> list[str]:
-    from leads.permutations import permutations
+    from leads.plan.permutations import permutations
 
     rng = random.Random(seed)
     lookalikes = [p.domain for p in permutations()]
@@ -176,12 +176,12 @@ def measure(kind: str, count: int) -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     domains = generate(count)
     if kind == "split":
-        from leads.domains import EXTRACT
+        from leads.judge.domains import EXTRACT
 
         work = EXTRACT.extract_str
         work("warm.up.example.com")
     else:
-        from leads.domains import score_domain
+        from leads.judge.domains import score_domain
 
         work = score_domain
         work("warm.up.example.com")

@@ -42,13 +42,14 @@ KINDS = ("function", "old command", "command", "start-up")
 
 
 def previous_command(feed: str) -> None:
-    """Child: the score-domains body before leads/domain_feed.py, after the command's imports."""
+    """Child: the score-domains body before leads/feeds/domain_feed.py, after the command's
+    imports."""
     import csv
 
     import crawler.cli  # noqa: F401  (the same start-up as the command)
     from crawler.cli_options import console
-    from leads.domains import DOMAIN_CSV_COLUMNS, domain_row
-    from leads.export import neutralise
+    from leads.judge.domains import DOMAIN_CSV_COLUMNS, domain_row
+    from leads.referral.export import neutralise
 
     with open(feed, encoding="utf-8-sig", errors="replace") as source:
         writer = csv.DictWriter(sys.stdout, fieldnames=DOMAIN_CSV_COLUMNS, lineterminator="\n")
@@ -63,7 +64,7 @@ def previous_command(feed: str) -> None:
 
 def function_alone(feed: str) -> None:
     """Child: score_domain over the feed's lines; print its CPU seconds."""
-    from leads.domains import score_domain
+    from leads.judge.domains import score_domain
 
     lines = Path(feed).read_text(encoding="utf-8").splitlines()
     score_domain("warm.up.example.com")

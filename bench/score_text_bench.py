@@ -4,7 +4,7 @@ Generates N lines (default 100,000, seeded) from the keyword library: sales ads 
 style (spaced, traditional, full width, emoji, zero-width, Chinese-numeral phones, variants),
 texts about fakes, job posts and ordinary sentences. Then, pinned to one CPU:
 
-1. score-text end to end (``leads.batch.score_stream``: decode, judge, JSON out) — lines per
+1. score-text end to end (``leads.judge.batch.score_stream``: decode, judge, JSON out) — lines per
    CPU second (and wall time, which includes whatever else runs on that core);
 2. term finding alone on the folded lines: the Aho–Corasick pass against a loop over every
    library term with ``str.find`` — lines/s each and the speed-up;
@@ -30,9 +30,9 @@ from pathlib import Path
 import opencc
 
 from keywords import load_library
-from leads.batch import score_stream
-from leads.normalize import fold
-from leads.text_score import Hit, TextScorer, score_text
+from leads.judge.batch import score_stream
+from leads.judge.normalize import fold
+from leads.judge.text_score import Hit, TextScorer, score_text
 
 GOAL_LINES_PER_SECOND = 5_000
 # score-text end to end before the concept scorer (README figure, measured 2026-11-28).

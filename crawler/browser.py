@@ -2,8 +2,8 @@
 
 Reads JIAZHENG_CHROMIUM, JIAZHENG_CHROMIUM_NO_SANDBOX, JIAZHENG_BROWSER_USER, JIAZHENG_PROXY
 (else HTTPS_PROXY/HTTP_PROXY) and fills PLAYWRIGHT_LAUNCH_OPTIONS, so ``scrapy crawl`` and
-``jiazheng crawl`` launch the same, sandboxed browser (``leads.chromium``). The deadlines and the
-one-browser-per-crawl rule live in the download handler, ``crawler.renderer``.
+``jiazheng crawl`` launch the same, sandboxed browser (``leads.egress.chromium``). The deadlines
+and the one-browser-per-crawl rule live in the download handler, ``crawler.renderer``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
 
-from leads.chromium import launch_options
+from leads.egress.chromium import launch_options
 
 # On top of Playwright's own switches (which disable background networking, component updates
 # and network-time queries): a second --disable-features here would replace Playwright's list.
-# Never --no-sandbox here: leads.chromium keeps the sandbox on (see JIAZHENG_CHROMIUM_NO_SANDBOX).
+# Never --no-sandbox here: leads.egress.chromium keeps the sandbox on
+# (see JIAZHENG_CHROMIUM_NO_SANDBOX).
 CHROMIUM_ARGS = (
     "--disable-gpu",
     "--disable-dev-shm-usage",

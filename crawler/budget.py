@@ -17,7 +17,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from leads.query_plan import Budget, parse_budget
+from leads.plan.query_plan import Budget, parse_budget
 
 
 class BudgetSpent(IgnoreRequest):

@@ -12,8 +12,8 @@ from rich.markup import escape
 
 from crawler.cli_options import console, crawl_and_report, db_option, proxy_option
 from crawler.cli_plan import plan, plan_options, plan_overrides
-from leads.export import export_leads
 from leads.outputs import OutputError
+from leads.referral.export import export_leads
 from leads.store import Store, StoreCorruptError, StoreLockedError
 
 # Outputs hold police material: files 0600, folders 0700 unless the operator says otherwise.

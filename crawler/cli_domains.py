@@ -1,5 +1,5 @@
 """``jiazheng score-domains`` and ``jiazheng watch-ct``: lookalike domains from a list or from
-Certificate Transparency, over leads.domains and leads.ct_watch."""
+Certificate Transparency, over leads.judge.domains and leads.feeds.ct_watch."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import TextIO
 import click
 
 from crawler.cli_options import console, db_option
-from leads.ct_watch import Lookalike, WatchSetupError, run_watch
-from leads.domain_feed import score_domain_feed
+from leads.feeds.ct_watch import Lookalike, WatchSetupError, run_watch
+from leads.feeds.domain_feed import score_domain_feed
+from leads.judge.verdict import LEAD_THRESHOLD
 from leads.store import Store, StoreLockedError
-from leads.verdict import LEAD_THRESHOLD
 
 
 @click.command("score-domains")

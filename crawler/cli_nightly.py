@@ -11,7 +11,7 @@ from crawler.cli_options import console, crawl_and_report, db_option, proxy_opti
 from crawler.cli_plan import plan_options, plan_overrides
 from crawler.nightly import NightlyConfig, NightlyError, run_nightly
 from crawler.runner import items_key
-from leads.drain import drain_file, drain_session
+from leads.feeds.drain import drain_file, drain_session
 from leads.store import Store
 
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from crawler.extensions import WATCHDOG_EXIT
 from crawler.runner import CrawlSetupError, crawl_settings, run_crawl
 from crawler.summary import print_summary
-from leads.drain import drain_session
+from leads.feeds.drain import drain_session
 from leads.store import DEFAULT_DB, Store
 
 # Messages and tables go to stderr; stdout stays for data (JSON lines, CSV).

@@ -1,5 +1,6 @@
 """``jiazheng capture | packet | check | stats``: evidence, referral packets and monthly figures,
-thin commands over ``leads.evidence``, ``leads.packets`` and ``leads.stats``."""
+thin commands over ``leads.evidence.capture``, ``leads.referral.packets`` and
+``leads.referral.stats``."""
 
 from __future__ import annotations
 
@@ -17,18 +18,18 @@ from crawler.cli_options import console, db_option, proxy_option
 from crawler.egress import egress_policy
 from crawler.runner import CrawlSetupError, check_proxy, crawl_settings, run_crawl
 from keywords import load_library
-from leads.evidence import (
+from leads.evidence.capture import (
     CaptureResult,
     CaptureSettings,
     EvidenceError,
     capture_leads,
     capture_pending,
 )
-from leads.packets import PacketError, build_packet, leads_without_evidence
-from leads.stats import write_monthly_stats
+from leads.evidence.tsa import TimestampError, load_tsa_certificates
+from leads.judge.verdict import LEAD_THRESHOLD
+from leads.referral.packets import PacketError, build_packet, leads_without_evidence
+from leads.referral.stats import write_monthly_stats
 from leads.store import Store, StoreLockedError
-from leads.tsa import TimestampError, load_tsa_certificates
-from leads.verdict import LEAD_THRESHOLD
 
 evidence_option = click.option(
     "--evidence-dir", default="evidence", show_default=True,

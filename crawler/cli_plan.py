@@ -12,7 +12,7 @@ import click
 from crawler.cli_options import db_option
 from crawler.plan import budget_of, query_cap, query_plan, tonight_queries
 from crawler.runner import CrawlSetupError, crawl_settings
-from leads.query_plan import (
+from leads.plan.query_plan import (
     PlanError,
     count_by,
     coverage,

@@ -11,9 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from crawler.cli_options import console, db_option
-from leads.lifecycle import STATE_LABELS, LifecycleError
-from leads.review import ENCODINGS, SHOWN_PROBLEMS, ReviewFileError, import_review
+from leads.referral.review import ENCODINGS, SHOWN_PROBLEMS, ReviewFileError, import_review
 from leads.store import Store, StoreLockedError
+from leads.store.lifecycle import STATE_LABELS, LifecycleError
 
 
 def _login_name() -> str:

@@ -8,7 +8,7 @@ from typing import BinaryIO
 import click
 
 from crawler.cli_options import console
-from leads.batch import ENCODINGS, INPUT_FORMATS, score_stream
+from leads.judge.batch import ENCODINGS, INPUT_FORMATS, score_stream
 
 
 @click.command("score-text")

@@ -1,5 +1,5 @@
-"""The egress policy (``leads.egress``) in the crawl: nothing a seller page points to reaches an
-internal address, whichever way the crawl would fetch it.
+"""The egress policy (``leads.egress.policy``) in the crawl: nothing a seller page points to
+reaches an internal address, whichever way the crawl would fetch it.
 
 - ``EgressMiddleware`` refuses every Scrapy request the policy refuses before it is sent: start
   URLs, links, logos and each redirect or meta-refresh hop (Scrapy's redirect middlewares make a
@@ -9,7 +9,7 @@ internal address, whichever way the crawl would fetch it.
   is not a page and is allowed), and the proxy resolves the sites.
 - ``BrowserRequestFilter`` is PLAYWRIGHT_ABORT_REQUEST: the rendering browser aborts refused
   requests (remembered for the page that made them) and heavy resources; the renderer
-  (``crawler.renderer``) puts each browser under ``leads.browser_egress.BrowserEgressGuard``
+  (``crawler.renderer``) puts each browser under ``leads.egress.browser.BrowserEgressGuard``
   before a page's first request, and the guard also stops redirect hops;
   ``refuse_websockets`` keeps rendered pages from opening WebSockets.
 
@@ -38,8 +38,8 @@ from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
 from crawler.browser import abort_heavy_request, proxy_from
-from leads.browser_egress import BrowserEgressGuard, browser_refusal
-from leads.egress import EgressPolicy
+from leads.egress.browser import BrowserEgressGuard, browser_refusal
+from leads.egress.policy import EgressPolicy
 
 logger = logging.getLogger(__name__)
 

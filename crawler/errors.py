@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
 from crawler.egress import EgressRefused, EgressRefusedLookup, resolver_refusal
-from leads.proxy_errors import PROXY_STATUSES
+from leads.egress.proxy_errors import PROXY_STATUSES
 
 EGRESS_REFUSED = "egress_refused"  # the egress policy refused it: never sent (crawler/egress.py)
 DNS_ERRORS = (CannotResolveHostError, error.DNSLookupError)

@@ -15,8 +15,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from leads.chromium import kill_chromium_descendants
-from leads.redact import redact_text
+from leads.egress.chromium import kill_chromium_descendants
+from leads.egress.redact import redact_text
 from leads.store import Store
 
 WATCHDOG_REASON = "watchdog"

@@ -15,8 +15,8 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 from w3lib.html import get_meta_refresh
 
-from leads.domains import host_parts
-from leads.normalize import fold
+from leads.judge.domains import host_parts
+from leads.judge.normalize import fold
 
 CONTACT_WORDS = re.compile(r"联系我们|关于我们|联系方式|联系电话|公司简介|contact|about", re.I)
 VERIFY_WORDS = re.compile(

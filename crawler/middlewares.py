@@ -20,8 +20,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from crawler.browser import proxy_from
 from crawler.encoding import choose_encoding
 from crawler.tls import certificate_problems
-from leads.domains import host_parts
-from leads.proxy_errors import MAX_TEXT, PROXY_STATUSES, proxy_failure
+from leads.egress.proxy_errors import MAX_TEXT, PROXY_STATUSES, proxy_failure
+from leads.judge.domains import host_parts
 from leads.store import Store
 
 if TYPE_CHECKING:

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leads.export import export_leads_since
-from leads.observations import utc_now
+from leads.egress.redact import redact_text
+from leads.judge.observations import utc_now
 from leads.outputs import atomic_file
-from leads.redact import redact_text
+from leads.referral.export import export_leads_since
 from leads.store import Store
 
 

@@ -49,13 +49,13 @@ from crawler.follow import (
 from crawler.middlewares import ENCODING_META, TLS_META, UNCHANGED_META
 from crawler.serp import Engine
 from keywords import load_library
-from leads.batch import judge_text
-from leads.domains import host_parts, is_government_host, is_official_host
-from leads.egress import EgressPolicy
-from leads.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
-from leads.page_similarity import logo_hash, resembles_platform
-from leads.page_text import page_text
-from leads.proxy_errors import proxy_failure
+from leads.egress.policy import EgressPolicy
+from leads.egress.proxy_errors import proxy_failure
+from leads.judge.batch import judge_text
+from leads.judge.domains import host_parts, is_government_host, is_official_host
+from leads.judge.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
+from leads.judge.page_similarity import logo_hash, resembles_platform
+from leads.judge.page_text import page_text
 
 Output = QueryOutcome | Sighting | LinkResolved | PageObservation | scrapy.Request
 # Error statuses reach the callbacks (a 404 or a 503 is an observation); redirects are still

@@ -1,6 +1,6 @@
 """The query plan under the crawl's settings: which queries each engine is asked tonight.
 
-The choosing is leads/query_plan.py's (pure); this module reads what it needs from the Scrapy
+The choosing is leads/plan/query_plan.py's (pure); this module reads what it needs from the Scrapy
 settings — the office's list, the budget, each engine's politeness delay — so the spider and
 ``jiazheng plan`` decide alike. Settings read: JIAZHENG_QUERIES_FILE, JIAZHENG_BUDGET,
 JIAZHENG_MAX_QUERIES (a cap; lifted by a budget unless set on the command line),
@@ -19,7 +19,7 @@ from scrapy.settings.default_settings import DOWNLOAD_DELAY
 
 from crawler.serp import Engine
 from keywords import load_intents, load_library
-from leads.query_plan import (
+from leads.plan.query_plan import (
     Budget,
     PlannedQuery,
     QueryYield,

@@ -36,7 +36,7 @@ from scrapy_playwright.handler import BrowserContextWrapper, ScrapyPlaywrightDow
 
 from crawler.browser import proxy_from
 from crawler.egress import BrowserRequestFilter
-from leads.chromium import (
+from leads.egress.chromium import (
     SCRIPT_PROBE_SECONDS,
     StepTimeout,
     close_browser,

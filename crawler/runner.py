@@ -19,8 +19,8 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.browser import browser_launch_options, proxy_from
 from crawler.extensions import stuck_message
-from leads.chromium import BrowserSetupError
-from leads.redact import redact_url
+from leads.egress.chromium import BrowserSetupError
+from leads.egress.redact import redact_url
 from leads.store import Store
 
 

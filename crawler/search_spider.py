@@ -2,7 +2,8 @@
 ``engines`` and fetch what they find (through PageSpider).
 
 Subclasses only declare ``name`` and ``engines`` (see spiders/). Tonight's queries per engine come
-from the query plan (crawler/plan.py, leads/query_plan.py), highest priority first. Settings read:
+from the query plan (crawler/plan.py, leads/plan/query_plan.py), highest priority first. Settings
+read:
 those of crawler/plan.py, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_RESUME_RUN (a killed run to carry on,
 from the store, instead of starting afresh), JIAZHENG_MAX_CANDIDATES (watch-ct domains fetched
 per run), JIAZHENG_MAX_PROBES (permutations of the official names probed per run),
@@ -24,9 +25,9 @@ from crawler.errors import classify_failure
 from crawler.page_spider import ERROR_STATUSES, Output, PageSpider
 from crawler.plan import tonight_queries
 from crawler.serp import Engine, SerpResult, redirect_target
-from leads.domains import host_parts
-from leads.observations import LinkResolved, QueryOutcome, Sighting
-from leads.probe_plan import tonight_probes
+from leads.judge.domains import host_parts
+from leads.judge.observations import LinkResolved, QueryOutcome, Sighting
+from leads.plan.probe_plan import tonight_probes
 from leads.store import ResumeState, Store
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)

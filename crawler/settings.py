@@ -44,15 +44,15 @@ JIAZHENG_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them
 JIAZHENG_INCREMENTAL = True  # conditional requests; unchanged pages keep their verdict
 JIAZHENG_RESUME_RUN = 0  # id of a killed run to carry on (jiazheng nightly sets it)
 JIAZHENG_MAX_CANDIDATES = 200  # lookalike domains from watch-ct fetched per crawl
-# Permutations of the official names (leads/probe_plan.py) probed per crawl: lookalikes no engine
-# indexes are found only by their name. Never-probed first; 0 turns probing off.
+# Permutations of the official names (leads/plan/probe_plan.py) probed per crawl: lookalikes no
+# engine indexes are found only by their name. Never-probed first; 0 turns probing off.
 JIAZHENG_MAX_PROBES = 100
 JIAZHENG_OFFICIAL_LOGOS = True  # fetch the platforms' own pages first, to learn their logos
 JIAZHENG_OFFICIAL_WAIT = 60  # seconds searching waits for those pages at most (0: no wait)
 JIAZHENG_MAX_LOGOS_PER_PAGE = 2  # logo images fetched for a page that resembles a platform
 JIAZHENG_MAX_LOGO_BYTES = 1_000_000  # bigger images are not logos: dropped while downloading
-# The egress policy (leads/egress.py) refuses internal addresses; these host:port or CIDR entries
-# are let through. Only for test and demo servers on 127.0.0.1: empty in production.
+# The egress policy (leads/egress/policy.py) refuses internal addresses; these host:port or CIDR
+# entries are let through. Only for test and demo servers on 127.0.0.1: empty in production.
 JIAZHENG_EGRESS_ALLOW: list[str] = []
 
 # --- politeness ----------------------------------------------------------------------------

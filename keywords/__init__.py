@@ -1,7 +1,7 @@
 """Load the keyword library: the data files in this directory, checked and typed.
 
 Behaviour changes by editing the data files (see README.md), not code. Terms are stored
-NFKC-normalised and lower-cased, the way ``leads.normalize.fold`` leaves page text. A bad line
+NFKC-normalised and lower-cased, the way ``leads.judge.normalize.fold`` leaves page text. A bad line
 fails with ``ValueError("file.tsv:LINE: …")`` so the editor knows where to look.
 """
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from leads.observations import PageObservation
+from leads.judge.observations import PageObservation
+from leads.judge.verdict import Verdict
 from leads.store import Store
-from leads.verdict import Verdict
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from crawler import nightly
 from crawler.browser import CHROMIUM_ARGS, pac_url
 from crawler.demoweb.server import DemoWeb
 from crawler.extensions import RedactLogs
-from leads.chromium import AS_USER_SCRIPT, BROWSER_USER, context_proxy, launch_options
-from leads.redact import redact_text
+from leads.egress.chromium import AS_USER_SCRIPT, BROWSER_USER, context_proxy, launch_options
+from leads.egress.redact import redact_text
 from tests.auth_proxy import AuthProxy, Tarpit
 
 CHROMIUM = "/usr/bin/chromium"

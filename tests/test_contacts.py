@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from leads.contacts import (
+from leads.judge.contacts import (
     EMOJI_LABELS,
     MAX_SCAN_CHARS,
     contacts_in_folded,
     extract_contacts,
     load_not_ids,
 )
-from leads.normalize import fold
+from leads.judge.normalize import fold
 
 CASES = Path(__file__).parent / "data" / "contacts_cases.tsv"
 

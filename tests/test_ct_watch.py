@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from websockets.asyncio.server import ServerConnection, serve
 
 from crawler.cli import main
-from leads.ct_watch import WatchSetupError, WatchStats, domains_in, run_watch
+from leads.feeds.ct_watch import WatchSetupError, WatchStats, domains_in, run_watch
 from leads.store import Store
 
 MESSAGES = [
@@ -134,7 +134,7 @@ def test_official_and_government_hosts_in_the_feed_are_not_candidates() -> None:
     assert domains == ["cx.mem.gov.cn", "cnse.e-cqs.cn", "yjglj.beijing.gov.cn"]
     found: list = []
     stats = WatchStats()
-    from leads.ct_watch import _handle
+    from leads.feeds.ct_watch import _handle
 
     _handle(
         '{"message_type": "dns_entries", "data": ["cx.mem.gov.cn", "www.samr.gov.cn"]}',

@@ -17,9 +17,9 @@ from collections import Counter
 
 import pytest
 
-from leads.domains import host_parts, score_domain
-from leads.permutations import registrable
-from leads.verdict import LEAD_THRESHOLD
+from leads.judge.domains import host_parts, score_domain
+from leads.judge.verdict import LEAD_THRESHOLD
+from leads.plan.permutations import registrable
 
 dnstwist = pytest.importorskip("dnstwist", reason="dnstwist is in the test extra: pip install -e '.[test]'")
 

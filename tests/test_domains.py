@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from leads.domains import host_parts, is_government_host, is_official_host, score_domain
-from leads.verdict import LEAD_THRESHOLD
+from leads.judge.domains import host_parts, is_government_host, is_official_host, score_domain
+from leads.judge.verdict import LEAD_THRESHOLD
 
 DATA = Path(__file__).parent / "data"
 REAL_GOV_DOMAINS = Path("/work/shared/realdata/gov_domains.txt")
@@ -225,7 +225,7 @@ def test_scores_do_not_depend_on_the_hash_seed() -> None:
     import subprocess
     import sys
 
-    code = ("from leads.domains import score_domain; "
+    code = ("from leads.judge.domains import score_domain; "
             "d = score_domain('xn-mohurdy-cnseeqs-zx1c.com.cn'); print(d.target, d.reasons)")
     outputs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -239,8 +239,8 @@ def test_cheap_label_filter_never_drops_a_label_that_matters() -> None:
     """``label_notable`` rejects plain labels without their facts; it must agree with the facts
     on every label of the labelled set and of the permutations, their look-alike readings and
     hyphen variants."""
-    from leads.domains import _vocabulary
-    from leads.permutations import permutations
+    from leads.judge.domains import _vocabulary
+    from leads.plan.permutations import permutations
 
     vocabulary = _vocabulary()
     hosts = [line.split("\t")[0] for line in LABELLED.read_text(encoding="utf-8").splitlines()[2:]]
@@ -259,7 +259,7 @@ def test_piece_filter_keeps_every_spelling_within_reach() -> None:
     """``_near_spelling`` runs the edit distance only on a spelling that holds a piece of a key
     (pigeonhole filter); every spelling one or two edits (as allowed) from a key must hold one.
     Edits use the key's own letters and one outsider, the worst case for the filter."""
-    from leads.domains import _vocabulary
+    from leads.judge.domains import _vocabulary
 
     def edits(word: str, alphabet: str) -> set[str]:
         splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]

@@ -1,11 +1,11 @@
-"""The egress policy (leads/egress.py): every spelling of an internal address is refused, public
+"""The egress policy (leads/egress/policy.py): every spelling of an internal address is refused, public
 sites pass, and exceptions exist only when configured."""
 
 from __future__ import annotations
 
 import pytest
 
-from leads.egress import NO_EXCEPTIONS, EgressPolicy
+from leads.egress.policy import NO_EXCEPTIONS, EgressPolicy
 
 LOOPBACK_SPELLINGS = [
     "http://127.0.0.1/",

@@ -36,12 +36,12 @@ from crawler.egress import EgressMiddleware, EgressRefused, GuardedResolver
 from crawler.errors import classify_failure
 from crawler.page_spider import PageSpider
 from crawler.settings import METAREFRESH_MAXDELAY, TWISTED_DNS_RESOLVER
-from leads.browser_egress import BrowserEgressGuard
-from leads.egress import NO_EXCEPTIONS, EgressPolicy
-from leads.evidence import CaptureSettings, capture_leads
-from leads.observations import PageObservation
-from leads.page_similarity import logo_hash
-from leads.page_text import page_text
+from leads.egress.browser import BrowserEgressGuard
+from leads.egress.policy import NO_EXCEPTIONS, EgressPolicy
+from leads.evidence.capture import CaptureSettings, capture_leads
+from leads.judge.observations import PageObservation
+from leads.judge.page_similarity import logo_hash
+from leads.judge.page_text import page_text
 from leads.store import Store
 from tests.canary import Canary
 from tests.conftest import make_page

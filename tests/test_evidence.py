@@ -17,9 +17,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.browser import CHROMIUM_ARGS, pac_url
-from leads import evidence_folder
-from leads.evidence import CaptureSettings, capture_leads
-from leads.evidence_folder import sha256_file
+from leads.evidence import folder as evidence_folder
+from leads.evidence.capture import CaptureSettings, capture_leads
+from leads.evidence.folder import sha256_file
 from leads.store import Store
 from tests.conftest import make_page
 from tests.local_tsa import Authority, make_authority, running_authority

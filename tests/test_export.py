@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from leads.export import COLUMNS, export_leads, neutralise
+from leads.referral.export import COLUMNS, export_leads, neutralise
 from leads.store import Store
 from tests.conftest import make_page, make_verdict
 

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from leads.lifecycle import (
+from leads.store import Store
+from leads.store.lifecycle import (
     STATE_LABELS,
     TRANSITIONS,
     InvalidTransition,
@@ -17,11 +18,10 @@ from leads.lifecycle import (
     parse_state,
     transition,
 )
-from leads.store import Store
 from tests.conftest import make_page, make_verdict
 
 STATES = ("new", "confirmed", "false_positive", "referred", "taken_down", "still_online")
-# The lifecycle as the issue and leads/lifecycle.py's docstring describe it, written out here
+# The lifecycle as the issue and leads/store/lifecycle.py's docstring describe it, written out here
 # independently of the table, so a changed table fails this test.
 MOVES = {
     ("new", "confirmed"), ("new", "false_positive"),

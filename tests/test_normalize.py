@@ -5,7 +5,7 @@ import time
 import pytest
 
 from keywords import load_library
-from leads.normalize import fold
+from leads.judge.normalize import fold
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from crawler.demoweb.server import DemoWeb
-from leads.export import export_leads, lead_row, write_csv
 from leads.outputs import OutputError, atomic_file, remove_leftovers
-from leads.packets import build_packet
+from leads.referral.export import export_leads, lead_row, write_csv
+from leads.referral.packets import build_packet
 from leads.store import Store, StoreCorruptError
 from tests.conftest import make_page, make_verdict
 
@@ -106,7 +106,7 @@ def test_a_failed_packet_leaves_no_folder_and_the_next_one_works(tmp_path: Path,
                                                                   monkeypatch) -> None:
     db = seed(tmp_path / "j.db")
     store = Store(db)
-    monkeypatch.setattr("leads.packets._zip", _explode)
+    monkeypatch.setattr("leads.referral.packets._zip", _explode)
     with pytest.raises(OutputError, match="simulated disk failure"):
         build_packet(store, "公安", tmp_path / "out")
     monkeypatch.undo()

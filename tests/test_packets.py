@@ -21,9 +21,16 @@ from crawler.cli_packets import capture_settings
 from crawler.demoweb.engines import ENGINE_HOSTS
 from crawler.demoweb.manifest import load_sites
 from crawler.demoweb.server import DemoWeb
-from leads.evidence import capture_pending
-from leads.evidence_folder import sha256_file
-from leads.packets import CHECKLIST_CSV, LETTER_PDF, TABLES_XLSX, Packet, PacketError, build_packet
+from leads.evidence.capture import capture_pending
+from leads.evidence.folder import sha256_file
+from leads.referral.packets import (
+    CHECKLIST_CSV,
+    LETTER_PDF,
+    TABLES_XLSX,
+    Packet,
+    PacketError,
+    build_packet,
+)
 from leads.store import Store
 from tests.conftest import make_page, make_verdict
 

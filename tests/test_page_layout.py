@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from leads.page_layout import MAX_HTML_CHARS, page_layout, title_segments
+from leads.judge.page_layout import MAX_HTML_CHARS, page_layout, title_segments
 
 
 @pytest.mark.parametrize(

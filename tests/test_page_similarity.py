@@ -12,8 +12,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from keywords import load_library
-from leads.page_similarity import PageComparer, compare_page, logo_hash
-from leads.verdict import LEAD_THRESHOLD, PageFacts, judge_page
+from leads.judge.page_similarity import PageComparer, compare_page, logo_hash
+from leads.judge.verdict import LEAD_THRESHOLD, PageFacts, judge_page
 
 PAGES = Path(__file__).parent / "data" / "pages"
 DEMO_SITES = Path(__file__).parent.parent / "crawler" / "demoweb" / "sites"

@@ -1,6 +1,6 @@
 """Visible text from hostile HTML: what a visitor reads, never a crash."""
 
-from leads.page_text import page_text
+from leads.judge.page_text import page_text
 
 
 def test_scripts_styles_and_head_are_not_text_but_meta_keywords_are() -> None:

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 
 from keywords import load_library
-from leads.domains import host_parts, is_government_host, score_domain
-from leads.permutations import KINDS, permutations
-from leads.verdict import LEAD_THRESHOLD
+from leads.judge.domains import host_parts, is_government_host, score_domain
+from leads.judge.verdict import LEAD_THRESHOLD
+from leads.plan.permutations import KINDS, permutations
 
 AGENCY = {platform.main_host: platform.agency for platform in load_library().platforms}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leads.probe_plan import tonight_probes
+from leads.plan.probe_plan import tonight_probes
 from leads.store import Store
 from tests.conftest import make_page
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from leads.observations import PageObservation
-from leads.page_text import page_text
-from leads.proxy_errors import proxy_failure
-from leads.takedown import classify_recheck
+from leads.egress.proxy_errors import proxy_failure
+from leads.judge.observations import PageObservation
+from leads.judge.page_text import page_text
+from leads.judge.takedown import classify_recheck
 
 FIXTURES = Path(__file__).parent / "fixtures" / "proxy"
 

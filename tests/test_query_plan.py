@@ -18,8 +18,8 @@ from crawler.cli import main
 from crawler.plan import query_cap, tonight_queries
 from crawler.runner import crawl_settings
 from keywords import load_intents, load_library
-from leads.observations import QueryOutcome, Sighting
-from leads.query_plan import (
+from leads.judge.observations import QueryOutcome, Sighting
+from leads.plan.query_plan import (
     Budget,
     PlanError,
     PlannedQuery,

@@ -17,7 +17,7 @@ import pytest
 import redis
 
 from crawler.demoweb.server import DemoWeb
-from leads.domains import is_government_host
+from leads.judge.domains import is_government_host
 
 CRAWL = ("--no-delay", "--max-queries", "4", "-s", "JIAZHENG_MAX_SERP_PAGES=3")
 # This seller page's script opens a popup and clicks a download every 200 ms until the renderer
@@ -106,8 +106,8 @@ def test_two_processes_on_redis_fetch_each_page_once_and_find_the_same_leads(
 def test_drain_skips_garbage_in_the_queue_and_stores_the_rest(
     tmp_path: Path, redis_url: str
 ) -> None:
-    from leads.drain import drain_session
-    from leads.records import encode
+    from leads.feeds.drain import drain_session
+    from leads.feeds.records import encode
     from leads.store import Store
     from tests.conftest import make_page
 

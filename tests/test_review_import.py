@@ -11,9 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
-from leads.export import COLUMNS, export_leads
-from leads.lifecycle import InvalidTransition
-from leads.review import (
+from leads.referral.export import COLUMNS, export_leads
+from leads.referral.review import (
     ReviewFileError,
     decode,
     import_review,
@@ -22,6 +21,7 @@ from leads.review import (
     restore,
 )
 from leads.store import Store, StoreLockedError
+from leads.store.lifecycle import InvalidTransition
 from tests.conftest import make_page
 
 URLS = ("http://a.example.com/", "http://b.example.com/", "http://c.example.com/",

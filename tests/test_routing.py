@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from keywords import load_library
-from leads.domains import host_parts
-from leads.verdict import route
+from leads.judge.domains import host_parts
+from leads.judge.verdict import route
 
 PHONE = ("phone:13812345678",)
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
-from leads.batch import MAX_LINE_BYTES, judge_text, score_stream
+from leads.judge.batch import MAX_LINE_BYTES, judge_text, score_stream
 
 ROOT = Path(__file__).parent.parent
 AD = "電工證免考包過，官網可查，加V信：dgz_2024"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from leads.stats import COLUMNS, monthly_row, write_monthly_stats
+from leads.referral.stats import COLUMNS, monthly_row, write_monthly_stats
 from leads.store import Store
 from tests.conftest import make_page, make_verdict
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from leads.observations import LinkResolved, QueryOutcome, Sighting
+from leads.judge.observations import LinkResolved, QueryOutcome, Sighting
 from leads.store import Store, StoreLockedError
 from tests.conftest import make_page, make_verdict
 

@@ -9,7 +9,7 @@ import scrapy
 from scrapy.utils.test import get_crawler
 
 from crawler.pipelines.store import StorePipeline
-from leads.drain import drain_file
+from leads.feeds.drain import drain_file
 from leads.store import Store
 from tests.conftest import make_page
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from leads.batch import judge_text
-from leads.text_score import MAX_SCAN_CHARS, score_text
-from leads.verdict import LEAD_THRESHOLD, PageFacts, judge_page
+from leads.judge.batch import judge_text
+from leads.judge.text_score import MAX_SCAN_CHARS, score_text
+from leads.judge.verdict import LEAD_THRESHOLD, PageFacts, judge_page
 
 LABELLED = Path(__file__).parent / "data" / "labelled_texts.tsv"
 EVASION_KINDS = (
@@ -362,8 +362,8 @@ def test_second_dev_set_is_balanced_and_clean():
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
-    from leads.normalize import fold
-    from leads.text_score import respell
+    from leads.judge.normalize import fold
+    from leads.judge.text_score import respell
 
     assert respell(fold(text)) == respelled
 
@@ -378,8 +378,8 @@ def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, resp
     ],
 )
 def test_respelling_leaves_ordinary_words_alone(text: str):
-    from leads.normalize import fold
-    from leads.text_score import respell
+    from leads.judge.normalize import fold
+    from leads.judge.text_score import respell
 
     assert respell(fold(text)) == fold(text)
 

@@ -13,7 +13,7 @@ import pytest
 from asn1crypto import core, tsp
 from cryptography import x509
 
-from leads.tsa import (
+from leads.evidence.tsa import (
     TimestampError,
     check_reply,
     load_tsa_certificates,

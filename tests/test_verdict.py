@@ -6,8 +6,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from leads.text_score import score_text
-from leads.verdict import (
+from leads.judge.text_score import score_text
+from leads.judge.verdict import (
     LAWFUL_LOOKING_CONTEXTS,
     LEAD_THRESHOLD,
     PageFacts,

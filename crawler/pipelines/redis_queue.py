@@ -11,7 +11,7 @@ from typing import Any
 import redis
 from scrapy.crawler import Crawler
 
-from leads.records import KINDS, encode
+from leads.feeds.records import KINDS, encode
 
 
 class RedisQueuePipeline:

@@ -16,12 +16,12 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from leads.domains import host_parts, is_official_host
-from leads.observations import PageObservation
-from leads.scoring_version import scoring_version
+from leads.judge.domains import host_parts, is_official_host
+from leads.judge.observations import PageObservation
+from leads.judge.scoring_version import scoring_version
+from leads.judge.takedown import classify_recheck
+from leads.judge.verdict import PageFacts, Verdict, judge_page
 from leads.store import Store
-from leads.takedown import classify_recheck
-from leads.verdict import PageFacts, Verdict, judge_page
 
 
 def facts_of(page: PageObservation) -> PageFacts:

@@ -24,9 +24,9 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
-from leads.observations import PageObservation, QueryOutcome
-from leads.records import encode
-from leads.redact import redact_setting
+from leads.egress.redact import redact_setting
+from leads.feeds.records import encode
+from leads.judge.observations import PageObservation, QueryOutcome
 from leads.store import Store, StoreLockedError
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Deterministic (no randomness): every lookalike seed is crossed with a few suffixes and prefixes,
 every negative seed with the suffixes an innocent site of its kind would use. The seeds are written
-by hand, independently of leads/permutations.py, so the test does not grade the scorer on its own
+by hand, independently of leads/plan/permutations.py, so the test does not grade the scorer on its own
 generator. Run: .venv/bin/python tests/data/make_lookalike_domains.py
 """
 

@@ -1,0 +1,211 @@
+"""Referral packets: everything one agency needs to act on the leads routed to it.
+
+A packet folder ``JZ-YYYYMMDD-NNNN`` holds the cover letter with the lead table and the
+电子数据提取固定清单 as PDF (``线索移送函.pdf``), the same tables as XLSX (``线索表.xlsx``), the
+清单 as CSV, and each lead's evidence folder (copied, every SHA-256 checked against the store);
+``JZ-….zip`` next to it holds it all. Its leads are recorded as referred to that agency, so the
+next packet for the agency does not repeat them. A lead without evidence is listed as such
+(``jiazheng packet`` captures missing evidence first unless told not to).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from keywords import load_library
+from leads.evidence.capture import BEIJING, OUTCOMES
+from leads.evidence.folder import CAPTURE_RECORD, sha256_file
+from leads.judge.verdict import LEAD_THRESHOLD
+from leads.outputs import atomic_file, atomic_folder
+from leads.referral.pdf import Table, write_document
+from leads.referral.tables import write_csv, write_xlsx
+from leads.store import Store
+
+LETTER_PDF = "线索移送函.pdf"
+TABLES_XLSX = "线索表.xlsx"
+CHECKLIST_CSV = "电子数据提取固定清单.csv"
+EVIDENCE_DIR = "证据"
+CATEGORY_NAMES = {"fake_ad": "假证广告", "lookalike_site": "仿冒查询网站"}
+NO_EVIDENCE = "未提取证据"
+LEAD_HEADINGS = ("序号", "线索编号", "网址", "类别", "评分", "仿冒对象", "联系方式", "判定理由",
+                 "页面标题", "首次发现(UTC)", "最近发现(UTC)", "证据状态", "证据目录")
+CHECKLIST_HEADINGS = ("序号", "线索编号", "网址", "类别", "文件名", "文件格式", "校验值(SHA-256)",
+                      "大小(字节)", "提取时间(北京时间)", "提取方法/工具")
+
+
+class PacketError(RuntimeError):
+    """The packet cannot be built (unknown agency, evidence changed since capture …)."""
+
+
+@dataclass(frozen=True)
+class Packet:
+    packet_id: str
+    agency: str
+    folder: Path
+    zip_path: Path
+    zip_sha256: str
+    lead_ids: tuple[int, ...]
+    without_evidence: tuple[int, ...]  # leads listed with 未提取证据
+    site_down: tuple[int, ...]  # leads whose capture found the site gone
+
+
+def check_agency(agency: str) -> None:
+    agencies = load_library().routing.agency_order
+    if agency not in agencies:
+        raise PacketError(f"未知的移送部门 {agency!r}，可选：{'、'.join(agencies)}")
+
+
+def leads_without_evidence(store: Store, agency: str, since: str = "",
+                           min_score: int = LEAD_THRESHOLD) -> list[dict[str, Any]]:
+    """Leads the next packet for ``agency`` would hold that have no capture yet."""
+    leads = store.leads_to_refer(agency, since, min_score)
+    captured = store.latest_captures([lead["id"] for lead in leads])
+    return [lead for lead in leads if lead["id"] not in captured]
+
+
+def build_packet(store: Store, agency: str, out_dir: Path, since: str = "",
+                 min_score: int = LEAD_THRESHOLD, now: datetime | None = None) -> Packet | None:
+    """Build the next packet for ``agency`` and mark its leads referred; None if no lead is
+    left to refer."""
+    check_agency(agency)
+    leads = store.leads_to_refer(agency, since, min_score)
+    if not leads:
+        return None
+    now = now or datetime.now(UTC)
+    created_at = now.isoformat(timespec="seconds")
+    number = store.reserve_packet_number(agency, created_at)
+    packet_id = f"JZ-{now.astimezone(BEIJING):%Y%m%d}-{number:04d}"
+    folder = out_dir / packet_id
+    with atomic_folder(folder) as building:
+        zip_path, down, missing = _fill(store, building, packet_id, agency, now, leads)
+    zip_sha256 = sha256_file(zip_path)
+    ids = tuple(lead["id"] for lead in leads)
+    store.record_packet({
+        "id": number, "packet_id": packet_id, "agency": agency, "created_at": created_at,
+        "since": since, "folder": str(folder.resolve()), "zip_path": str(zip_path.resolve()),
+        "zip_sha256": zip_sha256, "lead_count": len(ids)}, list(ids))
+    return Packet(packet_id, agency, folder, zip_path, zip_sha256, ids, missing, down)
+
+
+def _fill(store: Store, folder: Path, packet_id: str, agency: str, now: datetime,
+          leads: list[dict[str, Any]]) -> tuple[Path, tuple[int, ...], tuple[int, ...]]:
+    """Write the packet's files into ``folder`` (still under its building name) and its zip
+    next to where the folder will be: (zip path, leads whose site was down, leads without
+    evidence)."""
+    captures = store.latest_captures([lead["id"] for lead in leads])
+    evidence = {lead["id"]: _copy_evidence(captures.get(lead["id"]), folder)
+                for lead in leads}
+    checklist = [row for lead in leads for row in _checklist_rows(lead, evidence[lead["id"]])]
+    checklist = [(index, *row) for index, row in enumerate(checklist, 1)]
+    lead_rows = [_lead_row(index, lead, captures.get(lead["id"]), evidence[lead["id"]])
+                 for index, lead in enumerate(leads, 1)]
+    down = tuple(lead["id"] for lead in leads
+                 if captures.get(lead["id"], {}).get("outcome") == "site_down")
+    missing = tuple(lead["id"] for lead in leads if lead["id"] not in captures)
+    _write_letter(folder / LETTER_PDF, packet_id, agency, now, lead_rows, checklist, down,
+                  missing)
+    write_xlsx([("线索表", LEAD_HEADINGS, lead_rows),
+                ("电子数据提取固定清单", CHECKLIST_HEADINGS, checklist)], folder / TABLES_XLSX)
+    write_csv(CHECKLIST_HEADINGS, checklist, folder / CHECKLIST_CSV)
+    return _zip(folder, packet_id), down, missing
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    folder: str  # relative to the packet, "" without evidence
+    files: list[dict[str, Any]]
+    record: dict[str, Any]  # capture.json
+
+
+def _copy_evidence(capture: dict[str, Any] | None, packet: Path) -> _Evidence:
+    """Copy a capture's folder into the packet; every copied file must match its stored hash."""
+    if capture is None:
+        return _Evidence("", [], {})
+    source = Path(capture["folder"])
+    target = packet / EVIDENCE_DIR / source.name
+    if not source.is_dir():
+        raise PacketError(f"线索 {capture['lead_id']} 的证据目录 {source} 不存在")
+    target.mkdir(parents=True)
+    for row in capture["files"]:
+        copied = target / row["path"]
+        shutil.copyfile(source / row["path"], copied)
+        if sha256_file(copied) != row["sha256"]:
+            raise PacketError(f"证据文件 {source / row['path']} 的 SHA-256 与提取时记录的不一致，"
+                              f"可能已被改动，请核查后重新提取")
+    record = json.loads((target / CAPTURE_RECORD).read_text(encoding="utf-8"))
+    return _Evidence(f"{EVIDENCE_DIR}/{source.name}", capture["files"], record)
+
+
+def _method(record: dict[str, Any]) -> str:
+    tool = record.get("tool", {})
+    return (f"jiazheng {tool.get('jiazheng', '')} 以 Chromium {tool.get('chromium', '')}"
+            f"（Playwright {tool.get('playwright', '')}）自动提取；步骤与参数见 {CAPTURE_RECORD}")
+
+
+def _checklist_rows(lead: dict[str, Any], evidence: _Evidence) -> list[tuple[Any, ...]]:
+    return [(lead["id"], lead["url"], row["kind"], f"{evidence.folder}/{row['path']}",
+             row["format"], row["sha256"], row["size"],
+             evidence.record.get("captured_at_beijing", ""), _method(evidence.record))
+            for row in evidence.files]
+
+
+def _lead_row(index: int, lead: dict[str, Any], capture: dict[str, Any] | None,
+              evidence: _Evidence) -> tuple[Any, ...]:
+    state = NO_EVIDENCE
+    if capture is not None:
+        state = OUTCOMES.get(capture["outcome"], capture["outcome"])
+        if capture["error"]:
+            state += f"（{capture['error']}）"
+    return (index, lead["id"], lead["url"], CATEGORY_NAMES.get(lead["category"], lead["category"]),
+            lead["score"], lead["target"], "；".join(lead["contacts"]), "；".join(lead["reasons"]),
+            lead["title"], lead["first_seen"], lead["last_seen"], state, evidence.folder)
+
+
+def _write_letter(path: Path, packet_id: str, agency: str, now: datetime,
+                  lead_rows: list[tuple[Any, ...]], checklist: list[tuple[Any, ...]],
+                  down: tuple[int, ...], missing: tuple[int, ...]) -> None:
+    reasons = [f"{rule.why}" for rule in load_library().routing.rules if agency in rule.agencies]
+    notes = []
+    if down:
+        notes.append(f"其中 {len(down)} 条线索的网站在提取证据时已无法访问"
+                     f"（证据记录中注明了返回状态）")
+    if missing:
+        notes.append(f"{len(missing)} 条线索未能提取证据，表中注明“{NO_EVIDENCE}”")
+    paragraphs = [
+        f"编号：{packet_id}",
+        f"{agency}：",
+        f"　　在打击假冒安全生产资格证书（特种作业操作证、建筑施工特种作业操作资格证及安管人员"
+        f"考核合格证、特种设备作业人员证、主要负责人和安全生产管理人员考核合格证）工作中，"
+        f"通过互联网监测发现涉嫌出售假证或仿冒证书查询平台的线索 {len(lead_rows)} 条，"
+        f"现移送你单位依法处理。",
+        "　　移送依据：" + "；".join(dict.fromkeys(reasons)) + "。",
+        f"　　线索明细见附表《线索表》。每条线索的电子数据（整页截图、WARC 原始数据、提取记录）"
+        f"随函附送，文件及校验值（SHA-256）见《电子数据提取固定清单》，共 {len(checklist)} 个文件。"
+        + ("；".join(notes) + "。" if notes else ""),
+        "　　请将处理结果反馈我单位。",
+    ]
+    signature = ["移送单位（盖章）：", "联系人：                联系电话：",
+                 f"日期：{now.astimezone(BEIJING):%Y年%m月%d日}"]
+    write_document(
+        path, "线索移送函", paragraphs,
+        [Table("附表一：线索表", LEAD_HEADINGS,
+               (4, 5, 20, 7, 4, 9, 12, 22, 12, 9, 9, 9, 12), lead_rows),
+         Table("附表二：电子数据提取固定清单", CHECKLIST_HEADINGS,
+               (4, 5, 16, 12, 20, 7, 22, 6, 10, 18), checklist, font_size=6.5)],
+        footer_text=f"{packet_id} · 移送{agency}", signature=signature)
+
+
+def _zip(folder: Path, packet_id: str) -> Path:
+    """``<packet_id>.zip`` beside ``folder``, its entries under ``<packet_id>/``."""
+    zip_path = folder.with_name(packet_id + ".zip")
+    with atomic_file(zip_path) as building, zipfile.ZipFile(
+            building, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            archive.write(path, f"{packet_id}/{path.relative_to(folder).as_posix()}")
+    return zip_path

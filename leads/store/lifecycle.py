@@ -1,0 +1,116 @@
+"""The life of a lead, as data: its states, the moves allowed between them, and why.
+
+new → confirmed / false_positive (an analyst looked) → referred (a packet went to an agency) →
+taken_down / still_online (a re-check, or the agency's answer). Who moved a lead and when is
+recorded by ``Store.set_state``; this module only says whether a move is allowed.
+
+Nothing goes back to ``new``: it means "nobody has looked yet", and once someone has, the
+decision is corrected (confirmed ↔ false_positive), not erased. Nothing leaves the referral
+branch either: a packet sent to 公安 cannot be unsent, and a stale spreadsheet must not turn a
+re-check's "still online" back into "referred". Staying in a state is always allowed (a note,
+or a re-check that finds the same).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from leads.judge.normalize import fold
+
+# state → the label analysts see (and may type) in Excel.
+STATE_LABELS = {
+    "new": "新线索",
+    "confirmed": "已确认",
+    "false_positive": "误报",
+    "referred": "已移送",
+    "taken_down": "已下架",
+    "still_online": "仍在线",
+}
+INITIAL_STATE = "new"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move and the situation it records."""
+
+    source: str
+    target: str
+    why: str
+
+
+TRANSITIONS = (
+    Transition("new", "confirmed", "分析员核实：确为假证广告或仿冒查询网站"),
+    Transition("new", "false_positive", "分析员核实：并非假证（如正规培训、新闻、警示）"),
+    Transition("confirmed", "false_positive", "更正：复核后认定为误报"),
+    Transition("false_positive", "confirmed", "更正：复核后认定确为假证线索"),
+    Transition("confirmed", "referred", "已将线索移送公安、网信或市场监管"),
+    Transition("referred", "taken_down", "移送后复查：网站或信息已删除"),
+    Transition("referred", "still_online", "移送后复查：网站或信息仍可访问"),
+    Transition("still_online", "taken_down", "再次复查：网站或信息已删除"),
+    Transition("taken_down", "still_online", "再次复查：已下架的网站或信息重新上线"),
+)
+ALLOWED = {(move.source, move.target): move for move in TRANSITIONS}
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """A decision about one lead: its new state, and its new note (None keeps the note)."""
+
+    lead_id: int
+    state: str
+    note: str | None = None
+
+
+class LifecycleError(ValueError):
+    """A state or a move the lifecycle does not know; the message is for analysts."""
+
+
+class UnknownState(LifecycleError):
+    pass
+
+
+class InvalidTransition(LifecycleError):
+    pass
+
+
+def label(state: str) -> str:
+    """``已确认（confirmed）``: how messages name a state."""
+    return f"{STATE_LABELS[state]}（{state}）"
+
+
+def _spelling(text: str) -> str:
+    # Folded (full width, traditional, case) with spaces and hyphens as the underscore.
+    return re.sub(r"[\s\-]+", "_", fold(text).strip())
+
+
+SPELLINGS = {
+    _spelling(spelling): state for state, name in STATE_LABELS.items() for spelling in (state, name)
+}
+
+
+def parse_state(text: str) -> str:
+    """The state a cell names: ``confirmed``, ``已确认``, ``已確認``, ``Confirmed`` all work."""
+    state = SPELLINGS.get(_spelling(text))
+    if state is None:
+        known = "、".join(f"{name}/{state}" for state, name in STATE_LABELS.items())
+        shown = f"“{text.strip()}”" if text.strip() else "空白"
+        raise UnknownState(f"状态 {shown} 无法识别，可填：{known}")
+    return state
+
+
+def next_states(current: str) -> list[str]:
+    return [move.target for move in TRANSITIONS if move.source == current]
+
+
+def transition(current: str, new: str) -> None:
+    """Allow the move from ``current`` to ``new`` or raise with a Chinese explanation."""
+    for state in (current, new):
+        if state not in STATE_LABELS:
+            raise UnknownState(f"未知状态 {state!r}，可用：{'、'.join(STATE_LABELS)}")
+    if current == new or (current, new) in ALLOWED:
+        return
+    allowed = "、".join(label(state) for state in next_states(current)) or "无"
+    raise InvalidTransition(
+        f"不能从 {label(current)} 改为 {label(new)}；{STATE_LABELS[current]} 只能改为：{allowed}"
+    )
