@@ -9,6 +9,7 @@ import pytest
 
 from leads.store import Store
 from leads.store.lifecycle import (
+    REFERRAL_SOURCE,
     STATE_LABELS,
     TRANSITIONS,
     InvalidTransition,
@@ -118,6 +119,25 @@ def test_a_refused_move_changes_and_records_nothing(store: Store) -> None:
     assert store.lead_events(lead_id) == []
     assert store.lead_states()[lead_id]["state"] == "new"
     assert store.lead_states()[lead_id]["note"] == ""
+
+
+def test_only_a_referral_moves_an_unreviewed_lead_to_referred(store: Store) -> None:
+    """new → referred is a packet's move, through the same table: an analyst cannot make it,
+    and a packet cannot take a lead out of the referral branch or refer a false positive."""
+    with pytest.raises(InvalidTransition):
+        transition("new", "referred")
+    transition("new", "referred", REFERRAL_SOURCE)
+    transition("confirmed", "referred", REFERRAL_SOURCE)
+    for current in ("false_positive", "taken_down", "still_online"):
+        with pytest.raises(InvalidTransition):
+            transition(current, "referred", REFERRAL_SOURCE)
+    lead_id = seeded_lead(store)
+    with pytest.raises(InvalidTransition):
+        store.set_state(lead_id, "referred", "张三")
+    store.set_state(lead_id, "referred", "jiazheng packet", "移送公安", source=REFERRAL_SOURCE)
+    [event] = store.lead_events(lead_id)
+    assert (event["from_state"], event["to_state"], event["source"]) == (
+        "new", "referred", REFERRAL_SOURCE)
 
 
 def test_unknown_lead_is_refused(store: Store) -> None:

@@ -17,6 +17,12 @@ KEYWORDS = Path(keywords.__file__).parent
 DATA_SUFFIXES = (".tsv", ".toml", ".py")
 
 
+def scored_files() -> list[Path]:
+    """The files a verdict depends on: the keyword library and the judge wing's code."""
+    files = [p for p in KEYWORDS.iterdir() if p.suffix in DATA_SUFFIXES] + list(JUDGE.glob("*.py"))
+    return sorted(files)
+
+
 @cache
 def scoring_version() -> str:
     digest = hashlib.sha256()
@@ -24,8 +30,7 @@ def scoring_version() -> str:
         digest.update(version("jiazheng").encode())
     except PackageNotFoundError:  # running from a checkout that was never installed
         digest.update(b"source")
-    files = [p for p in KEYWORDS.iterdir() if p.suffix in DATA_SUFFIXES] + list(JUDGE.glob("*.py"))
-    for path in sorted(files):
-        digest.update(path.relative_to(JUDGE.parent.parent).as_posix().encode() + b"\0")
+    for path in scored_files():
+        digest.update(f"{path.parent.name}/{path.name}".encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

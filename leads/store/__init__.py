@@ -1,13 +1,10 @@
-"""The SQLite store every run writes and every document reads: its migrations, its queries (one
-module per concern) and the lead lifecycle, whose state rules live in one module (lifecycle.py).
-Callers use the ``Store`` facade."""
+"""The SQLite store every run writes and every document reads: its migrations (migrations.py, in
+registration order), its queries (one module per concern: observations, runs, crawl_memory,
+reviews, referrals) joined in the ``Store`` facade, and the lead lifecycle, whose state rules live
+in one module (lifecycle.py)."""
 
-from leads.store.facade import (
-    DEFAULT_DB,
-    ResumeState,
-    Store,
-    StoreCorruptError,
-    StoreLockedError,
-)
+from leads.store.database import DEFAULT_DB, StoreCorruptError, StoreLockedError
+from leads.store.facade import Store
+from leads.store.runs import ResumeState
 
 __all__ = ["DEFAULT_DB", "ResumeState", "Store", "StoreCorruptError", "StoreLockedError"]

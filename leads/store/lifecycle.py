@@ -51,6 +51,22 @@ TRANSITIONS = (
     Transition("taken_down", "still_online", "再次复查：已下架的网站或信息重新上线"),
 )
 ALLOWED = {(move.source, move.target): move for move in TRANSITIONS}
+# A referral is a fact, not an analyst's decision: the packet moves the leads it carries (source
+# "referral", recorded as a lead event like any move), confirmed or — until referrals are limited
+# to vetted leads — not yet looked at. A lead already in the referral branch keeps its state.
+REFERRAL_SOURCE = "referral"
+REFERRAL_TRANSITIONS = (
+    Transition("new", "referred", "随移送包移送（尚未经分析员核实）"),
+    Transition("confirmed", "referred", "随移送包移送"),
+)
+REFERRAL_ALLOWED = {(move.source, move.target): move for move in REFERRAL_TRANSITIONS}
+# A re-check's outcome → the state it moves a referred lead to ("unreachable" moves nothing: a
+# timeout says nothing about whether the seller took the page down).
+RECHECK_OUTCOME_STATES = {"gone": "taken_down", "still_online": "still_online"}
+# Leads re-checked by ``jiazheng recheck``: referred ones, and those a re-check already classified.
+RECHECKED_STATES = ("referred", "still_online", "taken_down")
+# Never referred, and never counted as found: an analyst said it is not a fake.
+NEVER_REFERRED = ("false_positive",)
 
 
 @dataclass(frozen=True)
@@ -103,12 +119,25 @@ def next_states(current: str) -> list[str]:
     return [move.target for move in TRANSITIONS if move.source == current]
 
 
-def transition(current: str, new: str) -> None:
-    """Allow the move from ``current`` to ``new`` or raise with a Chinese explanation."""
+def referred_by_packet(current: str) -> bool:
+    """Whether a packet carrying a lead in state ``current`` moves it to ``referred``."""
+    return (current, "referred") in REFERRAL_ALLOWED
+
+
+def reupload_reason(original_id: int, original_url: str) -> str:
+    """The reason a new lead carries when its text is that of a lead already taken down."""
+    return f"与已下架线索 #{original_id}（{original_url}）内容相同：疑似换域名重新上线"
+
+
+def transition(current: str, new: str, source: str = "manual") -> None:
+    """Allow the move from ``current`` to ``new`` (made by ``source``: an analyst, a re-check,
+    a referral) or raise with a Chinese explanation."""
     for state in (current, new):
         if state not in STATE_LABELS:
             raise UnknownState(f"未知状态 {state!r}，可用：{'、'.join(STATE_LABELS)}")
     if current == new or (current, new) in ALLOWED:
+        return
+    if source == REFERRAL_SOURCE and (current, new) in REFERRAL_ALLOWED:
         return
     allowed = "、".join(label(state) for state in next_states(current)) or "无"
     raise InvalidTransition(

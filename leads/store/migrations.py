@@ -1,0 +1,272 @@
+"""The schema's history, in registration order: each function is one migration, applied once per
+database by sqlite-utils and recorded in its ``_sqlite_migrations`` table. Never edit or reorder a
+migration that has shipped (m002 was registered after m005 and stays there); add a new one at the
+end. ``sqlite-utils migrate jiazheng.db leads/store/migrations.py --list`` shows what a database
+has applied. This file imports nothing from jiazheng, so sqlite-utils can load it on its own."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("jiazheng")
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "command": str,
+            "settings": str,
+            "stats": str,
+        },
+        pk="id",
+    )
+    db["queries"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "engine": str,
+            "query": str,
+            "page": int,
+            "url": str,
+            "outcome": str,
+            "results": int,
+            "detail": str,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["sightings"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "engine": str,
+            "query": str,
+            "serp_page": int,
+            "rank": int,
+            "is_ad": int,
+            "title": str,
+            "snippet": str,
+            "link": str,
+            "url": str,
+            "seen_at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["bodies"].create({"sha256": str, "size": int, "body": bytes}, pk="sha256")
+    db["pages"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "url": str,
+            "final_url": str,
+            "host": str,
+            "role": str,
+            "status": int,
+            "fetched_at": str,
+            "encoding": str,
+            "rendered": int,
+            "title": str,
+            "text": str,
+            "headers": str,
+            "redirect_chain": str,
+            "tls_problems": str,
+            "fetch_signals": str,
+            "error": str,
+            "error_detail": str,
+            "parent_url": str,
+            "via_link": str,
+            "depth": int,
+            "body_sha256": str,
+            "category": str,
+            "score": int,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["leads"].create(
+        {
+            "id": int,
+            "url": str,
+            "host": str,
+            "registered_domain": str,
+            "category": str,
+            "score": int,
+            "target": str,
+            "contacts": str,
+            "agencies": str,
+            "reasons": str,
+            "signals": str,
+            "title": str,
+            "parent_url": str,
+            "page_id": int,
+            "state": str,
+            "first_seen": str,
+            "last_seen": str,
+            "first_run_id": int,
+            "last_run_id": int,
+        },
+        pk="id",
+        not_null={"url"},
+        defaults={"state": "new"},
+    )
+    db["leads"].create_index(["url"], unique=True)
+    db["sightings"].create_index(["url"])
+    db["sightings"].create_index(["link"])
+    db["pages"].create_index(["final_url"])
+    db["queries"].create_index(["run_id", "engine"])
+
+
+@MIGRATIONS()
+def m003_evidence_referrals(db: sqlite_utils.Database) -> None:
+    db["captures"].create(
+        {
+            "id": int,
+            "lead_id": int,
+            "url": str,
+            "final_url": str,
+            "folder": str,
+            "outcome": str,
+            "status": int,
+            "error": str,
+            "captured_at": str,
+            "manifest_sha256": str,
+            "timestamped": int,
+        },
+        pk="id",
+        foreign_keys=[("lead_id", "leads", "id")],
+    )
+    db["evidence_files"].create(
+        {"id": int, "capture_id": int, "path": str, "kind": str, "format": str,
+         "sha256": str, "size": int},
+        pk="id",
+        foreign_keys=[("capture_id", "captures", "id")],
+    )
+    db["packets"].create(
+        {"id": int, "packet_id": str, "agency": str, "created_at": str, "since": str,
+         "folder": str, "zip_path": str, "zip_sha256": str, "lead_count": int},
+        pk="id",
+    )
+    db["referrals"].create(
+        {"id": int, "packet_id": int, "lead_id": int, "agency": str, "referred_at": str},
+        pk="id",
+        foreign_keys=[("packet_id", "packets", "id"), ("lead_id", "leads", "id")],
+    )
+    db["captures"].create_index(["lead_id"])
+    db["evidence_files"].create_index(["capture_id"])
+    db["referrals"].create_index(["lead_id", "agency"], unique=True)
+    db["referrals"].create_index(["referred_at"])
+
+
+@MIGRATIONS()
+def m004_lead_lifecycle(db: sqlite_utils.Database) -> None:
+    """Lead lifecycle: the analyst's note, when the state last changed, and every move made."""
+    db["leads"].add_column("note", str, not_null_default="")
+    db["leads"].add_column("state_changed_at", str)
+    db["lead_events"].create(
+        {
+            "id": int,
+            "lead_id": int,
+            "at": str,
+            "who": str,
+            "from_state": str,
+            "to_state": str,
+            "note": str,
+            "source": str,  # review_import | manual | recheck | referral …
+        },
+        pk="id",
+        foreign_keys=[("lead_id", "leads", "id")],
+    )
+    db["lead_events"].create_index(["lead_id"])
+
+
+@MIGRATIONS()
+def m005_incremental_rechecks(db: sqlite_utils.Database) -> None:
+    """Which scoring produced a page's verdict (reused only while unchanged), and re-checks of
+    referred leads (takedown verification)."""
+    db["pages"].add_column("scoring_version", str, not_null_default="")
+    db["pages"].add_column("unchanged", int, not_null_default=0)
+    db["pages"].add_column("text_sha256", str, not_null_default="")
+    db["queries"].add_column("next_url", str, not_null_default="")
+    db["rechecks"].create(
+        {"id": int, "lead_id": int, "run_id": int, "page_id": int, "at": str,
+         "outcome": str, "reason": str, "content_changed": int},
+        pk="id", foreign_keys=[("lead_id", "leads", "id"), ("page_id", "pages", "id")],
+    )
+    db["rechecks"].create_index(["lead_id"])
+    db["pages"].create_index(["body_sha256"])
+    db["pages"].create_index(["text_sha256"])
+
+
+@MIGRATIONS()
+def m002_domain_candidates(db: sqlite_utils.Database) -> None:
+    """Lookalike domains seen in Certificate Transparency logs (watch-ct), waiting to be fetched
+    and page-scored by the next crawl (``fetched_at`` empty until then)."""
+    db["domain_candidates"].create(
+        {"id": int, "domain": str, "url": str, "score": int, "target": str, "reasons": str,
+         "source": str, "first_seen": str, "last_seen": str, "times_seen": int,
+         "fetched_at": str},
+        pk="id", not_null={"domain", "url"}, defaults={"fetched_at": "", "times_seen": 1},
+    )
+    db["domain_candidates"].create_index(["domain"], unique=True)
+    db["domain_candidates"].create_index(["fetched_at", "score"])
+
+
+@MIGRATIONS()
+def m006_logo_hashes(db: sqlite_utils.Database) -> None:
+    """Average hashes of each page's logo images (JSON list): evidence of a copied emblem, and,
+    on official hosts, the platforms' own logos that copies are compared with."""
+    db["pages"].add_column("logo_hashes", str, not_null_default="[]")
+    # Store.official_logos reads these few rows at every crawl's start: no scan of all pages.
+    db.execute("CREATE INDEX idx_pages_with_logos ON pages(host) WHERE logo_hashes != '[]'")
+
+
+@MIGRATIONS()
+def m007_query_yields(db: sqlite_utils.Database) -> None:
+    """What each query has brought on each engine, for the query plan (leads/plan/query_plan.py):
+    nights asked, result pages and results, captcha/blocked answers, errors, new leads first
+    found through it, when last asked. Filled from the history already in the store."""
+    db["query_yields"].create(
+        {"engine": str, "query": str, "asked": int, "pages": int, "results": int,
+         "blocked": int, "errors": int, "new_leads": int, "last_asked": str},
+        pk=("engine", "query"),
+        defaults={"asked": 0, "pages": 0, "results": 0, "blocked": 0, "errors": 0,
+                  "new_leads": 0, "last_asked": ""},
+    )
+    db.execute(f"""
+        INSERT INTO query_yields (engine, query, asked, pages, results, blocked, errors,
+                                  new_leads, last_asked)
+        {YIELDS_FROM_HISTORY}""", [None, None])
+
+
+# Each query's yield computed from the stored history (queries, sightings, leads) of the runs
+# before a given one (parameters: that run's id twice, or NULL twice for all runs): fills
+# query_yields when it is created, and gives a resumed run the plan its night started with.
+YIELDS_FROM_HISTORY = """
+    SELECT engine, query,
+           count(DISTINCT CASE WHEN page = 0 AND outcome IN ('results', 'empty')
+                          THEN run_id END) AS asked,
+           sum(outcome IN ('results', 'empty')) AS pages, sum(results) AS results,
+           sum(outcome IN ('captcha', 'blocked')) AS blocked, sum(outcome = 'error') AS errors,
+           (SELECT count(DISTINCT leads.id) FROM leads JOIN sightings
+              ON sightings.url = leads.url AND sightings.run_id = leads.first_run_id
+            WHERE sightings.engine = queries.engine AND sightings.query = queries.query
+              AND (?1 IS NULL OR leads.first_run_id < ?1)) AS new_leads,
+           coalesce(max(CASE WHEN page = 0 AND outcome IN ('results', 'empty') THEN at END),
+                    '') AS last_asked
+    FROM queries WHERE ?2 IS NULL OR run_id < ?2 GROUP BY engine, query"""
+
+
+@MIGRATIONS()
+def m008_candidate_probes(db: sqlite_utils.Database) -> None:
+    """Hosts that never answered (DNS failure, refused connection — directly or as a proxy's
+    error page) are watched candidates: when each was last probed and what it answered."""
+    db["domain_candidates"].add_column("last_probe", str, not_null_default="")
+    db["domain_candidates"].add_column("probe_result", str, not_null_default="")
