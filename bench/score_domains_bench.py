@@ -176,7 +176,7 @@ def measure(kind: str, count: int) -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     domains = generate(count)
     if kind == "split":
-        from leads.judge.domains import EXTRACT
+        from leads.judge.hostnames import EXTRACT
 
         work = EXTRACT.extract_str
         work("warm.up.example.com")

@@ -106,6 +106,17 @@ def test_bad_toml_names_the_file(library_copy: Path):
         load_library(library_copy)
 
 
+def test_misspelt_platform_key_is_refused_naming_file_and_platform(library_copy: Path):
+    """A typo in a key must not read as "not known" (no distinctive labels, no identity lines)."""
+    path = library_copy / "platforms.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("distinctive_labels =", "distinctve_labels =", 1), encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"^platforms.toml: platform #1 \(mem\): unknown key 'distinctve_labels'"
+    ):
+        load_library(library_copy)
+
+
 def test_routing_rule_with_unknown_agency_fails(library_copy: Path):
     path = library_copy / "routing.toml"
     path.write_text(

@@ -9,7 +9,7 @@ import pytest
 from keywords import load_library
 from leads.judge.domains import host_parts, is_government_host, score_domain
 from leads.judge.verdict import LEAD_THRESHOLD
-from leads.plan.permutations import KINDS, permutations
+from leads.plan.permutations import PERMUTATION_KINDS, permutations
 
 AGENCY = {platform.main_host: platform.agency for platform in load_library().platforms}
 
@@ -26,13 +26,13 @@ def test_only_registrable_names_never_under_gov_cn(generated) -> None:
         parts = host_parts(permutation.domain)
         assert not parts.problem and parts.registered_domain, permutation
         assert not is_government_host(permutation.domain), permutation
-        assert permutation.kind in KINDS
+        assert permutation.kind in PERMUTATION_KINDS
         assert permutation.target in AGENCY
 
 
 def test_every_kind_and_platform_is_produced(generated) -> None:
     kinds = Counter(p.kind for p in generated)
-    assert set(kinds) == set(KINDS), kinds
+    assert set(kinds) == set(PERMUTATION_KINDS), kinds
     assert {"cx.mem.gov.cn", "zlaq.mohurd.gov.cn", "cnse.e-cqs.cn"} <= {p.target for p in generated}
     assert any(p.domain.startswith("xn--") for p in generated if p.kind == "homoglyph")
 
@@ -49,7 +49,7 @@ def test_scorer_finds_every_permutation_with_the_agency_it_imitates(generated) -
         else:
             missed[permutation.kind] += 1
             misses.append((permutation, result))
-    for kind in KINDS:
+    for kind in PERMUTATION_KINDS:
         print(f"{kind:18} {found[kind]:5} found  {missed[kind]:4} missed")
     assert not misses, misses[:10]
 

@@ -14,35 +14,37 @@ links it: those are mentions (``PageMatch.mentions``), worth nothing. Where a li
 from ``leads.judge.page_layout``; the words that say who a page is are in keywords/page_roles.toml.
 A query form alone is not enough either: without a claim or a copied title/heading (a training
 school's own student lookup) the score stays below the lead threshold. No network here. Pages of
-official and gov.cn hosts never get here (``verdict.judge_page`` stops first).
+official and gov.cn hosts never get here (``verdict.judge_page`` stops first). The footer and logo
+comparison is ``leads.judge.page_identity``; whether a name is the page's own, ``page_naming``.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import tomllib
 import warnings
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from PIL import Image
-from rapidfuzz.distance import Levenshtein
 
 from keywords import KeywordLibrary, Platform, load_library
-from leads.judge.domains import platform_tables
 from leads.judge.normalize import fold
+from leads.judge.page_identity import (
+    IDENTITY_COMPONENTS,
+    SITE_CODE,
+    ShownIdentity,
+    identity_components,
+    platform_identity,
+    shown_identity,
+)
 from leads.judge.page_layout import PageLayout, page_layout
+from leads.judge.page_naming import own_name, platform_names, self_naming, stands_alone
+from leads.judge.page_roles import load_page_roles
 
 MAX_TEXT_CHARS = 50_000
 MAX_HTML_CHARS = 300_000
-MIN_FUZZY_LENGTH = 6  # a shorter name must be copied exactly to count as the page's own
-NEAR_EDIT_SHARE = 10  # one edit per this many characters of the name is still a near copy
-TITLE_COPY_POINTS = 40  # a part of the <title> is the platform's name (filler words aside)
-TITLE_NEAR_POINTS = 25  # … within a few edits of it
-STANDALONE_SHARE = 0.6  # a phrase filling this much of its line is a heading, not running text
 HEADING_POINTS, HEADING_CAP = 15, 30
 FIELD_POINTS, FIELD_CAP, MIN_FIELDS = 10, 30, 2
 BUTTON_SLACK = 4  # a query button's label: "查询" and at most this many characters more
@@ -52,21 +54,10 @@ MARKER_POINTS, MARKER_CAP = 10, 30
 CLAIM_POINTS = 10
 TOPIC_POINTS = 5
 UNCONFIRMED_CAP = 45  # no query form, or neither a claim nor a copied title/heading
-SPONSOR_POINTS = 25  # "主办单位：应急管理部" in the footer of a host that is not the ministry's
-IDENTIFIER_POINTS = 40  # the platform's own 标识码 / ICP / 公安备案 number copied
-FOOTER_POINTS, FOOTER_CAP = 15, 30
-LOGO_POINTS = 30
-LOGO_MAX_DISTANCE = 6  # differing bits of 64 still counted as the same logo (rescaled, recoloured)
 GOV_SITE_CODE_POINTS = 20  # any 政府网站标识码 on a page that is not on a gov.cn host
 HASH_SIZE = 8  # 8 × 8 pixels: a 64-bit average hash
 MAX_IMAGE_BYTES = 5_000_000
-SPONSOR_LINE = re.compile(r"主办(?:单位)?\s*[:：]?\s*([^\s,，。;；:|<>]{2,30})")
-SITE_CODE = re.compile(r"(?<![a-z0-9])bm\d{8}(?!\d)")
-ICP_NUMBER = re.compile(r"[\u4e00-\u9fff]icp[备證证]\s*\d{6,10}号(?:-\d+)?")
-POLICE_NUMBER = re.compile(r"[\u4e00-\u9fff]公网安备\s*\d{10,16}号?")
-IDENTITY_COMPONENTS = frozenset({"sponsor", "identifier_copy", "logo", "footer_copy"})
 OWN_NAME_COMPONENTS = frozenset({"title_copy", "heading_copy"})
-PAGE_ROLES_FILE = "page_roles.toml"
 
 COMPONENT_NAMES = {
     "title_copy": "标题以平台名称自称",
@@ -83,57 +74,6 @@ COMPONENT_NAMES = {
     "logo": "照搬标志图片",
     "gov_site_code": "非政府域名却标有政府网站标识码",
 }
-
-
-@dataclass(frozen=True)
-class PageRoles:
-    """The words that say who a page is (keywords/page_roles.toml), folded."""
-
-    name_filler: tuple[str, ...]
-    venue_words: tuple[str, ...]
-    self_reference: tuple[str, ...]
-    result_labels: frozenset[str]
-    footer_markers: tuple[str, ...]
-
-
-def load_page_roles(directory: Path) -> PageRoles:
-    """page_roles.toml of a keyword library directory; a bad file fails naming itself."""
-    path = directory / PAGE_ROLES_FILE
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-        words = {key: tuple(fold(str(word)) for word in table[key]) for key in (
-            "name_filler", "venue_words", "self_reference", "result_labels", "footer_markers")}
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
-        raise ValueError(f"{PAGE_ROLES_FILE}: {error}") from error
-    return PageRoles(
-        name_filler=words["name_filler"],
-        venue_words=words["venue_words"],
-        self_reference=words["self_reference"],
-        result_labels=frozenset(words["result_labels"]),
-        footer_markers=words["footer_markers"],
-    )
-
-
-@dataclass(frozen=True)
-class Identity:
-    """The identity lines of one platform's pages (platforms.toml; empty = not known)."""
-
-    footer_phrases: tuple[str, ...]
-    sponsors: tuple[str, ...]
-    identifiers: tuple[str, ...]  # 标识码, ICP and 公安备案 numbers, folded
-    logo_hashes: tuple[int, ...]
-
-
-def _identity(table: Mapping[str, object]) -> Identity:
-    def strings(key: str) -> tuple[str, ...]:
-        return tuple(fold(str(item)) for item in table.get(key, ()))  # type: ignore[attr-defined]
-
-    return Identity(
-        footer_phrases=strings("footer_phrases"),
-        sponsors=strings("sponsors"),
-        identifiers=strings("site_codes") + strings("icp_numbers") + strings("police_numbers"),
-        logo_hashes=tuple(int(str(h), 16) for h in table.get("logo_hashes", ())),  # type: ignore[attr-defined]
-    )
 
 
 def logo_hash(image: bytes) -> str:
@@ -186,83 +126,13 @@ class _Page:
     html: str  # lower-case HTML without the official hosts' URLs (links are not copied code)
     venue: str  # the <title> part naming another kind of site ("安全知识百科"), or ""
     query_forms: tuple[str, ...]  # folded texts of the forms that have a query button
-    footer: tuple[str, ...]  # footer lines: the footer region and lines with footer words
     claims: tuple[str, ...]
-    sponsors: tuple[str, ...]  # what follows 主办单位： in the footer
-    identifiers: tuple[str, ...]  # 标识码, ICP and 公安备案 numbers shown in the footer
     results: tuple[str, ...]  # result-table labels shown as label cells
-    logos: tuple[int, ...]  # average hashes of the images given
-
-
-def _without_filler(text: str, filler: tuple[str, ...]) -> str:
-    for word in filler:
-        text = text.replace(word, "")
-    return re.sub(r"[\W_]+", "", text)
-
-
-def _own_name(
-    parts: Iterable[str], phrases: Iterable[str], filler: tuple[str, ...]
-) -> tuple[float, str] | None:
-    """(points, phrase) when one of ``parts`` is one of the platform's names, filler aside."""
-    best: tuple[float, str] | None = None
-    for part in parts:
-        bare = _without_filler(part, filler)
-        for phrase in phrases:
-            name = _without_filler(phrase, filler)
-            if not bare or not name:
-                continue
-            if bare == name:
-                return TITLE_COPY_POINTS, phrase
-            limit = max(1, len(name) // NEAR_EDIT_SHARE)
-            if len(name) >= MIN_FUZZY_LENGTH and Levenshtein.distance(bare, name) <= limit:
-                best = best or (TITLE_NEAR_POINTS, phrase)
-    return best
-
-
-def _standalone(phrase: str, lines: Iterable[str]) -> bool:
-    """Is the phrase a line of its own (a heading, card, button, nav item), not running text?"""
-    return any(
-        phrase in line and len(phrase) >= STANDALONE_SHARE * len(line.strip()) for line in lines
-    )
-
-
-def _identity_components(
-    page: _Page, identity: Identity, official_logos: Collection[int]
-) -> dict[str, tuple[float, str]]:
-    """Who the page's footer says runs it, its numbers and logo, against one platform's."""
-    components: dict[str, tuple[float, str]] = {}
-    # Named as the platform's sponsor, not as captured: the footer runs on into 京ICP备….
-    sponsors = [
-        known for known in identity.sponsors if any(s.startswith(known) for s in page.sponsors)
-    ]
-    if sponsors:
-        components["sponsor"] = (SPONSOR_POINTS, sponsors[0])
-    copied = [number for number in page.identifiers if number in identity.identifiers]
-    if copied:
-        components["identifier_copy"] = (IDENTIFIER_POINTS, "、".join(copied))
-    footers = _found(identity.footer_phrases, "\n".join(page.footer))
-    if footers:
-        components["footer_copy"] = (
-            min(FOOTER_CAP, FOOTER_POINTS * len(footers)),
-            "、".join(footers),
-        )
-    distances = [
-        (bin(logo ^ known).count("1"), logo)
-        for logo in page.logos
-        for known in (*identity.logo_hashes, *official_logos)
-    ]
-    if distances and min(distances)[0] <= LOGO_MAX_DISTANCE:
-        distance, logo = min(distances)
-        components["logo"] = (LOGO_POINTS, f"{logo:016x}（相差 {distance} 位）")
-    return components
+    shown: ShownIdentity  # the footer, its sponsor and numbers, the logos
 
 
 def _found(phrases: Iterable[str], haystack: str) -> list[str]:
     return [phrase for phrase in phrases if phrase in haystack]
-
-
-def _names(platform: Platform) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((*platform.title_phrases, fold(platform.name))))
 
 
 def _components(
@@ -276,11 +146,11 @@ def _components(
     components: dict[str, tuple[float, str]] = {}
     layout = page.layout
     if not page.venue:
-        own = _own_name(layout.title_segments, platform.title_phrases, filler)
+        own = own_name(layout.title_segments, platform.title_phrases, filler)
         if own:
             components["title_copy"] = (own[0], own[1])
         phrases = tuple(dict.fromkeys((*platform.heading_phrases, fold(platform.name))))
-        standalone = [phrase for phrase in phrases if _standalone(phrase, layout.lines)]
+        standalone = [phrase for phrase in phrases if stands_alone(phrase, layout.lines)]
         # A heading inside a longer one standing on the same line is that line, counted once.
         headings = [h for h in standalone if not any(h != o and h in o for o in standalone)]
         if headings:
@@ -310,7 +180,7 @@ def _components(
 def _mentions(page: _Page, platform: Platform, components: Mapping[str, object]) -> list[str]:
     """The platform's names, headings and fields the page names without posing as it."""
     counted = OWN_NAME_COMPONENTS & components.keys()
-    words = (*_names(platform), *platform.heading_phrases) if not counted else ()
+    words = (*platform_names(platform), *platform.heading_phrases) if not counted else ()
     if "form_fields" not in components:
         words += tuple(platform.form_fields)
     return list(dict.fromkeys(word for word in words if word in page.text))
@@ -323,7 +193,7 @@ def _page_components(page: _Page) -> dict[str, tuple[float, str]]:
         components["result_table"] = (RESULT_POINTS, "、".join(page.results))
     if page.claims:
         components["claim"] = (CLAIM_POINTS, "、".join(page.claims))
-    site_codes = [number for number in page.identifiers if SITE_CODE.fullmatch(number)]
+    site_codes = [number for number in page.shown.identifiers if SITE_CODE.fullmatch(number)]
     if site_codes:
         components["gov_site_code"] = (GOV_SITE_CODE_POINTS, "、".join(site_codes))
     return components
@@ -343,16 +213,6 @@ def _total(components: Mapping[str, tuple[float, str]]) -> float:
     return min(100.0, total)
 
 
-def _self_naming(
-    components: Mapping[str, tuple[float, str]], layout: PageLayout, platform: Platform
-) -> str:
-    """'页面以“…”自称（标题、页头）' when the page takes the platform's name as its own."""
-    if "title_copy" not in components:
-        return ""
-    in_header = any(_standalone(name, layout.header_lines) for name in _names(platform))
-    return f"页面以“{components['title_copy'][1]}”自称（{'标题、页头' if in_header else '标题'}）"
-
-
 class PageComparer:
     """The platform fingerprints of one keyword library."""
 
@@ -360,8 +220,8 @@ class PageComparer:
         self.platforms = library.platforms
         self.generic = library.generic
         self.roles = load_page_roles(library.directory)
-        tables = {table["key"]: table for table in platform_tables(library)["platform"]}
-        self.identities = {p.key: _identity(tables[p.key]) for p in library.platforms}
+        tables = {table["key"]: table for table in library.platform_tables["platform"]}
+        self.identities = {p.key: platform_identity(tables[p.key]) for p in library.platforms}
         domains = sorted({d for p in library.platforms for d in p.registered_domains}, key=len)
         self.official_urls = re.compile(
             r"(?:https?:)?(?://)?(?:[a-z0-9-]+\.)*(?:"
@@ -411,7 +271,7 @@ class PageComparer:
         venue = self._venue(layout)
         speaking = [line for line in layout.lines if _found(roles.self_reference, line)]
         if not venue and any(
-            _own_name(layout.title_segments, p.title_phrases, roles.name_filler)
+            own_name(layout.title_segments, p.title_phrases, roles.name_filler)
             for p in self.platforms
         ):  # a title that is a platform's name speaks for the page; a headline does not
             speaking += layout.title_segments
@@ -422,25 +282,15 @@ class PageComparer:
                 q in b and len(b) <= len(q) + BUTTON_SLACK for b in form.buttons for q in buttons
             )
         )
-        shown = "\n".join(footer)
         return _Page(
             layout=layout,
             text=folded_text,
             html=self.official_urls.sub(" ", html[:MAX_HTML_CHARS].lower()),
             venue=venue,
             query_forms=query_forms,
-            footer=footer,
             claims=tuple(_found(self.generic.claim_phrases, "\n".join(speaking))),
-            sponsors=tuple(dict.fromkeys(SPONSOR_LINE.findall(shown))),
-            identifiers=tuple(
-                dict.fromkeys(
-                    number.replace(" ", "")
-                    for pattern in (SITE_CODE, ICP_NUMBER, POLICE_NUMBER)
-                    for number in pattern.findall(shown)
-                )
-            ),
             results=tuple(label for label in layout.labels if label in roles.result_labels),
-            logos=tuple(int(digest, 16) for digest in logos if digest),
+            shown=shown_identity(footer, logos),
         )
 
     def compare(
@@ -454,8 +304,8 @@ class PageComparer:
         shared = _page_components(page)
         candidates = []
         for order, platform in enumerate(self.platforms):
-            identity = _identity_components(
-                page, self.identities[platform.key], learned.get(platform.key, frozenset())
+            identity = identity_components(
+                page.shown, self.identities[platform.key], learned.get(platform.key, frozenset())
             )
             components = {
                 **_components(page, platform, self.roles.name_filler), **identity, **shared
@@ -477,7 +327,7 @@ class PageComparer:
         evidence = "；".join(
             f"{COMPONENT_NAMES[name]}：{detail}" for name, (_, detail) in components.items()
         )
-        naming = _self_naming(components, page.layout, platform)
+        naming = self_naming(components, page.layout, platform)
         return PageMatch(
             score=round(score),
             target=platform.main_host if imitates else "",

@@ -1,24 +1,23 @@
 """Registrable lookalike domains of each protected platform, for proactive checks (dnstwist-style).
 
-Each kind is a tiny named function in ``KINDS`` that bends the platform's names (typos, look-alike
-letters, token orders, suffix swaps, embedding, pinyin, campaign words, dots); every result is
-tagged with its kind and target. Only registrable names come out: a valid host whose registrable
-domain is not under gov.cn and not an official one (fraudsters cannot register those, so checking
-them is pointless). Names are what platforms.toml calls lookalikes: a short, generic official name
-(mem, samr) alone on another suffix is not one, so it is not made (mem only under a .cn suffix,
-where the name_context rule of the scorer counts the suffix as context).
+Each kind is a tiny named function in ``PERMUTATION_KINDS`` that bends the platform's names
+(typos, look-alike letters, token orders, suffix swaps, embedding, pinyin, campaign words, dots);
+every result is tagged with its kind and target. Only registrable names come out: a valid host
+whose registrable domain is not under gov.cn and not an official one (fraudsters cannot register
+those, so checking them is pointless). Names are what platforms.toml calls lookalikes: a short,
+generic official name (mem, samr) alone on another suffix is not one, so it is not made (mem only
+under a .cn suffix, where the name_context rule of the scorer counts the suffix as context).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from itertools import permutations as orderings
 from typing import Any
 
 from keywords import Platform, load_library
-from leads.judge.domains import host_parts, is_government_host, is_official_host, platform_tables
+from leads.judge.domains import host_parts, is_government_host, is_official_host
 
 # Suffixes fraudsters register lookalikes under (cn.com is CentralNic's, not ICANN's: registrable).
 DEFAULT_SUFFIXES = (
@@ -73,11 +72,6 @@ CLAIM_WORDS = ("cx", "chaxun", "zscx", "query", "cert")
 CAMPAIGN_SUFFIXES = 3  # campaign words are many: their names go under the first suffixes only
 
 
-@cache
-def _tables() -> dict[str, Any]:
-    return platform_tables(load_library())
-
-
 @dataclass(frozen=True)
 class Permutation:
     domain: str
@@ -98,9 +92,10 @@ class Seed:
         return [x for x in self.platform.main_host.split(".") if x not in ("gov", "cn", "www")]
 
     @property
-    def table(self) -> dict[str, Any]:
+    def table(self) -> Mapping[str, Any]:
         """This platform's table in platforms.toml (distinctive_labels, name_context)."""
-        return next(t for t in _tables()["platform"] if t["key"] == self.platform.key)
+        tables = load_library().platform_tables["platform"]
+        return next(t for t in tables if t["key"] == self.platform.key)
 
     @property
     def distinctive(self) -> list[str]:
@@ -122,6 +117,18 @@ class Seed:
 
 def _edits(name: str) -> Iterator[tuple[int, str]]:
     yield from enumerate(name)
+
+
+def _substitutions(seed: Seed, substitutes: Mapping[str, Iterable[str]]) -> Iterator[str]:
+    """Each name with one letter replaced by one of its ``substitutes``, under every suffix."""
+    yield from seed.under_suffixes(
+        [
+            n[:i] + substitute + n[i + 1 :]
+            for n in seed.names
+            for i, c in _edits(n)
+            for substitute in substitutes.get(c, ())
+        ]
+    )
 
 
 def omission(seed: Seed) -> Iterator[str]:
@@ -149,14 +156,7 @@ def transposition(seed: Seed) -> Iterator[str]:
 
 def replacement(seed: Seed) -> Iterator[str]:
     """One letter replaced by a keyboard neighbour: cxmwm, mohurf."""
-    yield from seed.under_suffixes(
-        [
-            n[:i] + k + n[i + 1 :]
-            for n in seed.names
-            for i, c in _edits(n)
-            for k in QWERTY_NEIGHBOURS.get(c, "")
-        ]
-    )
+    yield from _substitutions(seed, QWERTY_NEIGHBOURS)
 
 
 def hyphenation(seed: Seed) -> Iterator[str]:
@@ -168,15 +168,7 @@ def hyphenation(seed: Seed) -> Iterator[str]:
 
 def ascii_lookalike(seed: Seed) -> Iterator[str]:
     """Digits or letters for letters (platforms.toml typo_glyphs): m0hurd, 2laq, e-cq5, rnohurd."""
-    glyphs = _tables()["typo_glyphs"]
-    yield from seed.under_suffixes(
-        [
-            n[:i] + g + n[i + 1 :]
-            for n in seed.names
-            for i, c in _edits(n)
-            for g in glyphs.get(c, ())
-        ]
-    )
+    yield from _substitutions(seed, load_library().platform_tables["typo_glyphs"])
 
 
 def subdomain_split(seed: Seed) -> Iterator[str]:
@@ -190,7 +182,7 @@ def subdomain_split(seed: Seed) -> Iterator[str]:
 
 def campaign_words(seed: Seed) -> Iterator[str]:
     """A distinctive label glued to a campaign word, either side: mohurdsanlei, chaxun-zlaq."""
-    words = _tables()["generic"]["campaign_words"]
+    words = load_library().platform_tables["generic"]["campaign_words"]
     names = [
         sep.join(pair)
         for label in seed.distinctive
@@ -225,14 +217,7 @@ def homoglyph(seed: Seed) -> Iterator[str]:
     for glyph, letter in load_library().homoglyphs.items():
         if not glyph.isascii() and len(letter) == 1:
             glyphs.setdefault(letter, []).append(glyph)
-    yield from seed.under_suffixes(
-        [
-            n[:i] + g + n[i + 1 :]
-            for n in seed.names
-            for i, c in _edits(n)
-            for g in glyphs.get(c, ())
-        ]
-    )
+    yield from _substitutions(seed, glyphs)
 
 
 def token_combination(seed: Seed) -> Iterator[str]:
@@ -276,7 +261,7 @@ def pinyin(seed: Seed) -> Iterator[str]:
     )
 
 
-KINDS: dict[str, Callable[[Seed], Iterator[str]]] = {
+PERMUTATION_KINDS: dict[str, Callable[[Seed], Iterator[str]]] = {
     kind.__name__: kind
     for kind in (
         omission,
@@ -321,8 +306,8 @@ def permutations(
     found = []
     for platform in platforms:
         seed = Seed(platform, suffixes)
-        for kind in kinds or tuple(KINDS):
-            for candidate in KINDS[kind](seed):
+        for kind in kinds or tuple(PERMUTATION_KINDS):
+            for candidate in PERMUTATION_KINDS[kind](seed):
                 domain = registrable(candidate)
                 if domain and domain not in seen:
                     seen.add(domain)

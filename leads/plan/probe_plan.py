@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from keywords import load_library
-from leads.plan.permutations import KINDS, Permutation, permutations
+from leads.plan.permutations import PERMUTATION_KINDS, Permutation, permutations
 
 KIND_ORDER = (
     "token_combination", "hyphenation", "name_context", "suffix_swap", "subdomain_split",
@@ -27,7 +27,7 @@ KIND_ORDER = (
 def _space() -> Iterator[Permutation]:
     """Every permutation, kind by kind in KIND_ORDER, platforms taking turns within a kind;
     generated lazily (a night usually needs the first few hundred)."""
-    kinds = [*KIND_ORDER, *(kind for kind in KINDS if kind not in KIND_ORDER)]
+    kinds = [*KIND_ORDER, *(kind for kind in PERMUTATION_KINDS if kind not in KIND_ORDER)]
     platforms = [platform.key for platform in load_library().platforms]
     seen: set[str] = set()
     for kind in kinds:

@@ -1,0 +1,40 @@
+"""The plain word lists: certificate names, discussion words and filter-dodging spellings.
+
+Each is one TSV read as it is (``keywords.load.read_tsv``); the sales phrases, which must stand
+for a known concept, are in ``keywords.concepts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CertificateTerm:
+    """A certificate name sellers advertise (certificates.tsv)."""
+
+    term: str
+    family: str
+    agency: str
+    weight: int
+    query: bool
+    meaning: str
+
+
+@dataclass(frozen=True)
+class NegativeTerm:
+    """A word of texts that discuss fakes without selling them (negative_context.tsv)."""
+
+    term: str
+    weight: int
+    tag: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class EvasionVariant:
+    """A filter-dodging spelling and the canonical word it stands for (evasion_variants.tsv)."""
+
+    variant: str
+    canonical: str
+    meaning: str
