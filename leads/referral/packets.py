@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from keywords import load_library
-from leads.evidence.capture import BEIJING, OUTCOMES
 from leads.evidence.folder import CAPTURE_RECORD, sha256_file
+from leads.evidence.record import BEIJING, OUTCOMES
 from leads.judge.verdict import LEAD_THRESHOLD
 from leads.outputs import atomic_file, atomic_folder
 from leads.referral.pdf import Table, write_document
