@@ -309,19 +309,6 @@ def test_a_claim_far_from_any_certificate_makes_no_frame():
     assert near.score - far.score == 10
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "叉车证培训，学时满后参加考试，考试通过后证书可在官网查询，报名请联系王老师13700001111",
-        "工地招塔吊司机，须有塔吊证，证件需官网可查，薪资面议，电话13600002222",
-        "努力了两个月，终于拿到叉车证了，官网一查就有，开心",
-        "市应急管理局提醒：近期有不法分子冒充考试中心，以“包过”为名收取费用，请勿上当。",
-    ],
-)
-def test_lawful_texts_saying_verifiable_or_quoting_claims_are_not_leads(text: str):
-    assert not judge_text(text).is_lead, score_text(text).reasons
-
-
 def test_emoji_contact_labels_count_in_the_score():
     """🐧 and ☎ are labels: the scorer sees the same contacts extract_contacts does."""
     scored = score_text("电工证免考包过 🐧1468203957 ☎87654321")
@@ -426,6 +413,12 @@ def test_chat_and_comment_wording_is_a_lead(text: str):
 @pytest.mark.parametrize(
     "text",
     [
+        # Lawful texts saying a certificate is verifiable, or quoting a seller's claim
+        "叉车证培训，学时满后参加考试，考试通过后证书可在官网查询，报名请联系王老师13700001111",
+        "工地招塔吊司机，须有塔吊证，证件需官网可查，薪资面议，电话13600002222",
+        "努力了两个月，终于拿到叉车证了，官网一查就有，开心",
+        "市应急管理局提醒：近期有不法分子冒充考试中心，以“包过”为名收取费用，请勿上当。",
+        # Doubters, holders, schools and employers
         "我朋友说他能帮我弄电工证，不用考，我觉得不靠谱，没理他",
         "【曝光】某中介号称“电工证包过，不用到场，全国可查”，收了钱就跑路，大家别上当",
         "分享一下我考焊工证的经历，培训了半个月，实操考平焊，一次过了，证书官网能查到",
@@ -433,5 +426,5 @@ def test_chat_and_comment_wording_is_a_lead(text: str):
         "焊工培训班常年招生，随到随学，学会为止，考试合格当月发证，证书官网可查，咨询13812345678",
     ],
 )
-def test_doubters_holders_schools_and_employers_are_not_leads(text: str):
+def test_lawful_texts_doubters_holders_schools_and_employers_are_not_leads(text: str):
     assert not judge_text(text).is_lead, score_text(text).reasons

@@ -28,7 +28,12 @@ def _facts(page: str, url: str, **extra: object) -> PageFacts:
         element.drop_tree()
     title = tree.findtext(".//title") or ""
     text = " ".join(tree.find("body").itertext())
-    return PageFacts(url=url, final_url=url, title=title, text=text, html=html, **extra)  # type: ignore[arg-type]
+    return _page(url, title, text, html=html, **extra)
+
+
+def _page(url: str, title: str = "", text: str = "", **extra: object) -> PageFacts:
+    """PageFacts of a page fetched at ``url`` without a redirect."""
+    return PageFacts(url=url, final_url=url, title=title, text=text, **extra)  # type: ignore[arg-type]
 
 
 def test_fake_ad_page():
@@ -67,23 +72,14 @@ def test_lookalike_query_page_on_unrelated_domain():
 
 
 def test_lookalike_domain_alone_is_a_lead_with_domain_reason():
-    facts = PageFacts(
-        url="http://cx.mem.gov.cn.cert-check.top/",
-        final_url="http://cx.mem.gov.cn.cert-check.top/",
-        title="",
-        text="",
-    )
-    verdict = judge_page(facts)
+    verdict = judge_page(_page("http://cx.mem.gov.cn.cert-check.top/"))
     assert verdict.category == "lookalike_site"
     assert verdict.target == "cx.mem.gov.cn"
     assert "域名仿冒 cx.mem.gov.cn（嵌入官方域名" in verdict.reasons[0]
 
 
 def test_special_equipment_lookalike_routes_to_market_regulation():
-    facts = PageFacts(
-        url="http://cnse-e-cqs.top/", final_url="http://cnse-e-cqs.top/", title="", text=""
-    )
-    verdict = judge_page(facts)
+    verdict = judge_page(_page("http://cnse-e-cqs.top/"))
     assert verdict.target == "cnse.e-cqs.cn"
     assert verdict.agencies == ("公安", "网信", "市场监管")
 
@@ -136,39 +132,24 @@ def test_selling_page_with_a_weakly_similar_domain_is_a_fake_ad():
 
 
 def test_tls_problems_alone_never_make_a_lead():
-    facts = PageFacts(
-        url="https://plain-shop.com/",
-        final_url="https://plain-shop.com/",
-        title="五金店",
-        text="电工工具出售",
-        tls_problems=("self_signed", "expired", "hostname_mismatch"),
-    )
-    verdict = judge_page(facts)
+    tls_problems = ("self_signed", "expired", "hostname_mismatch")
+    verdict = judge_page(_page("https://plain-shop.com/", "五金店", "电工工具出售", tls_problems=tls_problems))
     assert not verdict.is_lead
     assert verdict.signals["tls"] > 0
 
 
 def test_serp_text_counts_but_less_than_page_text():
     ad = "电工证免考包过，官网可查，微信 dgz_2024"
-    on_page = judge_page(
-        PageFacts(url="http://a.com/", final_url="http://a.com/", title="", text=ad)
-    )
-    in_snippet = judge_page(
-        PageFacts(url="http://a.com/", final_url="http://a.com/", title="", text="", serp_text=ad)
-    )
+    on_page = judge_page(_page("http://a.com/", text=ad))
+    in_snippet = judge_page(_page("http://a.com/", serp_text=ad))
     assert on_page.is_lead
     assert 0 < in_snippet.signals["serp"] < on_page.signals["text"]
     assert not in_snippet.is_lead
 
 
 def test_huge_page_is_handled():
-    facts = PageFacts(
-        url="http://big.com/",
-        final_url="http://big.com/",
-        title="电工证免考包过",
-        text="电工证免考包过 微信 dgz_2024 " + "填充文字。" * 400_000,
-        html="<p>" * 100_000,
-    )
+    text = "电工证免考包过 微信 dgz_2024 " + "填充文字。" * 400_000
+    facts = _page("http://big.com/", "电工证免考包过", text, html="<p>" * 100_000)
     assert judge_page(facts).category == "fake_ad"
 
 
@@ -205,8 +186,8 @@ DEMO_SITES = Path(__file__).parent.parent / "crawler" / "demoweb" / "sites"
 def test_a_school_quoting_sellers_to_warn_is_not_a_seller(path: Path, url: str):
     html = path.read_text(encoding="utf-8")
     tree = lxml.html.fromstring(html)
-    facts = PageFacts(url=url, final_url=url, title=tree.findtext(".//title") or "",
-                      text=" ".join(tree.find("body").itertext()), html=html)
+    title, text = tree.findtext(".//title") or "", " ".join(tree.find("body").itertext())
+    facts = _page(url, title, text, html=html)
     verdict = judge_page(facts)
     assert not verdict.is_lead, verdict.reasons
     assert verdict.contacts  # the school's own phone is kept as a fact
@@ -221,7 +202,7 @@ def test_a_seller_dressed_as_a_training_centre_is_still_a_lead():
 
 def test_a_qa_answer_that_sells_in_its_own_voice_is_a_lead():
     text = "网友提问：电工证怎么办？最佳答案：找我们，不用考试，不用本人到场，包过，微信 dgz_2024"
-    verdict = judge_page(PageFacts(url="http://a.com/", final_url="http://a.com/", title="", text=text))
+    verdict = judge_page(_page("http://a.com/", text=text))
     assert score_text(text).context == "qa"
     assert verdict.category == "fake_ad"
 
@@ -270,8 +251,7 @@ def test_a_news_sites_front_page_with_a_verification_headline_is_not_a_lead():
     tree = lxml.html.fromstring(html)
     title, text = tree.findtext(".//title") or "", " ".join(tree.find("body").itertext())
     url = "https://www.anquan-shibao.com/"
-    verdict = judge_page(PageFacts(url=url, final_url=url, title=title, text=text, html=html,
-                                   serp_text=f"{title} {text}"))
+    verdict = judge_page(_page(url, title, text, html=html, serp_text=f"{title} {text}"))
     assert not verdict.is_lead, verdict.reasons
     assert not any(reason.startswith("页面仿冒") for reason in verdict.reasons)
 

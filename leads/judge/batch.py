@@ -1,10 +1,11 @@
 """Judge texts one per line, as ``jiazheng score-text`` does: JSON-lines records in input order.
 
 ``judge_text`` is the verdict for a text without a page: ``score_text`` (the scorer
-``leads.judge.verdict.judge_page`` uses) and the verdict's own rules — news, notices and warnings
-about fakes never lead, otherwise ``fake_ad`` from ``LEAD_THRESHOLD``. ``lookalike_site`` needs a
-domain or a page, so a bare text is never one. Fraudsters write the input: an empty, binary,
-overlong or undecodable line (UTF-8 by default) becomes an error record and the run goes on.
+``leads.judge.verdict.judge_page`` uses) and the verdict's own rule for what a text sells,
+``leads.judge.verdict.sales_verdict`` — news, notices and warnings about fakes never lead,
+otherwise ``fake_ad`` from ``LEAD_THRESHOLD``. ``lookalike_site`` needs a domain or a page, so a
+bare text is never one. Fraudsters write the input: an empty, binary, overlong or undecodable line
+(UTF-8 by default) becomes an error record and the run goes on.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, TextIO
 
 from leads.judge.text_score import TextScore, score_text
-from leads.judge.verdict import ABOUT_FAKES_CONTEXTS, LEAD_THRESHOLD
+from leads.judge.verdict import sales_verdict
 
 MAX_LINE_BYTES = 1_000_000  # an ad is a few hundred bytes; a longer line is not one text
 CHUNK_BYTES = 1 << 20  # an overlong line is skipped in pieces this size, never held whole
@@ -68,9 +69,8 @@ class LineError(ValueError):
 def judge_text(text: str) -> TextVerdict:
     """The verdict on a text alone, by the same rules ``judge_page`` applies to a page's text."""
     result = score_text(text)
-    about_fakes = result.context in ABOUT_FAKES_CONTEXTS
-    is_lead = result.score >= LEAD_THRESHOLD and not about_fakes
-    return TextVerdict("fake_ad" if is_lead else "none", result)
+    category, _ = sales_verdict(result.context, result.score)
+    return TextVerdict(category, result)
 
 
 def verdict_record(verdict: TextVerdict) -> dict[str, Any]:

@@ -19,15 +19,9 @@ A contact is ``kind:value`` so leads from different pages can be joined on it:
   (the ``wechat:`` prefix does not match it) and the analyst sees it was inferred. A bare id must
   mix letters and digits (never a word, English or pinyin) and must not look like a code.
 
-A WeChat id is 6–20 characters, a letter first, then letters, digits, _ or -. It is never part of
-a URL, domain or e-mail address, never a word listed in keywords/not_contact_ids.tsv (“WeChat
-official account”, “QQ mailbox”), never a placeholder (xxxxxxxx) and never a certificate code
-(T + an ID-card number). After an English label (“wechat group”) an id made only of letters needs
-a colon.
-
-Numbers that only look like phones are rejected by shape (prefix and length, an area code for
-landlines), by a decimal point (138.00), and by the words just before them (编号, 证号, 身份证,
-ICP备, 订单号, 例如…). A phone may run straight into the next label (13812345678qq909299940).
+What a WeChat id is lives in ``leads.judge.contacts_ids``, which digits are a phone in
+``leads.judge.contacts_numbers``; this module reads the labels and runs the passes over a text.
+The kinds of contact are declared here once: the scorer, the verdict and the routing use them.
 
 Text is folded first (``leads.judge.normalize.fold``), so V信/薇信/vx/扣扣/企鹅, full-width and
 traditional characters need no special case here. Only the first ``MAX_SCAN_CHARS`` characters
@@ -38,16 +32,48 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from collections.abc import Iterable
 
-import keywords
+from leads.judge.contacts_ids import (
+    BARE_AFTER_WORD,
+    BARE_AT_END,
+    ID,
+    ID_CHAR,
+    NOT_BARE_ID_WORD,
+    is_id,
+    load_not_ids,
+)
+from leads.judge.contacts_numbers import (
+    DIGIT_RUN,
+    LOCAL_NUMBER,
+    MASK_CHARS,
+    MASKED_MOBILE,
+    MOBILE,
+    PLACEHOLDER_MOBILE,
+    clean_start,
+    is_record_number,
+    phones_in_run,
+)
 from leads.judge.normalize import fold
 
+__all__ = [
+    "DIRECT_CONTACT_KINDS",
+    "EMOJI_LABELS",
+    "EMOJI_WORDS",
+    "MAX_SCAN_CHARS",
+    "ROUTABLE_CONTACT_KINDS",
+    "contacts_in_folded",
+    "extract_contacts",
+    "has_direct_contact",
+    "load_not_ids",
+]
+
 MAX_SCAN_CHARS = 200_000  # the text scorer's cap too: an ad is a few hundred characters
-NOT_ID_FILE = Path(keywords.__file__).with_name("not_contact_ids.tsv")
+# Kinds of contact at which a seller can be reached at once; e-mail and a masked or inferred
+# number (phone_masked:, wechat_bare:) are indirect.
+DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:")
+# Kinds an agency can act on, so a lead with one goes to the agencies that need contacts.
+ROUTABLE_CONTACT_KINDS = (*DIRECT_CONTACT_KINDS, "email:")
 
 CHINESE_DIGITS = str.maketrans(
     "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "001234567891123456789"
@@ -61,79 +87,6 @@ EMOJI_LABELS = str.maketrans(
     {"🐧": "qq", "☎": "电话", "📞": "电话", "📱": "手机", **EMOJI_WORD_MAP}
 )
 
-# --- Numbers ------------------------------------------------------------------------------------
-MOBILE = re.compile(r"1[3-9]\d{9}")
-LANDLINE = re.compile(r"0(?:10|2\d)[2-9]\d{7}|0[3-9]\d{2}[2-9]\d{6,7}")
-SERVICE_NUMBER = re.compile(r"[48]00\d{7}")
-LOCAL_NUMBER = re.compile(r"[2-9]\d{6,7}")  # a landline without its area code
-PLACEHOLDER_MOBILE = re.compile(r"1[3-9]\d(\d)\1{7}")  # 13800000000, 13888888888
-PHONE_START = re.compile(r"1[3-9]|0[1-9]|[48]0|86")  # the first two digits of any phone
-SHORTEST_PHONE, LONGEST_PHONE = 10, 13  # a 400 number; 86 + an 11-digit mobile
-# Digits with up to four separators between them: 138 1234 5678, (0755)-1234-5678, 020--8765.
-DIGIT_RUN = re.compile(r"(?=[+\d])(?<![\d+])\+?\d(?:[ ().\-–—]{0,4}\d)*")
-DIGIT_GROUP = re.compile(r"\d+")
-MASK_CHARS = "*x×"
-# A mobile with some of its last nine digits masked: 138****5678, 1381234xxxx, 13x xxxx xxxx.
-MASKED_MOBILE = re.compile(
-    r"(1(?<![\d*×]1)[3-9])(?=(?:[ -]?\d){0,8}[ -]?[*x×])((?:[ -]?[\d*x×]){9})(?![\d*x×])"
-)
-# Words right before a number that make it a record number or an example, not a contact.
-RECORD_NUMBER_WORDS = (
-    "icp",
-    "备",
-    "编号",
-    "证号",
-    "身份证",
-    "单号",
-    "账号",
-    "卡号",
-    "工号",
-    "学号",
-    "代码",
-    "流水号",
-    "例如",
-    "比如",
-    "示例",
-    "举例",
-    "格式",
-)
-RECORD_WORD_WINDOW = 6
-# Words right before a token that make it some other account or a code, not a bare WeChat id.
-OTHER_ID_WORDS = (
-    "微博",
-    "抖音",
-    "快手",
-    "淘宝",
-    "小红书",
-    "b站",
-    "昵称",
-    "用户名",
-    "密码",
-    "型号",
-    "标准",
-    "规范",
-    "车牌",
-)
-RECORD_WORD = re.compile("|".join(RECORD_NUMBER_WORDS))
-NOT_BARE_ID_WORD = re.compile("|".join(RECORD_NUMBER_WORDS + OTHER_ID_WORDS))
-# A phone may follow these words with nothing between (tel13812345678); other letters make the
-# digits part of an id or a code (abc13812345678, bm01000001, v13.8).
-PHONE_WORDS = frozenset(
-    {
-        "tel",
-        "telephone",
-        "phone",
-        "mobile",
-        "mob",
-        "cell",
-        "call",
-        "hotline",
-        "wechat",
-        "weixin",
-        "qq",
-    }
-)
-LETTERS_BEFORE = re.compile(r"[a-z]{1,12}$")
 
 # --- Labels -------------------------------------------------------------------------------------
 # One-letter and one-character labels (v, q, 薇, 威, 危, 微, 卫星) are everyday text on their own:
@@ -157,8 +110,6 @@ FILLER = (
     r"(?:[\s:;,.、。!\"'“”‘’()\[\]【】<>《》=~-]"
     r"|号码|号|id|账号|帐号|是|为|搜索|搜|添加|加|好友|联系|咨询|同号|群){0,6}"
 )
-ID = r"[a-z][-_a-z0-9]{5,19}"
-ID_CHAR = r"[-_a-z0-9]"
 LABELLED_VALUE = re.compile(
     rf"({FILLER})(?:(?P<mobile>1[3-9]\d(?:[ -]?\d{{4}}){{2}})(?!\d)"
     rf"|(?P<number>[1-9]\d{{4,11}})(?!\d)|(?P<id>{ID})(?!{ID_CHAR}))"
@@ -176,18 +127,6 @@ SAME_NUMBER = re.compile(
 SAME_NUMBER_KIND = re.compile(r"微信|qq|v")
 SAME_NUMBER_BEFORE, SAME_NUMBER_AFTER = 16, 8  # how far the phone may be from the marker
 
-# --- Ids without a label ------------------------------------------------------------------------
-BARE_AFTER_WORD = re.compile(
-    rf"(?=[加+联咨详私认])(?:加|\+|联系|咨询|详询|私聊|私信|认准)(?:我|个)?(?:好友)?[\s:]*({ID})(?!{ID_CHAR})"
-)
-# The lookbehind follows the first letter, so the engine jumps from letter to letter.
-BARE_AT_END = re.compile(
-    r"([a-z](?<![-_a-z0-9.@/][a-z])[-_a-z0-9]{5,19})[\s.!。~)\]】>」”\"']*$", re.MULTILINE
-)
-ID_NUMBER_CODE = re.compile(r"[a-z]{1,2}\d{17}[\dx]")  # T + an ID-card number: a certificate
-BARE_CODE = re.compile(r"[a-z]{1,3}\d{8,}x?")  # letters + a long number: a record or model code
-MASKED_ID_PART = "xxxx"  # xxxxxxxx, abcxxxx: a masked or placeholder id
-
 TELEGRAM = re.compile(
     r"(?=[t电纸飞])(?:(?<![a-z0-9])(?:telegram|tg)|电报|纸飞机|飞机)(?:号)?\s*:?\s*@?([a-z][a-z0-9_]{4,31})"
     r"|t\.me/([a-z][a-z0-9_]{4,31})"
@@ -197,133 +136,6 @@ EMAIL = re.compile(
     r"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}"
     r"\.[a-z]{2,24}"
 )
-URL_OR_EMAIL_NEXT = re.compile(r"\.[a-z0-9]|@")
-
-
-@dataclass(frozen=True)
-class NotIds:
-    """keywords/not_contact_ids.tsv: tokens that are never ids, by scope."""
-
-    words: frozenset[str]
-    prefixes: tuple[str, ...]
-    bare_words: frozenset[str]
-    bare_prefixes: tuple[str, ...]
-
-
-@cache
-def load_not_ids(path: Path = NOT_ID_FILE) -> NotIds:
-    """The tokens of keywords/not_contact_ids.tsv; a bad line fails with its file and line."""
-    words: dict[str, set[str]] = {"all": set(), "bare": set()}
-    prefixes: dict[str, set[str]] = {"all": set(), "bare": set()}
-    header_seen = False
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if not header_seen:
-            header_seen = True
-            if cells != ["token", "match", "scope", "meaning"]:
-                raise ValueError(f"{path.name}:{number}: header must be token/match/scope/meaning")
-            continue
-        if len(cells) != 4 or cells[1] not in ("word", "prefix") or cells[2] not in words:
-            raise ValueError(f"{path.name}:{number}: want token, word|prefix, all|bare, meaning")
-        (words if cells[1] == "word" else prefixes)[cells[2]].add(cells[0].lower())
-    return NotIds(
-        frozenset(words["all"]),
-        tuple(sorted(prefixes["all"])),
-        frozenset(words["bare"]),
-        tuple(sorted(prefixes["bare"])),
-    )
-
-
-def _is_id(candidate: str, text: str, end: int, *, bare: bool) -> bool:
-    """Whether ``candidate`` (ending at ``end`` in ``text``) can be a WeChat id."""
-    not_ids = load_not_ids()
-    if (
-        URL_OR_EMAIL_NEXT.match(text, end)
-        or candidate in not_ids.words
-        or candidate.startswith(not_ids.prefixes)
-        or ID_NUMBER_CODE.fullmatch(candidate)
-        or MASKED_ID_PART in candidate
-    ):
-        return False
-    if not bare:
-        return True
-    letters = sum(char.isalpha() for char in candidate)
-    return (
-        letters >= 2
-        and any(char.isdigit() for char in candidate)
-        and candidate not in not_ids.bare_words
-        and not candidate.startswith(not_ids.bare_prefixes)
-        and not BARE_CODE.fullmatch(candidate)
-    )
-
-
-def _phone_from_digits(digits: str) -> str | None:
-    """The phone these digits spell, or None; a leading 86 country code is dropped."""
-    if digits.startswith("86") and len(digits) > 11:
-        national = digits[2:]
-        digits = national if MOBILE.fullmatch(national) else "0" + national
-    if MOBILE.fullmatch(digits):
-        return None if PLACEHOLDER_MOBILE.fullmatch(digits) else digits
-    if LANDLINE.fullmatch(digits) or SERVICE_NUMBER.fullmatch(digits):
-        return digits
-    return None
-
-
-def _is_decimal(text: str, groups: list[tuple[int, int]], index: int) -> bool:
-    """Group ``index`` is the fraction of a decimal number (the 00 of 138.00)."""
-    start, end = groups[index]
-    return end - start <= 2 and "." in text[groups[index - 1][1] : start]
-
-
-def _phone_at(text: str, groups: list[tuple[int, int]], first: int) -> tuple[int, str] | None:
-    """(last group used, phone) for the shortest phone starting at group ``first``."""
-    digits = ""
-    for index in range(first, len(groups)):
-        if index > first and _is_decimal(text, groups, index):
-            return None
-        digits += text[groups[index][0] : groups[index][1]]
-        if len(digits) > LONGEST_PHONE or (len(digits) >= 2 and not PHONE_START.match(digits)):
-            return None
-        phone = len(digits) >= SHORTEST_PHONE and _phone_from_digits(digits)
-        if phone:
-            after = index + 1
-            if after < len(groups) and _is_decimal(text, groups, after):
-                return None  # 13812345678.00 is an amount
-            return index, phone
-    return None
-
-
-def _phones_in_run(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
-    """(start, end, phone) in a digit run: separator-split groups are joined, never split."""
-    if text[start:end].isdigit():  # most runs: one group, nothing to join
-        phone = _phone_from_digits(text[start:end])
-        if phone:
-            yield start, end, phone
-        return
-    groups = [match.span() for match in DIGIT_GROUP.finditer(text, start, end)]
-    first = 0
-    while first < len(groups):
-        found = _phone_at(text, groups, first)
-        if found:
-            last, phone = found
-            yield groups[first][0], groups[last][1], phone
-            first = last
-        first += 1
-
-
-def _clean_start(text: str, position: int) -> bool:
-    """A number may start here: not inside a word, unless the word is a phone label (tel138…)."""
-    if position == 0 or not ("a" <= text[position - 1] <= "z"):
-        return True
-    word = LETTERS_BEFORE.search(text, max(0, position - 12), position)
-    return word is not None and word.group(0) in PHONE_WORDS
-
-
-def _is_record_number(text: str, position: int, words: re.Pattern[str] = RECORD_WORD) -> bool:
-    """One of ``words`` ends in the few characters before ``position``."""
-    return words.search(text, max(0, position - RECORD_WORD_WINDOW), position) is not None
 
 
 class _Found:
@@ -353,7 +165,7 @@ def _emails_masks_telegram(text: str, found: _Found) -> None:
             found.add(match.start(), f"email:{match.group(0)}", match.span())
     for match in MASKED_MOBILE.finditer(text):
         tail = match.group(2).replace(" ", "").replace("-", "")
-        if _clean_start(text, match.start()):
+        if clean_start(text, match.start()):
             masked = match.group(1) + "".join("*" if char in MASK_CHARS else char for char in tail)
             found.add(match.start(), f"phone_masked:{masked}", match.span())
     for match in TELEGRAM.finditer(text):
@@ -384,11 +196,11 @@ def _labelled(text: str, found: _Found) -> None:
             if (
                 "wechat" in kinds
                 and not (ascii_label and value.group("id").isalpha())
-                and _is_id(value.group("id"), text, span[1], bare=False)
+                and is_id(value.group("id"), text, span[1], bare=False)
             ):
                 found.add(label.start(), f"wechat:{value.group('id')}", span)
             continue
-        if _is_record_number(text, span[0]):
+        if is_record_number(text, span[0]):
             continue
         if value.group("mobile"):
             mobile = re.sub(r"[ -]", "", value.group("mobile"))
@@ -412,11 +224,11 @@ def _phones(text: str, found: _Found) -> list[tuple[int, int, str]]:
     """Phones in digit runs; returns the mobiles with their spans for 微信同号."""
     mobiles = []
     for run in DIGIT_RUN.finditer(text):
-        for start, end, phone in _phones_in_run(text, *run.span()):
+        for start, end, phone in phones_in_run(text, *run.span()):
             if (
                 found.free((start, end))
-                and _clean_start(text, start)
-                and not _is_record_number(text, start)
+                and clean_start(text, start)
+                and not is_record_number(text, start)
             ):
                 found.add(start, f"phone:{phone}")
                 if MOBILE.fullmatch(phone):
@@ -447,9 +259,9 @@ def _bare_ids(text: str, found: _Found) -> None:
         for match in pattern.finditer(text):
             candidate, span = match.group(1), match.span(1)
             if (
-                _is_id(candidate, text, span[1], bare=True)
+                is_id(candidate, text, span[1], bare=True)
                 and found.free(span)
-                and not _is_record_number(text, span[0], NOT_BARE_ID_WORD)
+                and not is_record_number(text, span[0], NOT_BARE_ID_WORD)
                 and f"wechat:{candidate}" not in found.first_seen
             ):
                 found.add(span[0], f"wechat_bare:{candidate}", span)
@@ -474,3 +286,8 @@ def contacts_in_folded(folded: str) -> list[str]:
     _same_number(text, _phones(text, found), found)
     _bare_ids(text, found)
     return found.ordered()
+
+
+def has_direct_contact(contacts: Iterable[str]) -> bool:
+    """Whether one of ``contacts`` (``kind:value``) reaches the seller at once."""
+    return any(contact.startswith(DIRECT_CONTACT_KINDS) for contact in contacts)

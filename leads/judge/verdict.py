@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from keywords import load_library
+from leads.judge.contacts import ROUTABLE_CONTACT_KINDS, has_direct_contact
 from leads.judge.domains import (
     HostParts,
     host_parts,
@@ -45,8 +46,6 @@ FAKE_ONLY_CONCEPTS = (
     "EXAM_FRAUD", "INSIDER_CHANNEL",
 )
 OWN_VOICE_POINTS = 20  # a quoted or reported claim counts half (at most 15): this is said outright
-DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:")
-CONTACT_KINDS_FOR_ROUTING = ("phone:", "wechat:", "qq:", "telegram:", "email:")
 SHOWN_MENTIONS = 4
 
 
@@ -105,7 +104,7 @@ def route(
 ) -> tuple[str, ...]:
     """Agencies for a lead, by the routing.toml rules, in the configured agency order."""
     routing = load_library().routing
-    has_contacts = any(contact.startswith(CONTACT_KINDS_FOR_ROUTING) for contact in contacts)
+    has_contacts = any(contact.startswith(ROUTABLE_CONTACT_KINDS) for contact in contacts)
     on_marketplace = _on_marketplace(parts)
     chosen = {
         agency
@@ -127,10 +126,23 @@ def _sales(facts: PageFacts) -> tuple[TextScore, TextScore | None, float]:
     return text, serp, min(100.0, text.score + SERP_WEIGHT * (serp.score if serp else 0))
 
 
+def sales_verdict(context: str, sales: float) -> tuple[str, str]:
+    """(category, reason) for what a text sells: the one rule for a page's text (``judge_page``)
+    and a bare text (``leads.judge.batch.judge_text``, ``jiazheng score-text``).
+
+    News, notices and warnings about fakes never lead, whatever they quote: the category is
+    "none" and the reason says so. Otherwise a sales score from LEAD_THRESHOLD is a "fake_ad"
+    and the reason is "".
+    """
+    if context in ABOUT_FAKES_CONTEXTS:
+        return "none", f"{CONTEXT_NAMES[context]}类页面（谈论假证而非出售），不作为线索"
+    return ("fake_ad" if sales >= LEAD_THRESHOLD else "none"), ""
+
+
 def fake_only_claims(text: TextScore) -> tuple[str, ...]:
     """Labels of the fake-only claims a text makes in its own voice (not quoted, not reported,
     not denied), when it also gives a direct contact: a seller's offer, whatever page it is on."""
-    if not any(contact.startswith(DIRECT_CONTACT_KINDS) for contact in text.contacts):
+    if not has_direct_contact(text.contacts):
         return ()
     names = load_library().concept_names
     return tuple(
@@ -213,6 +225,10 @@ def judge_page(
         f"搜索结果摘要：{r}" for r in (serp.reasons if serp else ()) if r not in text.reasons
     ) + ((context_reason,) if context_reason else ())
     mentions = mention_reason(page, text)
+    # A page with no sales score sells nothing, whatever its certificate problems.
+    sales_category, about_fakes_reason = sales_verdict(
+        text.context, sales_total if sales else 0.0
+    )
 
     # A lookalike needs one strong imitation signal, or weak ones on a page that does not sell.
     strong_enough = stronger >= LEAD_THRESHOLD or sales < LEAD_THRESHOLD
@@ -222,12 +238,11 @@ def judge_page(
         category = "lookalike_site"
         reasons = tuple(r for r in domain.reasons + page.reasons if r.startswith(("域名", "页面")))
         reasons += tuple(r for r in sales_reasons if "推销" in r) + tls_reasons
-    elif text.context in ABOUT_FAKES_CONTEXTS:
-        name = CONTEXT_NAMES[text.context]
-        reason = f"{name}类页面（谈论假证而非出售），不作为线索"
-        return _not_a_lead(reason, 0, signals, mentions + sales_reasons, contacts)
-    elif sales and sales_total >= LEAD_THRESHOLD:
-        target, score, category = "", round(min(100.0, sales_total)), "fake_ad"
+    elif about_fakes_reason:
+        evidence = mentions + sales_reasons
+        return _not_a_lead(about_fakes_reason, 0, signals, evidence, contacts)
+    elif sales_category == "fake_ad":
+        target, score, category = "", round(min(100.0, sales_total)), sales_category
         reasons = sales_reasons + tls_reasons
     else:
         best = round(max(imitation + tls if imitation else 0, sales_total if sales else 0))

@@ -1,0 +1,85 @@
+"""Frames: who offers what to whom, which weighs more than the same words scattered over a page.
+
+An offer of papers (办证, 代办各类证件) next to a way to reach the seller is a lead on its own, an
+offer listing many kinds of papers is a fake-document seller's price list, and a claim said of a
+certificate in one sentence of an offer counts extra. These rules read where the concepts stand
+(``leads.judge.text_matching``) rather than which were found, so they are kept apart from the
+adding up of concept points.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping
+
+from leads.judge.contacts import has_direct_contact
+from leads.judge.text_matching import Evidence
+
+NOUN_ROLES = ("certificate", "document")  # concepts that name the papers sold
+# Frames: an offer of papers with a way to reach the seller is the classic street ad (办证 138…).
+OFFER_CONTACT_POINTS = 25
+# An offer that asks to be messaged (私我, 滴我, 加我) where no number is given: comments, moments
+# and forum posts are answered in private messages.
+OFFER_PROMPT_POINTS = 25
+OFFER_PROMPT_MIN = 15  # a firm offer (办证, 我这边能出), not a question (要几本)
+FRAME_TEXT_CHARS = 300  # in a text this short the contact is next to the offer wherever it stands
+CONTACT_WINDOW = 80  # in a longer text the contact must be this close to the offer
+# A claim said of a certificate within this many characters, in a text that offers or gives a
+# contact: the seller's sentence, not words scattered over a page.
+CLAIM_FRAME_POINTS = 10
+# An offer naming this many kinds of papers is a fake-document seller's list (办理毕业证、驾驶证、
+# 资格证、刻章…); a lawful office asks for papers, it does not offer them.
+DOCUMENT_LIST_KINDS = 3
+DOCUMENT_LIST_POINTS = 20
+CLAIM_FRAME_WINDOW = 30
+CLAIM_NEXT_TO_NOUN = 16  # this close, the claim is said of the certificate even without an offer
+FRAME_REASONS = {
+    "offer_contact": "办证/代办证件信息附联系方式",
+    "offer_prompt": "办证/代办证件信息并招揽私信",
+    "claim_of_certificate": "同一句中对证书作出卖点承诺",
+    "document_list": "一并代办多种证件",
+}
+NO_OFFER = Evidence(0, "")
+
+
+def frame_points(
+    folded: str,
+    evidence: Mapping[str, Evidence],
+    positions: Mapping[str, list[int]],
+    contacts: tuple[str, ...],
+    documents: int,
+) -> dict[str, int]:
+    """Points for who offers what to whom: an offer of papers next to a direct contact, an
+    offer listing many kinds of papers (毕业证、驾驶证、刻章…), and a claim said of a
+    certificate right next to it, or near it in a text that offers or gives a contact."""
+    frames: dict[str, int] = {}
+    # A masked number (138****5678) still says "call me": street ads print them so.
+    reachable = [c.partition(":")[2].replace("*", "") for c in contacts]
+    offers = positions.get("offer", [])
+    offer_points = evidence.get("OFFER", NO_OFFER).points
+    if offers and offer_points and reachable:
+        near = len(folded) <= FRAME_TEXT_CHARS or any(
+            abs(folded.find(value) - offer) <= CONTACT_WINDOW
+            for value in reachable
+            if value in folded
+            for offer in offers
+        )
+        if near:
+            frames["offer_contact"] = OFFER_CONTACT_POINTS
+    firm_offer = offer_points >= OFFER_PROMPT_MIN
+    if firm_offer and "offer_contact" not in frames and "CONTACT_PROMPT" in evidence:
+        frames["offer_prompt"] = OFFER_PROMPT_POINTS
+    if offers and documents >= DOCUMENT_LIST_KINDS:
+        frames["document_list"] = DOCUMENT_LIST_POINTS
+    nouns = sorted(position for role in NOUN_ROLES for position in positions.get(role, []))
+    claims = positions.get("claim", [])
+    near = CLAIM_FRAME_WINDOW if offers or has_direct_contact(contacts) else CLAIM_NEXT_TO_NOUN
+    if any(_within(nouns, claim, near) for claim in claims):
+        frames["claim_of_certificate"] = CLAIM_FRAME_POINTS
+    return frames
+
+
+def _within(sorted_positions: list[int], position: int, window: int) -> bool:
+    """Whether some position stands within ``window`` characters of ``position``."""
+    index = bisect_left(sorted_positions, position - window)
+    return index < len(sorted_positions) and sorted_positions[index] <= position + window

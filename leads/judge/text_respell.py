@@ -1,0 +1,192 @@
+"""Respell what fold() cannot undo without context: homophones of one character and pinyin.
+
+fold() maps whole spellings (evasion_variants.tsv: 电工正 → 电工证). Sellers put a homophone for
+one character of any word (焊工症, 扮下来, 布用, 可察, 包锅), or write the words in pinyin (kaoshi,
+bao guo, 不用kao), and only the neighbours say which word is meant. This is its own module because
+it is a pass of its own: the text scorer respells the folded text once, before any matching, and
+every other part of the scorer reads the respelled text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from leads.judge.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD
+
+CJK_CHARACTER = re.compile(f"[{CJK}]")
+LATIN_LETTER = re.compile("[a-z]")
+
+# One character is respelled where its neighbours say which word it stands for: 正/征/政/症 is
+# 证 after a trade or a verb of getting papers (工, 业, 岗, 拿, 下, 出…) or before 书/件, never in
+# 正规/正常/正在; 烤/拷 is 考 before 试/核/证/过 or after 免/代/不用/去…; 茬/察/茶 is 查 after
+# 可/能/网上… or before 询/到.
+# Each rule swaps one character for one, so positions (and the contacts found in the folded
+# text) stay where they are.
+# Rules by stage: (canonical, the characters that may stand for it, where: a pattern with {C}
+# for them). A stage is one pass of all its rules at once; a later stage sees what earlier ones
+# respelled (扮正: 办 first, then 正 after 办 is 证; 科茶: 可 first, then 茶 after 可 is 查).
+# Within a stage no character stands in two rules, so the order of its rules does not matter.
+HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
+    (  # first: what later rules look at (可, 官, 办, 考) and whole words (操作, 叉车, 登高)
+        ("可", "科克颗棵",
+         r"{C}(?=[查茬察茶])"),
+        ("官", "关管观馆",
+         r"{C}(?=网[^。!?;\n,]{0,4}[查验])"),
+        ("办", "半扮伴瓣拌绊般板扳",
+         r"{C}(?=证|理|下来|好的|个证)|[半扮伴瓣拌绊般扳](?=[正征政症])"
+         r"|(?<=[代快速能可包找帮急来])[半扮伴瓣拌绊](?![价个年天夜小岛演时斤路截边])"),
+        ("考", "烤拷栲",
+         r"{C}(?=[试核证过场])|(?<=[免代替用去别没报来难要不你]){C}(?![肉鸭鱼串箱炉贝红面的])"),
+        ("考", "靠",
+         r"{C}(?=试)"),
+        ("作", "做",
+         r"(?<=操){C}(?=[证正征政症])|(?<=种){C}(?=业)"),
+        ("叉", "插差茶查",
+         r"{C}(?=车[证正征政症])"),
+        ("登", "灯蹬瞪",
+         r"{C}(?=高[证正征政症])"),
+    ),
+    (  # then what stands next to those (证 after 办, 查 after 可, 试 after 考)
+        ("证", "正征政症挣睁铮诤郑",
+         r"(?<=[工车业格岗员高吊炉梯冷种办拿下出发领取弄假本作操个给那考张这等]){C}"
+         r"(?![规常在确式好面宗品版当义经是派直视月午事道能门方负文向点房])|{C}(?=[书件])"),
+        ("试", "式事是室",
+         r"(?<=考){C}"),
+        ("查", "茬察茶碴楂",
+         r"(?<=[可能网上以都就时久身验得]){C}(?![叶水馆杯道])|{C}(?=[询到得验])"),
+        ("过", "锅果裹郭",
+         r"(?<=[包保必稳通考]){C}|(?<=[人你我])锅(?=来)"),
+        ("不", "卟布埠步",
+         r"{C}(?=[用需必考])"),
+        ("免", "勉兔缅冕娩",
+         r"{C}(?=[考试培学])"),
+        ("包", "饱苞宝煲",
+         r"{C}(?=过|通过|拿证|查)"),
+        ("培", "陪赔裴",
+         r"{C}(?=训)"),
+        ("用", "甬佣",
+         r"(?<=[不无]){C}"),
+        ("资", "姿咨滋",
+         r"{C}(?=格证)"),
+        ("本", "笨",
+         r"{C}(?=人)"),
+        ("代", "贷袋岱黛",
+         r"{C}(?=[办考])"),
+    ),
+    (  # last: what needs them (网 after 官, 焊 and 电 before 工证, 拿 before 证)
+        ("网", "往罔忘枉旺",
+         r"(?<=[官联上]){C}(?![前后来返常年日届])|{C}(?=[上站络页址][^。!?;\n]{0,6}[查验搜])"),
+        ("焊", "汗旱翰悍",
+         r"{C}(?=工证)"),
+        ("电", "店垫殿淀",
+         r"{C}(?=工证)"),
+        ("拿", "哪那",
+         r"(?<=[能就以也快包接速]){C}(?=证|到证)"),
+    ),
+)
+HOMOPHONE_CHARS = frozenset("".join(chars for rules in HOMOPHONE_RULES for _, chars, _ in rules))
+# Pinyin a seller writes for the words that matter (kaoshi, bao guo, ke cha, mian kao, 不用kao):
+# an ASCII run (words joined by single spaces) that splits wholly into these syllable words
+# becomes the characters. Runs next to digits, "_", "-" or "@" are ids and stay.
+PINYIN_WORDS: Mapping[str, str] = {
+    "zheng": "证", "kao": "考", "cha": "查", "guo": "过", "ban": "办", "mian": "免", "bao": "包",
+    "dai": "代", "ti": "替", "na": "拿", "ke": "可", "neng": "能", "bu": "不", "wu": "无",
+    "kaoshi": "考试", "kaohe": "考核", "mianshi": "免试", "tongguo": "通过", "buyong": "不用",
+    "xuyao": "需要", "buxu": "不需", "wuxu": "无需", "yong": "用", "kecha": "可查", "keyi": "可以",
+    "chaxun": "查询", "chadao": "查到", "chade": "查得", "wangshang": "网上", "guanwang": "官网",
+    "shangwang": "上网", "lianwang": "联网", "wangluo": "网络", "quanguo": "全国", "guojia": "国家",
+    "xitong": "系统", "guanfang": "官方", "pingtai": "平台", "nazheng": "拿证",
+    "xiazheng": "下证", "chuzheng": "出证", "fazheng": "发证", "banzheng": "办证",
+    "banli": "办理", "daiban": "代办", "daikao": "代考", "tikao": "替考", "benren": "本人",
+    "daochang": "到场", "kaochang": "考场", "peixun": "培训", "xuexi": "学习", "shangke": "上课",
+    "zhengshu": "证书", "zhengjian": "证件", "diangong": "电工", "hangong": "焊工",
+    "dianhan": "电焊", "chache": "叉车", "denggao": "登高", "gaochu": "高处", "gaokong": "高空",
+    "tadiao": "塔吊", "anquanyuan": "安全员", "tezhong": "特种", "zuoye": "作业",
+    "caozuo": "操作", "jiaoqian": "交钱", "fukuan": "付款", "fuqian": "付钱", "zhijie": "直接",
+    "kuaisu": "快速", "jiaji": "加急", "baozhen": "保真", "baozheng": "保证", "neibu": "内部",
+    "qudao": "渠道", "yongjiu": "永久", "zhenshi": "真实", "youxiao": "有效", "baoguo": "包过",
+    "miankao": "免考", "nengcha": "能查", "shi": "试",
+}
+PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
+PINYIN_LONGEST = max(map(len, PINYIN_WORDS))
+PINYIN_SYLLABLES = re.compile(f"(?:{PINYIN_SYLLABLE})+")  # a word that could be pinyin at all
+PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
+# Pinyin with tone numbers (ban4 zheng4, mian3kao3): a word made only of syllables each with its
+# digit loses the digits; ids keep theirs (dgz2024 is no syllable run).
+TONED_PINYIN = re.compile(
+    rf"(?<![a-z0-9_@\-])(?=[a-z]{{2}})(?:{PINYIN_SYLLABLE.removesuffix('[1-5]?')}[1-5])+"
+    r"(?![a-z0-9_@\-])"
+)
+TONE_DIGIT = re.compile("[1-5]")
+TONE_NUMBER_CHARS = frozenset("12345")
+
+
+def _pinyin_word(run: str) -> str | None:
+    """The characters a run of pinyin syllables (no spaces) spells, or None when it does not
+    split wholly into PINYIN_WORDS (fewest pieces, so kaoshi is 考试, not 考 + 试)."""
+    best: list[list[str] | None] = [[]] + [None] * len(run)
+    for end in range(1, len(run) + 1):
+        for start in range(max(0, end - PINYIN_LONGEST), end):
+            word = PINYIN_WORDS.get(run[start:end])
+            previous = best[start]
+            if word and previous is not None and (
+                best[end] is None or len(previous) + 1 < len(best[end])  # type: ignore[arg-type]
+            ):
+                best[end] = [*previous, word]
+    found = best[len(run)]
+    return "".join(found) if found else None
+
+
+def _pinyin(match: re.Match[str]) -> str:
+    """A single syllable becomes a character only right next to one (kao试, 电工zheng): on its
+    own it may be an English word (ban, na); whole words of two syllables or more always do.
+    Words that are not pinyin at all (the, quick) are skipped by one regex, so English pages
+    cost little."""
+    run, text = match.group(0), match.string
+    parts = run.split(" ")
+    if not any(PINYIN_SYLLABLES.fullmatch(part) for part in parts):
+        return run
+    whole = _pinyin_word(run.replace(" ", "")) if len(parts) <= PINYIN_RUN_WORDS else None
+    touching = CJK_CHARACTER.match(text[match.start() - 1 : match.start()] or " ") or (
+        CJK_CHARACTER.match(text[match.end() : match.end() + 1] or " ")
+    )
+    if whole and (len(whole) > 1 or touching):
+        return whole
+    words = [_pinyin_word(part) if PINYIN_SYLLABLES.fullmatch(part) else None for part in parts]
+    return " ".join(
+        word if word and len(word) > 1 else part for word, part in zip(words, parts, strict=True)
+    )
+
+
+def respell(folded: str) -> str:
+    """Folded text with context-dependent homophones and pinyin words written in characters."""
+    if HOMOPHONE_CHARS.intersection(folded):
+        for pattern, canonical in _HOMOPHONE_STAGES:
+            folded = pattern.sub(canonical, folded)
+    if LATIN_LETTER.search(folded):
+        if TONE_NUMBER_CHARS.intersection(folded):
+            folded = TONED_PINYIN.sub(lambda match: TONE_DIGIT.sub("", match.group(0)), folded)
+        spelled = PINYIN_RUN.sub(_pinyin, folded)
+        if spelled != folded:
+            folded = SEPARATOR_INSIDE_WORD.sub("", spelled)
+    return folded
+
+
+def _homophone_stages() -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]:
+    """One regex per stage, each rule a named group; the group's name says what it stands for."""
+    stages = []
+    for rules in HOMOPHONE_RULES:
+        groups, canonical = [], {}
+        for index, (word, chars, pattern) in enumerate(rules):
+            groups.append(f"(?P<r{index}>{pattern.replace('{C}', f'[{chars}]')})")
+            canonical[f"r{index}"] = word
+        stages.append((re.compile("|".join(groups)), _group_word(canonical)))
+    return tuple(stages)
+
+
+def _group_word(words: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    return lambda match: words[match.lastgroup or ""]
+
+
+_HOMOPHONE_STAGES = _homophone_stages()

@@ -1,0 +1,65 @@
+"""Whose voice a sales phrase is in: the seller's own, a denial, a quotation or a report.
+
+An article quoting “免考”“包过” to warn the public, a school writing 拒绝代考、不包过 and a reporter
+writing 对方称… all use a seller's words without selling. These rules say when a phrase is not
+said in the text's own voice; the term weights and the concept evidence both apply them, so they
+live apart from either.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from keywords import SENTENCE_END
+
+QUOTED_FACTOR = 0.5  # “包过” in quotation marks is usually reported speech
+REPORTED_FACTOR = 0.5  # a claim in a sentence that reports someone else's words (对方称…)
+# A denial right before a sales phrase ("不"/"无" adjacent, or 拒绝/严禁/没有… up to two
+# characters before) is a school or a warning speaking; phrases listed after a denied one
+# ("拒绝代考、包过") are denied too.
+DENIAL = re.compile(
+    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不).{0,6}"
+    r"|(?:没有|并非|不存在|不是|不可能).{0,2}|[不无非])$"
+)
+DENIAL_WINDOW = 8
+DENIAL_LIST_JOINERS = frozenset("、和或及与/ ")
+# A short quotation (“免考包过”, “全国联网可查”, up to 20 characters): sales phrases inside it
+# are reported speech. (A seller's slogan in quotes is longer; a reporter's quote of a whole
+# sales line is caught by the reporting word before it, 对方称“…”.)
+QUOTATION = re.compile(
+    r"“[^“”]{1,20}”|「[^「」]{1,20}」|『[^『』]{1,20}』|‘[^‘’]{1,20}’|\"[^\"]{1,20}\""
+)
+SENTENCE_ENDS = re.compile(f"[{SENTENCE_END}]")
+
+
+def quotation_spans(folded: str) -> list[tuple[int, int]]:
+    """Where the short quotations of ``folded`` stand."""
+    return [match.span() for match in QUOTATION.finditer(folded)]
+
+
+def sentence_end_positions(folded: str) -> list[int]:
+    """Where the sentences of ``folded`` end, in order (for ``is_reported``)."""
+    return [match.start() for match in SENTENCE_ENDS.finditer(folded)]
+
+
+def is_denied(folded: str, start: int, last_denied_end: int) -> bool:
+    """Whether a denial stands right before ``start``, or the phrase there is listed right after
+    a denied one that ended at ``last_denied_end`` (-1: none)."""
+    between = folded[last_denied_end:start] if last_denied_end >= 0 else None
+    if between is not None and len(between) <= 1 and set(between) <= DENIAL_LIST_JOINERS:
+        return True
+    return bool(DENIAL.search(folded[max(0, start - DENIAL_WINDOW) : start]))
+
+
+def is_inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether ``start``–``end`` lies wholly within one of ``spans`` (a quotation)."""
+    return any(span_start <= start and end <= span_end for span_start, span_end in spans)
+
+
+def is_reported(position: int, reported: list[int], sentence_ends: list[int]) -> bool:
+    """Whether a reporter's word (对方称, 记者…) stands before ``position`` in its sentence."""
+    sentence = bisect_left(sentence_ends, position)
+    start = sentence_ends[sentence - 1] if sentence else -1
+    return any(start < word < position for word in reported)
