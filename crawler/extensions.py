@@ -17,7 +17,6 @@ from twisted.internet import task
 
 from leads.egress.chromium import kill_chromium_descendants
 from leads.egress.redact import redact_text
-from leads.store import Store
 
 WATCHDOG_REASON = "watchdog"
 WATCHDOG_STATS = "jiazheng/watchdog/in_flight"
@@ -152,14 +151,8 @@ class Watchdog:
         """Closing hung on the requests in flight: record the run as stopped, say why, exit."""
         stats = self.crawler.stats.get_stats()
         if run_id := stats.get("jiazheng/run_id"):
-            store = Store(self.crawler.settings.get("JIAZHENG_DB"),
-                          timeout=self.crawler.settings.getfloat("JIAZHENG_DB_TIMEOUT"))
-            try:
-                store.finish_run(int(run_id), WATCHDOG_REASON, {
-                    k: v if isinstance(v, int | float | str) else str(v)
-                    for k, v in stats.items()})
-            finally:
-                store.close()
+            self.crawler.jiazheng_store.store.finish_run(int(run_id), WATCHDOG_REASON, {
+                k: v if isinstance(v, int | float | str) else str(v) for k, v in stats.items()})
         print(stuck_message({**stats, "finish_reason": WATCHDOG_REASON}), file=sys.stderr,
               flush=True)
         kill_chromium_descendants()

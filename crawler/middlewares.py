@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from scrapy import Request, signals
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.exceptions import NotConfigured
@@ -22,7 +22,6 @@ from crawler.encoding import choose_encoding
 from crawler.tls import certificate_problems
 from leads.egress.proxy_errors import MAX_TEXT, PROXY_STATUSES, proxy_failure
 from leads.judge.domains import host_parts
-from leads.store import Store
 
 if TYPE_CHECKING:
     from http.cookiejar import Cookie
@@ -98,18 +97,14 @@ class ConditionalRequestMiddleware:
     """Ask with If-None-Match/If-Modified-Since for pages fetched before; a 304 becomes the
     stored page again, and that page (or an identical body) is marked unchanged."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, crawler: Crawler) -> None:
+        self.store = crawler.jiazheng_store  # the crawl's store holder (crawler/crawl_store.py)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
         if not crawler.settings.getbool("JIAZHENG_INCREMENTAL"):
             raise NotConfigured
-        store = Store(crawler.settings.get("JIAZHENG_DB"),
-                      timeout=crawler.settings.getfloat("JIAZHENG_DB_TIMEOUT"))
-        middleware = cls(store)
-        crawler.signals.connect(store.close, signal=signals.spider_closed)
-        return middleware
+        return cls(crawler)
 
     def process_request(self, request: Request) -> None:
         if "jz_role" not in request.meta or request.meta.get("playwright"):

@@ -14,6 +14,7 @@ PageSpider's.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -28,7 +29,9 @@ from crawler.serp import Engine, SerpResult, redirect_target
 from leads.judge.domains import host_parts
 from leads.judge.observations import LinkResolved, QueryOutcome, Sighting
 from leads.plan.probe_plan import tonight_probes
-from leads.store import ResumeState, Store
+
+if TYPE_CHECKING:  # the crawl's store holder hands it over (crawler/crawl_store.py)
+    from leads.store import ResumeState
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
@@ -39,17 +42,10 @@ class SearchEngineSpider(PageSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.engines:
             raise ValueError(f"{type(self).__name__} declares no engines")
-        store = Store(self.settings.get("JIAZHENG_DB"))
-        try:
-            # A resumed run plans as its night did: from the history before it started.
-            resume_run = self.settings.getint("JIAZHENG_RESUME_RUN") or None
-            state = store.resume_state(resume_run) if resume_run else None
-            candidates = store.pending_candidates(
-                self.settings.getint("JIAZHENG_MAX_CANDIDATES"), before_run=resume_run)
-            yields = store.query_yields(before_run=resume_run)
-            probed = store.probed_hosts(before_run=resume_run)
-        finally:
-            store.close()
+        # A resumed run plans as its night did: from the history before it started.
+        inputs = self.crawler.jiazheng_store.search_inputs()
+        state, candidates, yields, probed = (
+            inputs.resume, inputs.candidates, inputs.yields, inputs.probed)
         if state is not None:
             self.remember_fetched(state)
         if self.settings.getbool("JIAZHENG_OFFICIAL_LOGOS"):  # not those a killed run fetched

@@ -4,6 +4,8 @@ Politeness lives here (per-engine download slots); ``jiazheng crawl --no-delay``
 local test webs, and ``-s NAME=VALUE`` overrides anything, as with ``scrapy crawl``.
 """
 
+from spiders import search as _search  # the engine list, declared once
+
 BOT_NAME = "jiazheng"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -55,6 +57,10 @@ JIAZHENG_MAX_LOGO_BYTES = 1_000_000  # bigger images are not logos: dropped whil
 # entries are let through. Only for test and demo servers on 127.0.0.1: empty in production.
 JIAZHENG_EGRESS_ALLOW: list[str] = []
 
+# With ``crawl --redis``: the Redis list every worker pushes its observations to, for
+# ``jiazheng drain`` (set per session by crawler/runner.py; empty without --redis).
+JIAZHENG_REDIS_ITEMS_KEY = ""
+
 # --- politeness ----------------------------------------------------------------------------
 # Monitoring fraud sites: their robots.txt must not hide them; engines are kept slow instead.
 ROBOTSTXT_OBEY = False
@@ -73,13 +79,8 @@ DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50%
 # One slot per engine host: slow and serial, so engines don't answer with captchas.
 DOWNLOAD_SLOTS = {
-    host: {"concurrency": 1, "delay": delay, "jitter": 0.5}
-    for host, delay in (
-        ("www.baidu.com", 5.0),
-        ("www.sogou.com", 6.0),
-        ("cn.bing.com", 4.0),
-        ("www.so.com", 6.0),
-    )
+    engine.hosts[0]: {"concurrency": 1, "delay": engine.slot_delay, "jitter": 0.5}
+    for engine in _search.ENGINES
 }
 
 # --- limits against hostile sites ------------------------------------------------------------
@@ -119,6 +120,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.store.StorePipeline": 300,
 }
 EXTENSIONS = {
+    "crawler.crawl_store.CrawlStore": 100,  # the crawl's one store connection, shared
     "crawler.extensions.ProgressLine": 500,
     "crawler.extensions.Watchdog": 510,
     "crawler.extensions.RedactLogs": 0,

@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 import scrapy
 
 from crawler.page_spider import PageSpider
-from leads.store import Store
 
 
 class RecheckSpider(PageSpider):
@@ -14,11 +13,7 @@ class RecheckSpider(PageSpider):
     name = "recheck"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        store = Store(self.settings.get("JIAZHENG_DB"))
-        try:
-            urls = store.leads_to_recheck()
-        finally:
-            store.close()
+        urls = self.crawler.jiazheng_store.leads_to_recheck()
         depth = self.settings.getint("JIAZHENG_FOLLOW_DEPTH")  # at the limit: follow nothing
         for url in urls:
             for request in self.page_request(url, "recheck", depth=depth, count_host=False):

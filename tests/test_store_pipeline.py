@@ -8,6 +8,7 @@ from pathlib import Path
 import scrapy
 from scrapy.utils.test import get_crawler
 
+from crawler.crawl_store import CrawlStore
 from crawler.pipelines.store import StorePipeline
 from leads.feeds.drain import drain_file
 from leads.store import Store
@@ -17,6 +18,7 @@ from tests.conftest import make_page
 def open_pipeline(db: Path) -> StorePipeline:
     crawler = get_crawler(scrapy.Spider, {"JIAZHENG_DB": str(db), "JIAZHENG_DB_TIMEOUT": 0.2})
     crawler.spider = crawler._create_spider("test")
+    CrawlStore.from_crawler(crawler)  # the crawl's one store connection, as in a crawl
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
     return pipeline

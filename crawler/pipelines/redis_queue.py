@@ -11,7 +11,7 @@ from typing import Any
 import redis
 from scrapy.crawler import Crawler
 
-from leads.feeds.records import KINDS, encode
+from leads.feeds.records import RECORD_TYPES, encode_record
 
 
 class RedisQueuePipeline:
@@ -25,7 +25,7 @@ class RedisQueuePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if type(item).__name__ in KINDS:
-            self.client.rpush(self.key, encode(item))
+        if type(item).__name__ in RECORD_TYPES:
+            self.client.rpush(self.key, encode_record(item))
             self.crawler.stats.inc_value("jiazheng/redis/items_pushed")
         return item

@@ -25,7 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from leads.egress.redact import redact_setting
-from leads.feeds.records import encode
+from leads.feeds.records import encode_record
 from leads.judge.observations import PageObservation, QueryOutcome
 from leads.store import Store, StoreLockedError
 
@@ -53,8 +53,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         settings = self.crawler.settings
-        self.store = Store(settings.get("JIAZHENG_DB"),
-                           timeout=settings.getfloat("JIAZHENG_DB_TIMEOUT"))
+        self.store = self.crawler.jiazheng_store.store
         spider = self.crawler.spider
         if resume_run := settings.getint("JIAZHENG_RESUME_RUN"):
             self.store.resume_run(resume_run)
@@ -114,7 +113,6 @@ class StorePipeline:
                 self.run_id, "finished" if reason == "finished" else str(reason),
                 {k: v if isinstance(v, int | float | str) else str(v) for k, v in stats.items()},
             )
-        self.store.close()
 
     def give_up(self) -> None:
         """After a failed write: keep the unwritten items if the disk allows, and mark the run
@@ -129,7 +127,7 @@ class StorePipeline:
 
     def spill(self) -> None:
         path = Path(f"{self.crawler.settings.get('JIAZHENG_DB')}.unsaved-{self.run_id}.jsonl")
-        path.write_bytes(b"".join(encode(item) + b"\n" for item in self.waiting))
+        path.write_bytes(b"".join(encode_record(item) + b"\n" for item in self.waiting))
         self.crawler.stats.set_value("jiazheng/store/unsaved", len(self.waiting))
         self.crawler.stats.set_value("jiazheng/store/unsaved_file", str(path))
         logger.error("数据库一直被锁定：%d 条记录未写入，已保存到 %s", len(self.waiting), path)
