@@ -23,7 +23,7 @@ from leads.egress.proxy_errors import PROXY_STATUSES
 
 EGRESS_REFUSED = "egress_refused"  # the egress policy refused it: never sent (crawler/egress.py)
 DNS_ERRORS = (CannotResolveHostError, error.DNSLookupError)
-KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+FAILURE_KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     (DNS_ERRORS, "dns"),
     ((DownloadConnectionRefusedError, error.ConnectionRefusedError), "refused"),
     ((DownloadTimeoutError, error.TimeoutError, error.TCPTimedOutError, defer.TimeoutError),
@@ -48,7 +48,7 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         return _refused_tunnel(detail), detail
     if failure.check(IgnoreRequest):
         return ("redirect_loop" if "redirect" in detail else "ignored"), detail
-    for types, kind in KINDS:
+    for types, kind in FAILURE_KINDS:
         if failure.check(*types):
             proxied = bool(getattr(failure, "request", None) and failure.request.meta.get("proxy"))
             if kind == "refused" and proxied:

@@ -75,6 +75,9 @@ class Engine:
     captcha_xpath: str  # boolean: the page is the engine's verification page
     captcha_url_markers: tuple[str, ...]  # substrings of a response URL that is a captcha page
     redirect_paths: tuple[str, ...]  # exact paths of the engine's click-redirect links
+    # Seconds between two requests to the search host (its own download slot, one at a time):
+    # engines answer quick askers with captchas.
+    slot_delay: float
     target_xpath: str | None = None  # attribute(s) holding the real landing URL
     target_from_link: Callable[[str], str | None] | None = None  # decodes a link that embeds it
     extra_hosts: tuple[str, ...] = ()  # hosts besides the search host (captcha, redirects)

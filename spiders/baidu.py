@@ -28,6 +28,7 @@ BAIDU = Engine(
     ),
     captcha_url_markers=("://wappass.baidu.com/", "/static/captcha/", "seccaptcha.baidu.com"),
     redirect_paths=("/link", "/baidu.php"),
+    slot_delay=5.0,
     target_xpath="@mu",
     extra_hosts=("wappass.baidu.com",),
 )

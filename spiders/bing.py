@@ -45,6 +45,7 @@ BING = Engine(
     ),
     captcha_url_markers=("/turing/captcha/",),
     redirect_paths=("/ck/a", "/aclk"),
+    slot_delay=4.0,
     target_from_link=decode_ck_link,
     extra_hosts=("www.bing.com",),
 )

@@ -26,6 +26,7 @@ SO360 = Engine(
     captcha_xpath="//*[@id='qcaptcha'] or //title[normalize-space()='360搜索 - 安全验证']",
     captcha_url_markers=("qcaptcha.so.com",),
     redirect_paths=("/link",),
+    slot_delay=6.0,
     # Organic results: `data-mdurl`; ads: `e-landurl`.
     target_xpath=".//h3/a/@data-mdurl | .//h3/a/@e-landurl",
     extra_hosts=("qcaptcha.so.com",),

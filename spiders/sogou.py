@@ -23,6 +23,7 @@ SOGOU = Engine(
     captcha_xpath="//img[@id='seccodeImage'] or //form[@id='seccodeForm']",
     captcha_url_markers=("/antispider",),
     redirect_paths=("/link",),
+    slot_delay=6.0,
     # Some cards expose the landing URL in `data-url`; plain results only link via /link?url=.
     target_xpath=".//*[@data-url]/@data-url",
 )

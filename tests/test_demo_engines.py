@@ -9,8 +9,7 @@ import pytest
 from crawler.demoweb.engines import ENGINE_HOSTS, DemoHit, DemoResponse, engine_response
 from crawler.serp import Engine, SerpPage, redirect_target
 from spiders.baidu import BAIDU
-from spiders.bing import BING
-from spiders.so360 import SO360
+from spiders.search import ENGINES
 from spiders.sogou import SOGOU
 
 QUERY = "电工证 包过"
@@ -24,8 +23,8 @@ HITS = [
     )
     for i in range(23)
 ]
+# The real engines' paging parameters, as their own result pages write them (the oracle here).
 PAGING_PARAM = {"baidu": "pn", "sogou": "page", "bing": "first", "so360": "pn"}
-ENGINES = (BAIDU, SOGOU, BING, SO360)
 
 
 def search(query: str) -> list[DemoHit]:

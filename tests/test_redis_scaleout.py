@@ -107,13 +107,13 @@ def test_drain_skips_garbage_in_the_queue_and_stores_the_rest(
     tmp_path: Path, redis_url: str
 ) -> None:
     from leads.feeds.drain import drain_session
-    from leads.feeds.records import encode
+    from leads.feeds.records import encode_record
     from leads.store import Store
     from tests.conftest import make_page
 
     client = redis.Redis.from_url(redis_url)
     client.rpush("jiazheng:x:items", b"\x80not json", b'{"kind": "os.system", "data": {}}',
-                 encode(make_page()))
+                 encode_record(make_page()))
     store = Store(tmp_path / "j.db")
     _, stored = drain_session(redis_url, "jiazheng:x:items", store)
     assert stored == 1

@@ -14,7 +14,7 @@ from crawler.cli import main
 from leads.referral.export import COLUMNS, export_leads
 from leads.referral.review import (
     ReviewFileError,
-    decode,
+    decode_spreadsheet,
     import_review,
     parse_rows,
     plan_review,
@@ -194,7 +194,7 @@ def test_a_lead_moved_between_check_and_apply_stops_the_import(
     store.set_state(second, "confirmed", "张三")
     path = excel_save(store, tmp_path / "leads.csv",
                       {first: {"state": "confirmed"}, second: {"state": "referred"}}, "gbk")
-    plan = plan_review(parse_rows(decode(path.read_bytes())[0]), store.lead_states())
+    plan = plan_review(parse_rows(decode_spreadsheet(path.read_bytes())[0]), store.lead_states())
     store.set_state(second, "false_positive", "李四")  # another analyst, meanwhile
     with pytest.raises(InvalidTransition):
         store.apply_state_changes(plan.changes, "张三", "review_import")

@@ -14,18 +14,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import parse_qs, quote, quote_plus, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, quote_plus, urlsplit
+
+from crawler.serp import Engine
+from spiders.search import ENGINES
 
 RESULTS_PER_PAGE = 10
 
-ENGINE_HOSTS: dict[str, str] = {
-    "www.baidu.com": "baidu",
-    "wappass.baidu.com": "baidu",  # Baidu's captcha host
-    "www.sogou.com": "sogou",
-    "cn.bing.com": "bing",
-    "www.so.com": "so360",
-    "qcaptcha.so.com": "so360",  # 360's captcha host
-}
+# The engines the crawler declares (spiders/search.py), by name and by every host they use.
+DECLARED = {engine.name: engine for engine in ENGINES}
+ENGINE_HOSTS: dict[str, str] = {host: engine.name for engine in ENGINES for host in engine.hosts}
 
 
 @dataclass(frozen=True)
@@ -58,14 +56,10 @@ class _Page:
 
 @dataclass(frozen=True)
 class _Engine:
-    """One simulated engine: its search endpoint, paging, templates and redirect endpoints."""
+    """One simulated engine: the crawler's declaration of it (search URL, paging), and what only
+    the simulation knows — its result markup, redirect endpoints and captcha page."""
 
-    host: str
-    search_path: str
-    query_param: str
-    page_param: str
-    first_offset: int
-    offset_step: int
+    declared: Engine
     render_results: Callable[[_Page], str]
     next_href: Callable[[str, int], str]  # (query, offset of the next page) -> href
     redirect_params: dict[str, str]  # redirect path -> query parameter carrying the target
@@ -73,6 +67,34 @@ class _Engine:
     captcha_page: str  # the engine's verification page
     captcha_page_at: tuple[str, str]  # (host, path) where that page lives
     captcha_location: Callable[[str], str] | None  # (blocked URL) -> redirect; None: in place
+
+    @property
+    def host(self) -> str:
+        return self.declared.hosts[0]
+
+    @property
+    def search_path(self) -> str:
+        return urlsplit(self.declared.search_url).path
+
+    @property
+    def query_param(self) -> str:
+        return self._parameter_holding("{query}")
+
+    @property
+    def page_param(self) -> str:
+        return self._parameter_holding("{offset}")
+
+    @property
+    def first_offset(self) -> int:
+        return self.declared.first_offset
+
+    @property
+    def offset_step(self) -> int:
+        return self.declared.offset_step
+
+    def _parameter_holding(self, placeholder: str) -> str:
+        query = urlsplit(self.declared.search_url).query
+        return next(name for name, value in parse_qsl(query) if value == placeholder)
 
 
 def engine_response(
@@ -446,12 +468,7 @@ def _paging_href(template: str) -> Callable[[str, int], str]:
 
 _ENGINES: dict[str, _Engine] = {
     "baidu": _Engine(
-        host="www.baidu.com",
-        search_path="/s",
-        query_param="wd",
-        page_param="pn",
-        first_offset=0,
-        offset_step=RESULTS_PER_PAGE,
+        declared=DECLARED["baidu"],
         render_results=_baidu_results,
         next_href=_paging_href("/s?wd={query}&pn={offset}&oq={query}&ie=utf-8&rsv_page=1"),
         redirect_params={"/link": "url", "/baidu.php": "url"},
@@ -461,12 +478,7 @@ _ENGINES: dict[str, _Engine] = {
         captcha_location=_baidu_captcha_location,
     ),
     "sogou": _Engine(
-        host="www.sogou.com",
-        search_path="/web",
-        query_param="query",
-        page_param="page",
-        first_offset=1,
-        offset_step=1,
+        declared=DECLARED["sogou"],
         render_results=_sogou_results,
         next_href=_paging_href("?query={query}&page={offset}&ie=utf8"),
         redirect_params={"/link": "url"},
@@ -476,12 +488,7 @@ _ENGINES: dict[str, _Engine] = {
         captcha_location=_sogou_captcha_location,
     ),
     "bing": _Engine(
-        host="cn.bing.com",
-        search_path="/search",
-        query_param="q",
-        page_param="first",
-        first_offset=1,
-        offset_step=RESULTS_PER_PAGE,
+        declared=DECLARED["bing"],
         render_results=_bing_results,
         next_href=_paging_href("/search?q={query}&first={offset}&FORM=PORE"),
         redirect_params={"/ck/a": "u", "/aclk": "ld"},
@@ -491,12 +498,7 @@ _ENGINES: dict[str, _Engine] = {
         captcha_location=None,
     ),
     "so360": _Engine(
-        host="www.so.com",
-        search_path="/s",
-        query_param="q",
-        page_param="pn",
-        first_offset=1,
-        offset_step=1,
+        declared=DECLARED["so360"],
         render_results=_so360_results,
         next_href=_paging_href("/s?q={query}&pn={offset}&src=srp_paging&fr=none"),
         redirect_params={"/link": "m"},

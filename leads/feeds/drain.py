@@ -14,7 +14,7 @@ from pathlib import Path
 import redis
 
 from leads.egress.redact import redact_url
-from leads.feeds.records import decode
+from leads.feeds.records import decode_record
 from leads.store import Store
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def drain(client: redis.Redis, key: str, store: Store, run_id: int) -> int:
         if raw is None:
             return stored
         try:
-            record = decode(raw)
+            record = decode_record(raw)
         except ValueError as exc:
             logger.error("skipped a malformed queue entry: %s", exc)
         else:
@@ -54,7 +54,7 @@ def drain_file(path: Path, store: Store) -> tuple[int, int]:
     stored = 0
     for line in path.read_bytes().splitlines():
         if line.strip():
-            store.save_record(run_id, decode(line))
+            store.save_record(run_id, decode_record(line))
             stored += 1
     store.finish_run(run_id, "finished", {"jiazheng/file/items_drained": stored})
     return run_id, stored

@@ -16,13 +16,13 @@ from leads.judge.takedown import RecheckOutcome
 from leads.judge.verdict import Verdict
 
 Record = QueryOutcome | Sighting | LinkResolved | PageObservation
-KINDS: dict[str, type[Any]] = {
+RECORD_TYPES: dict[str, type[Any]] = {
     cls.__name__: cls for cls in (QueryOutcome, Sighting, LinkResolved, PageObservation)
 }
 TUPLE_FIELDS = ("tls_problems", "contacts", "agencies", "reasons", "logo_hashes")
 
 
-def encode(record: Record) -> bytes:
+def encode_record(record: Record) -> bytes:
     data = asdict(record)
     if isinstance(record, PageObservation):
         data["body"] = base64.b64encode(record.body).decode("ascii")
@@ -34,10 +34,10 @@ def _tuples(data: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if k in TUPLE_FIELDS else v for k, v in data.items()}
 
 
-def decode(raw: bytes) -> Record:
+def decode_record(raw: bytes) -> Record:
     """The record ``encode`` wrote; ValueError for anything else."""
     message = json.loads(raw)
-    cls = KINDS.get(message.get("kind", "")) if isinstance(message, dict) else None
+    cls = RECORD_TYPES.get(message.get("kind", "")) if isinstance(message, dict) else None
     if cls is None:
         raise ValueError(f"not a jiazheng record: {raw[:80]!r}")
     data = message["data"]

@@ -29,7 +29,7 @@ from typing import TypeVar
 
 from keywords import KeywordLibrary, SearchIntent
 
-KINDS = ("office", "sales", "obtain", "verify")
+INTENT_KINDS = ("office", "sales", "obtain", "verify")
 OFFICE_FAMILY = "本单位词表"
 PLATFORM_FAMILY = "查询平台"
 

@@ -100,7 +100,7 @@ def _looks_chinese(text: str) -> bool:
     return chinese >= PLAUSIBLE_SHARE * len(wide)
 
 
-def decode(raw: bytes, encoding: str = "") -> tuple[str, str]:
+def decode_spreadsheet(raw: bytes, encoding: str = "") -> tuple[str, str]:
     """The file's text and a name for its encoding, as Excel may have saved it.
 
     Decoding is strict: a file that is neither UTF-8 nor plausible Chinese in GBK or Big5 (or
@@ -258,7 +258,7 @@ def read_review_file(path: Path, encoding: str = "") -> tuple[str, str]:
     if size > MAX_FILE_BYTES:
         raise ReviewFileError(f"文件有 {size // (1024 * 1024)} MB，超过 "
                               f"{MAX_FILE_BYTES // (1024 * 1024)} MB：这不像一份线索表")
-    return decode(path.read_bytes(), encoding)
+    return decode_spreadsheet(path.read_bytes(), encoding)
 
 
 def import_review(store: Store, path: Path, who: str, dry_run: bool = False,
