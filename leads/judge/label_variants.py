@@ -30,7 +30,7 @@ KEYBOARDS = (
     ("1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"),  # QWERTZ (German)
     ("1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"),  # AZERTY (French)
 )
-KINDS = {  # dnstwist's fuzzer names, and what each means to an analyst
+VARIANT_KINDS = {  # dnstwist's fuzzer names, and what each means to an analyst
     "homoglyph": "形近字符",
     "hyphenation": "连字符增删",
     "repetition": "重复一个字母",
@@ -47,13 +47,13 @@ class Variant(NamedTuple):
 
     official: str
     target: str
-    kind: str  # a key of KINDS
+    kind: str  # a key of VARIANT_KINDS
     change: str  # what changed, e.g. "s→5"
 
     @property
     def detail(self) -> str:
         change = f" {self.change}" if self.change else ""
-        return f"{KINDS[self.kind]}{change}（{self.kind}）"
+        return f"{VARIANT_KINDS[self.kind]}{change}（{self.kind}）"
 
 
 def _neighbours(rows: tuple[str, ...]) -> dict[str, str]:
@@ -145,7 +145,7 @@ def build_variants(
             for spelling, second in _glyph_swaps(swapped, glyphs)
         ]
         bends = [(s, "homoglyph", c) for s, c in once + twice]
-        bends += sorted(_edits(label), key=lambda bend: list(KINDS).index(bend[1]))
+        bends += sorted(_edits(label), key=lambda bend: list(VARIANT_KINDS).index(bend[1]))
         for spelling, kind, change in bends:
             if spelling not in official and _is_label(spelling):
                 table.setdefault(spelling, Variant(label, target, kind, change))
