@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.cli_packets import capture_settings
+from crawler.cli.packets import capture_settings
 from crawler.demoweb.manifest import load_sites
 from crawler.demoweb.server import DemoWeb
 from leads.evidence.capture import capture_pending

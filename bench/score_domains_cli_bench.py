@@ -47,9 +47,9 @@ def previous_command(feed: str) -> None:
     import csv
 
     import crawler.cli  # noqa: F401  (the same start-up as the command)
-    from crawler.cli_options import console
+    from crawler.cli.options import console
     from leads.judge.domains import DOMAIN_CSV_COLUMNS, domain_row
-    from leads.referral.export import neutralise
+    from leads.referral.tables import neutralise
 
     with open(feed, encoding="utf-8-sig", errors="replace") as source:
         writer = csv.DictWriter(sys.stdout, fieldnames=DOMAIN_CSV_COLUMNS, lineterminator="\n")

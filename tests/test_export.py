@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from leads.referral.export import COLUMNS, export_leads, neutralise
+from leads.referral.export import COLUMNS, export_leads
+from leads.referral.tables import neutralise
 from leads.store import Store
 from tests.conftest import make_page, make_verdict
 

@@ -17,8 +17,9 @@ import pytest
 
 from crawler.demoweb.server import DemoWeb
 from leads.outputs import OutputError, atomic_file, remove_leftovers
-from leads.referral.export import export_leads, lead_row, write_csv
+from leads.referral.export import COLUMNS, export_leads, lead_row
 from leads.referral.packets import build_packet
+from leads.referral.tables import write_csv
 from leads.store import Store, StoreCorruptError
 from tests.conftest import make_page, make_verdict
 
@@ -61,7 +62,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        write_csv(rows(), out)
+        write_csv(COLUMNS, rows(), out)
     assert out.read_text(encoding="utf-8") == "昨天的线索表"
     assert [p.name for p in tmp_path.iterdir()] == ["leads.csv"]
 

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.cli_packets import capture_settings
+from crawler.cli.packets import capture_settings
 from crawler.demoweb.engines import ENGINE_HOSTS
 from crawler.demoweb.manifest import load_sites
 from crawler.demoweb.server import DemoWeb

@@ -17,7 +17,7 @@ from crawler.cli import main
 from leads.feeds import domain_feed
 from leads.feeds.domain_feed import HELD_CHARS, score_domain_feed
 from leads.judge.domains import DOMAIN_CSV_COLUMNS, MAX_INPUT_LINE, domain_row
-from leads.referral.export import neutralise
+from leads.referral.tables import neutralise
 
 BAD_AND_GOOD = [
     "CX.MEM.GOV.CN.zscx.top.",  # upper case, trailing dot

@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import TextIO
 
 from leads.judge.domains import DOMAIN_CSV_COLUMNS, MAX_HOST_LENGTH, MAX_INPUT_LINE, domain_row
-from leads.referral.export import FORMULA_TRIGGERS, neutralise
+from leads.referral.tables import FORMULA_TRIGGERS, neutralise
 
 CHUNK_CHARS = 1 << 20  # one read, split and write per ~50,000 lines of a CT feed
 # Of a longer line only its start is held: enough to be reported as overlong with its first

@@ -23,7 +23,7 @@ from typing import Any
 
 import jieba
 
-from leads.referral.export import FORMULA_TRIGGERS
+from leads.referral.tables import FORMULA_TRIGGERS
 from leads.store import Store
 from leads.store.lifecycle import (
     InvalidTransition,

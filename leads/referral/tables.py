@@ -2,7 +2,9 @@
 
 Titles and reasons are written by fraudsters: in the XLSX a value like ``=HYPERLINK(...)`` is
 stored as a string cell (never a formula), characters XML cannot hold are dropped and cells are
-cut at Excel's limit; the CSV is UTF-8 with BOM with formula cells neutralised.
+cut at Excel's limit. ``write_csv`` is the one CSV writer for files (lead list, 附表, packet
+清单): UTF-8 with BOM so Excel shows Chinese, every cell that starts with a formula trigger given
+a leading apostrophe (OWASP CSV injection), the file whole or not at all.
 """
 
 from __future__ import annotations
@@ -17,10 +19,16 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from leads.outputs import atomic_file
-from leads.referral.export import neutralise
 
 EXCEL_CELL_LIMIT = 32767
 COLUMN_WIDTH_CAP = 60
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value: Any) -> str:
+    """A cell Excel will never evaluate: formula triggers get a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def cell_text(value: Any) -> str:
@@ -54,10 +62,15 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
         workbook.save(building)
 
 
-def write_csv(headings: Sequence[str], rows: Iterable[Sequence[Any]], path: Path) -> None:
-    """UTF-8 with BOM (Excel shows Chinese), formula cells neutralised; whole or not at all."""
+def write_csv(headings: Sequence[str], rows: Iterable[Sequence[Any]], path: Path) -> int:
+    """UTF-8 with BOM, every cell of ``rows`` neutralised (the headings are ours), whole or not at
+    all (a failure halfway leaves the previous file); returns how many rows were written."""
+    count = 0
     with atomic_file(path) as building, building.open("w", encoding="utf-8-sig",
                                                       newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(headings)
-        writer.writerows([neutralise(value) for value in row] for row in rows)
+        for row in rows:
+            writer.writerow([neutralise(value) for value in row])
+            count += 1
+    return count

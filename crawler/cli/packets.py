@@ -1,10 +1,11 @@
-"""``jiazheng capture | packet | check | stats``: evidence, referral packets and monthly figures,
-thin commands over ``leads.evidence.capture``, ``leads.referral.packets`` and
-``leads.referral.stats``."""
+"""``jiazheng capture | packet | check``: evidence and referral packets, thin commands over
+``leads.evidence.capture`` and ``leads.referral.packets``.
+
+``capture`` and ``packet`` work on leads a crawl stored, so a missing --db is an error; ``check``
+crawls the pasted URLs itself and creates the database like ``crawl``."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,14 @@ import click
 from rich.table import Table
 
 from crawler.browser import CHROMIUM_ARGS, pac_url, proxy_from
-from crawler.cli_options import console, db_option, proxy_option
+from crawler.cli.options import (
+    console,
+    db_option,
+    evidence_dir_option,
+    fail,
+    open_store,
+    proxy_option,
+)
 from crawler.egress import egress_policy
 from crawler.runner import CrawlSetupError, check_proxy, crawl_settings, run_crawl
 from keywords import load_library
@@ -28,12 +36,6 @@ from leads.evidence.capture import (
 from leads.evidence.tsa import TimestampError, load_tsa_certificates
 from leads.judge.verdict import LEAD_THRESHOLD
 from leads.referral.packets import PacketError, build_packet, leads_without_evidence
-from leads.referral.stats import write_monthly_stats
-from leads.store import Store, StoreLockedError
-
-evidence_option = click.option(
-    "--evidence-dir", default="evidence", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path), help="Where evidence folders go.")
 
 
 def tsa_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,10 +75,9 @@ def _failing_clearly() -> Iterator[None]:
     """Setup problems end the command with exit code 2 and one sentence, not a traceback."""
     try:
         yield
-    except (StoreLockedError, CrawlSetupError, EvidenceError, PacketError, TimestampError,
-            FileNotFoundError, ValueError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        sys.exit(2)
+    except (CrawlSetupError, EvidenceError, PacketError, TimestampError, FileNotFoundError,
+            ValueError) as exc:
+        fail(str(exc))
 
 
 def _print_captures(results: list[CaptureResult]) -> None:
@@ -94,10 +95,9 @@ def _print_captures(results: list[CaptureResult]) -> None:
 @click.option("--min-score", type=int, default=LEAD_THRESHOLD, show_default=True,
               help="Capture leads scoring at least this.")
 @proxy_option
-@click.option("--out", "out", default="evidence", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Where evidence folders go.")
+@evidence_dir_option("--out")
 @tsa_option
-def capture(db: str, min_score: int, proxy: str | None, out: Path, tsa_url: str,
+def capture(db: str, min_score: int, proxy: str | None, evidence_dir: Path, tsa_url: str,
             tsa_cert: str) -> None:
     """Capture evidence (screenshot, WARC, headers, TLS, hashes) for leads that have none.
 
@@ -105,11 +105,8 @@ def capture(db: str, min_score: int, proxy: str | None, out: Path, tsa_url: str,
     """
     with _failing_clearly():
         settings = capture_settings(proxy, tsa_url, tsa_cert)
-        store = Store(db)
-        try:
-            results = capture_pending(store, out, settings, min_score)
-        finally:
-            store.close()
+        with open_store(db, must_exist=True) as store:
+            results = capture_pending(store, evidence_dir, settings, min_score)
     _print_captures(results)
 
 
@@ -123,7 +120,7 @@ def capture(db: str, min_score: int, proxy: str | None, out: Path, tsa_url: str,
               type=click.Path(file_okay=False, path_type=Path), help="Where packets go.")
 @db_option
 @proxy_option
-@evidence_option
+@evidence_dir_option("--evidence-dir")
 @click.option("--no-capture", is_flag=True,
               help="Do not capture missing evidence first; such leads are listed as 未提取证据.")
 @tsa_option
@@ -134,17 +131,13 @@ def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
     Example: jiazheng packet --agency 公安 --since 2026-11-01 --out packets
     """
     since_text = since.date().isoformat() if since else ""  # type: ignore[attr-defined]
-    with _failing_clearly():
-        store = Store(db)
-        try:
-            missing = [] if no_capture else leads_without_evidence(store, agency, since_text)
-            if missing:
-                console.print(f"先为 {len(missing)} 条线索提取证据")
-                _print_captures(capture_leads(store, missing, evidence_dir,
-                                              capture_settings(proxy, tsa_url, tsa_cert)))
-            built = build_packet(store, agency, out, since_text)
-        finally:
-            store.close()
+    with _failing_clearly(), open_store(db, must_exist=True) as store:
+        missing = [] if no_capture else leads_without_evidence(store, agency, since_text)
+        if missing:
+            console.print(f"先为 {len(missing)} 条线索提取证据")
+            _print_captures(capture_leads(store, missing, evidence_dir,
+                                          capture_settings(proxy, tsa_url, tsa_cert)))
+        built = build_packet(store, agency, out, since_text)
     if built is None:
         console.print(f"没有需要移送{agency}的新线索")
         return
@@ -158,7 +151,7 @@ def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
 @click.argument("urls", nargs=-1, required=True)
 @db_option
 @proxy_option
-@evidence_option
+@evidence_dir_option("--evidence-dir")
 @click.option("--no-delay", is_flag=True, help="No politeness delay (local test webs).")
 @tsa_option
 def check(urls: tuple[str, ...], db: str, proxy: str | None, evidence_dir: Path,
@@ -174,15 +167,12 @@ def check(urls: tuple[str, ...], db: str, proxy: str | None, evidence_dir: Path,
         if refused:
             raise CrawlSetupError("；".join(refused) + "。未抓取、未保存任何内容。")
         result = run_crawl("check", settings, urls=" ".join(pasted))
-        store = Store(db)
-        try:
+        with open_store(db) as store:
             pages = store.checked_pages(result.run_id)
             leads = [{"id": page["lead_id"], "url": page["final_url"]}
                      for page in pages if page["lead_id"]]
             captures = {r.lead_id: r for r in capture_leads(
                 store, leads, evidence_dir, capture_settings(proxy, tsa_url, tsa_cert))}
-        finally:
-            store.close()
     table = Table(title="核查结果")
     for heading in ("网址", "类别", "评分", "线索", "证据"):
         table.add_column(heading)
@@ -192,22 +182,3 @@ def check(urls: tuple[str, ...], db: str, proxy: str | None, evidence_dir: Path,
                       str(page["score"]), str(page["lead_id"] or "-"),
                       f"{done.outcome} {done.folder}" if done else "-")
     console.print(table)
-
-
-@click.command()
-@click.option("--month", required=True, help="Month to count, YYYY-MM.")
-@click.option("--out", default=".", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Where the tables go.")
-@db_option
-def stats(month: str, out: Path, db: str) -> None:
-    """Write the campaign's monthly 附表 (XLSX and CSV): known figures filled, the rest blank.
-
-    Example: jiazheng stats --month 2026-11 --out reports
-    """
-    with _failing_clearly():
-        store = Store(db)
-        try:
-            written = write_monthly_stats(store, month, out)
-        finally:
-            store.close()
-    console.print("已写出 " + "、".join(str(path) for path in written))

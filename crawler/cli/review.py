@@ -1,4 +1,5 @@
-"""``jiazheng review``: analysts' decisions from the exported lead CSV, and each lead's history."""
+"""``jiazheng review``: analysts' decisions from the exported lead CSV, and each lead's history;
+both work on a database a crawl wrote (a missing --db is an error)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from crawler.cli_options import console, db_option
+from crawler.cli.options import console, db_option, fail, open_store
 from leads.referral.review import ENCODINGS, SHOWN_PROBLEMS, ReviewFileError, import_review
-from leads.store import Store, StoreLockedError
+from leads.store import StoreLockedError
 from leads.store.lifecycle import STATE_LABELS, LifecycleError
 
 
@@ -21,14 +22,6 @@ def _login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
         return "unknown"
-
-
-def _open(db: str) -> Store:
-    try:
-        return Store(db)
-    except StoreLockedError as exc:
-        console.print(f"[red]{exc}[/red]")
-        sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,17 +49,14 @@ def import_file(file: Path, db: str, who: str, dry_run: bool, encoding: str | No
 
     Example: jiazheng review import leads.csv --who 张三 --dry-run
     """
-    store = _open(db)
-    try:
-        plan = import_review(store, file, who, dry_run, encoding or "")
-    except (ReviewFileError, StoreLockedError) as exc:
-        console.print(f"[red]无法导入 {file}：{exc}[/red]")
-        sys.exit(2)
-    except LifecycleError as exc:
-        console.print(f"[red]导入中止，数据库未作任何修改：{exc}[/red]")
-        sys.exit(1)
-    finally:
-        store.close()
+    with open_store(db, must_exist=True) as store:
+        try:
+            plan = import_review(store, file, who, dry_run, encoding or "")
+        except (ReviewFileError, StoreLockedError) as exc:
+            fail(f"无法导入 {file}：{exc}")
+        except LifecycleError as exc:
+            console.print(f"[red]导入中止，数据库未作任何修改：{exc}[/red]")
+            sys.exit(1)
     if plan.problems:
         console.print(f"[red]{file}（{plan.encoding}）有 {len(plan.problems)} 处问题，"
                       f"未作任何修改：[/red]")
@@ -90,11 +80,8 @@ def list_events(lead_id: int, db: str) -> None:
 
     Example: jiazheng review list-events 12 --db jiazheng.db
     """
-    store = _open(db)
-    try:
+    with open_store(db, must_exist=True) as store:
         events = store.lead_events(lead_id)
-    finally:
-        store.close()
     if not events:
         console.print(f"线索 {lead_id} 没有状态记录")
         return

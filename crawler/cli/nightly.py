@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from crawler.cli_options import console, crawl_and_report, db_option, proxy_option
-from crawler.cli_plan import plan_options, plan_overrides
+from crawler.cli.crawl import crawl_and_report
+from crawler.cli.options import console, db_option, open_store, proxy_option
+from crawler.cli.plan import plan_options, plan_overrides
 from crawler.nightly import NightlyConfig, NightlyError, run_nightly
 from crawler.runner import items_key
 from leads.feeds.drain import drain_file, drain_session
-from leads.store import Store
 
 
 @click.command()
@@ -75,12 +75,9 @@ def drain(db: str, redis_url: str | None, session: str, from_file: Path | None) 
     """
     if bool(redis_url) == bool(from_file):
         raise click.UsageError("give exactly one of --redis and --file")
-    store = Store(db)
-    try:
+    with open_store(db) as store:
         if from_file:
             run_id, stored = drain_file(from_file, store)
         else:
             run_id, stored = drain_session(str(redis_url), items_key(session), store)
-    finally:
-        store.close()
     console.print(f"已写入 {stored} 条记录（运行 #{run_id}）")

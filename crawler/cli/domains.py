@@ -8,11 +8,10 @@ from typing import TextIO
 
 import click
 
-from crawler.cli_options import console, db_option
+from crawler.cli.options import console, db_option, fail, open_store
 from leads.feeds.ct_watch import Lookalike, WatchSetupError, run_watch
 from leads.feeds.domain_feed import score_domain_feed
 from leads.judge.verdict import LEAD_THRESHOLD
-from leads.store import Store, StoreLockedError
 
 
 @click.command("score-domains")
@@ -50,25 +49,18 @@ def watch_ct(url: str, db: str, max_messages: int | None, max_seconds: float | N
 
     Example: jiazheng watch-ct --url ws://127.0.0.1:8080/ --db jiazheng.db
     """
-    try:
-        store = Store(db)
-    except StoreLockedError as exc:
-        console.print(f"[red]{exc}[/red]")
-        sys.exit(2)
+    with open_store(db) as store:
 
-    def save(found: list[Lookalike]) -> int:
-        for domain, score in found:
-            console.print(f"仿冒域名 {domain} → {score.target}（{score.score} 分）")
-        rows = [(domain, score.score, score.target, score.reasons) for domain, score in found]
-        return store.save_domain_candidates(rows, source=f"ct:{url}")
+        def save(found: list[Lookalike]) -> int:
+            for domain, score in found:
+                console.print(f"仿冒域名 {domain} → {score.target}（{score.score} 分）")
+            rows = [(domain, score.score, score.target, score.reasons) for domain, score in found]
+            return store.save_domain_candidates(rows, source=f"ct:{url}")
 
-    try:
-        stats = run_watch(url, save, max_messages=max_messages, max_seconds=max_seconds)
-    except WatchSetupError as exc:
-        console.print(f"[red]无法开始监听：{exc}[/red]")
-        sys.exit(2)
-    finally:
-        store.close()
+        try:
+            stats = run_watch(url, save, max_messages=max_messages, max_seconds=max_seconds)
+        except WatchSetupError as exc:
+            fail(f"无法开始监听：{exc}")
     console.print(
         f"监听结束（{stats.stopped_by}）：消息 {stats.messages} · 证书 {stats.certificates} · "
         f"心跳 {stats.heartbeats} · 无法解析 {stats.bad_messages} · 域名 {stats.domains} · "

@@ -7,7 +7,7 @@ from typing import BinaryIO
 
 import click
 
-from crawler.cli_options import console
+from crawler.cli.options import console
 from leads.judge.batch import ENCODINGS, INPUT_FORMATS, score_stream
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli_options import db_option
+from crawler.cli.options import db_option, open_store
 from crawler.plan import budget_of, query_cap, query_plan, tonight_queries
 from crawler.runner import CrawlSetupError, crawl_settings
 from leads.plan.query_plan import (
@@ -20,7 +20,6 @@ from leads.plan.query_plan import (
     parse_budget,
     read_queries_file,
 )
-from leads.store import Store
 from spiders.search import SearchSpider
 
 KIND_LABELS = {
@@ -77,11 +76,8 @@ def plan(db: str, max_queries: int | None, budget: str, queries_file: Path | Non
     except CrawlSetupError as exc:
         raise click.BadParameter(str(exc)) from exc
     whole = query_plan(settings)
-    store = Store(db)
-    try:
+    with open_store(db, must_exist=True) as store:
         yields = store.query_yields()
-    finally:
-        store.close()
     engines = SearchSpider.engines
     tonight = tonight_queries(settings, engines, yields, plan=whole)
     kinds = count_by(whole, "kind")

@@ -1,0 +1,49 @@
+"""``jiazheng export`` and ``jiazheng stats``: the tables analysts open, read from a database a
+crawl wrote (a missing --db is an error, not a new empty database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from crawler.cli.options import console, db_option, fail, open_store
+from leads.referral.export import export_leads
+from leads.referral.stats import check_month, write_monthly_stats
+
+
+@click.command()
+@db_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV file to write (UTF-8 with BOM, opens in Excel).")
+@click.option("--min-score", type=int, default=0, show_default=True,
+              help="Only leads scoring at least this.")
+@click.option("--wait", type=float, default=30, show_default=True,
+              help="Seconds to wait for a lock held by another process (a running crawl).")
+def export(db: str, out: Path, min_score: int, wait: float) -> None:
+    """Write the lead list as an Excel-safe CSV.
+
+    Example: jiazheng export --out leads.csv --min-score 60
+    """
+    with open_store(db, must_exist=True, wait=wait) as store:
+        count = export_leads(store, out, min_score)
+    console.print(f"已导出 {count} 条线索到 {out}")
+
+
+@click.command()
+@click.option("--month", required=True, help="Month to count, YYYY-MM.")
+@click.option("--out", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where the tables go.")
+@db_option
+def stats(month: str, out: Path, db: str) -> None:
+    """Write the campaign's monthly 附表 (XLSX and CSV): known figures filled, the rest blank.
+
+    Example: jiazheng stats --month 2026-11 --out reports
+    """
+    try:
+        check_month(month)
+    except ValueError as exc:
+        fail(str(exc))
+    with open_store(db, must_exist=True) as store:
+        written = write_monthly_stats(store, month, out)
+    console.print("已写出 " + "、".join(str(path) for path in written))
