@@ -79,7 +79,7 @@ def main() -> None:
             results = capture_pending(store, work / "evidence", capture_settings(web.proxy_url))
             capture_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        packet = build_packet(store, "公安", work / "packets")
+        packet = build_packet(store, "公安", work / "packets", include_unreviewed=True)
         packet_seconds = time.perf_counter() - started
         store.close()
         assert packet is not None

@@ -26,12 +26,15 @@ from tests.conftest import make_page, make_verdict
 URLS = [f"http://seller-{n}.example.com/" for n in range(6)]
 
 
-def seed(path: Path) -> Path:
+def seed(path: Path, confirmed: bool = False) -> Path:
+    """Leads for every agency; ``confirmed``: an analyst confirmed each (packets refer only those)."""
     store = Store(path)
     run = store.start_run("seed", {})
     for url in URLS:
         store.save_page(run, make_page(url, verdict=make_verdict(
             agencies=("公安", "网信", "市场监管"))))
+        if confirmed:
+            store.set_state(store.lead_id(url), "confirmed", "analyst")
     store.finish_run(run, "finished", {})
     store.close()
     return path
@@ -82,7 +85,7 @@ def test_leftovers_of_a_killed_run_are_removed_but_not_those_of_a_live_one(tmp_p
 
 
 def test_packets_of_two_agencies_built_at_once_get_distinct_numbers(tmp_path: Path) -> None:
-    db = seed(tmp_path / "j.db")
+    db = seed(tmp_path / "j.db", confirmed=True)
     with ProcessPoolExecutor(2) as pool:
         built = list(pool.map(_build, [(db, "公安", tmp_path / "out"), (db, "网信",
                                                                        tmp_path / "out")]))
@@ -105,7 +108,7 @@ def _build(job: tuple[Path, str, Path]) -> str:
 
 def test_a_failed_packet_leaves_no_folder_and_the_next_one_works(tmp_path: Path,
                                                                   monkeypatch) -> None:
-    db = seed(tmp_path / "j.db")
+    db = seed(tmp_path / "j.db", confirmed=True)
     store = Store(db)
     monkeypatch.setattr("leads.referral.packets._zip", _explode)
     with pytest.raises(OutputError, match="simulated disk failure"):
@@ -127,8 +130,9 @@ def test_outputs_are_private(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "leads.csv").stat().st_mode & 0o777 == 0o600
     result = jiazheng("packet", "--agency", "公安", "--no-capture", "--db", str(db), "--out",
-                      str(tmp_path / "packets"))
+                      str(tmp_path / "packets"), "--include-unreviewed")
     assert result.returncode == 0, result.stderr
+    assert "未核实6条" in "".join(result.stderr.split())
     [folder] = [p for p in (tmp_path / "packets").iterdir() if p.is_dir()]
     assert folder.stat().st_mode & 0o777 == 0o700
     assert {p.stat().st_mode & 0o777 for p in folder.rglob("*") if p.is_file()} == {0o600}

@@ -57,6 +57,8 @@ class Built:
     packets: dict[str, Packet | None]
     repeated: dict[str, Packet | None]
     hosts_asked_by_capture: set[str]
+    unreviewed: int  # the one lead no analyst confirmed
+    with_unreviewed: Packet | None  # the 公安 packet built after, with --include-unreviewed
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +73,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     with DemoWeb(removed_hosts=frozenset({GONE_HOST})) as web:
         capture_pending(store, out / "evidence", capture_settings(web.proxy_url))
         hosts = {host for host, _ in web.requests_seen}
+    # Analysts confirm every lead but one (routed to 公安): packets refer confirmed leads only.
+    leads = list(store.leads())
+    unreviewed = next(lead["id"] for lead in reversed(leads)
+                      if "公安" in lead["agencies"] and lead["host"] != GONE_HOST)
+    for lead in leads:
+        if lead["id"] != unreviewed:
+            store.set_state(lead["id"], "confirmed", "分析员")
     packets = {agency: build_packet(store, agency, out / "packets") for agency in AGENCIES}
     repeated = {agency: build_packet(store, agency, out / "packets") for agency in AGENCIES}
+    with_unreviewed = build_packet(store, "公安", out / "packets", include_unreviewed=True)
     store.close()
-    return Built(db, packets, repeated, hosts)
+    return Built(db, packets, repeated, hosts, unreviewed, with_unreviewed)
 
 
 def test_capture_only_asked_the_demo_web(built: Built) -> None:
@@ -93,6 +103,40 @@ def test_a_packet_per_agency_and_none_repeats_a_lead(built: Built) -> None:
             for lead in store.leads():
                 if lead["id"] in packet.lead_ids:
                     assert agency in lead["agencies"] and lead["state"] == "referred"
+    finally:
+        store.close()
+
+
+def test_packets_hold_only_confirmed_leads(built: Built) -> None:
+    """The lead nobody confirmed stays out of every packet and stays new; every referred lead
+    went through 已确认 first (a lead cannot skip the review)."""
+    store = Store(built.db)
+    try:
+        referred = {lead_id for packet in built.packets.values() if packet
+                    for lead_id in packet.lead_ids}
+        assert referred and built.unreviewed not in referred
+        for lead_id in referred:
+            moves = [(e["from_state"], e["to_state"]) for e in store.lead_events(lead_id)]
+            assert moves[:2] == [("new", "confirmed"), ("confirmed", "referred")], moves
+        assert all(not packet.unreviewed for packet in built.packets.values() if packet)
+    finally:
+        store.close()
+
+
+def test_include_unreviewed_refers_the_rest_marked_in_every_document(built: Built) -> None:
+    packet = built.with_unreviewed
+    assert packet and packet.lead_ids == packet.unreviewed == (built.unreviewed,)
+    assert "未核实" in "".join(pdf_text(packet.folder / LETTER_PDF).split())
+    sheet = load_workbook(packet.folder / TABLES_XLSX)["线索表"]
+    headings = [cell.value for cell in sheet[1]]
+    assert sheet.cell(row=2, column=headings.index("核实") + 1).value == "未核实"
+    with (packet.folder / CHECKLIST_CSV).open(encoding="utf-8-sig", newline="") as handle:
+        assert {row["核实"] for row in csv.DictReader(handle)} == {"未核实"}
+    store = Store(built.db)
+    try:
+        [event] = store.lead_events(built.unreviewed)
+        assert (event["from_state"], event["to_state"], event["source"]) == (
+            "new", "referred", "referral")
     finally:
         store.close()
 
@@ -170,6 +214,7 @@ def test_html_and_formulas_in_titles_are_text_in_pdf_and_xlsx(tmp_path: Path) ->
     run = store.start_run("test", {})
     store.save_page(run, make_page("http://ban-zheng.example.com/", title=HOSTILE_TITLE,
                                    verdict=make_verdict(reasons=("+cmd|' /C calc'!A0",))))
+    store.set_state(store.lead_id("http://ban-zheng.example.com/"), "confirmed", "分析员")
     packet = build_packet(store, "公安", tmp_path / "packets")
     store.close()
     assert packet and packet.without_evidence == packet.lead_ids
@@ -195,6 +240,7 @@ def test_unknown_agency_and_changed_evidence_fail_clearly(tmp_path: Path, built:
         run = store.start_run("test", {})
         store.save_page(run, make_page("http://new-lead.example.com/"))
         lead_id = store.lead_id("http://new-lead.example.com/")
+        store.set_state(lead_id, "confirmed", "分析员")
         folder = tmp_path / "evidence"
         folder.mkdir()
         (folder / "capture.json").write_text("{}")

@@ -131,9 +131,11 @@ def test_packets_skip_false_positives_and_never_move_a_lead_back_to_referred(
     store.save_page(run, make_page("http://gone.example.com/"))
     wrong, gone = store.lead_id("http://wrong.example.com/"), store.lead_id("http://gone.example.com/")
     store.set_state(wrong, "false_positive", "analyst")
-    for state in ("confirmed", "referred", "taken_down"):
-        store.set_state(gone, state, "analyst")
+    store.set_state(gone, "confirmed", "analyst")
+    store.set_state(gone, "referred", "jiazheng packet", source="referral")
+    store.set_state(gone, "taken_down", "recheck", source="recheck")
     assert [lead["id"] for lead in store.leads_to_refer("公安")] == [gone]
+    assert [lead["id"] for lead in store.leads_to_refer("公安", include_unreviewed=True)] == [gone]
     store.record_packet({"packet_id": "JZ-1", "agency": "公安", "created_at": "2026-11-28",
                          "since": "", "folder": "", "zip_path": "", "zip_sha256": "",
                          "lead_count": 1}, [gone])

@@ -123,25 +123,37 @@ def capture(db: str, min_score: int, proxy: str | None, evidence_dir: Path, tsa_
 @evidence_dir_option("--evidence-dir")
 @click.option("--no-capture", is_flag=True,
               help="Do not capture missing evidence first; such leads are listed as 未提取证据.")
+@click.option("--include-unreviewed", is_flag=True,
+              help="Also refer leads no analyst has confirmed yet (review import); every "
+                   "document marks them 未核实. Default: confirmed leads only.")
 @tsa_option
 def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
-           evidence_dir: Path, no_capture: bool, tsa_url: str, tsa_cert: str) -> None:
-    """Build the next referral packet for one agency (PDF, XLSX, evidence, 清单, zip).
+           evidence_dir: Path, no_capture: bool, include_unreviewed: bool, tsa_url: str,
+           tsa_cert: str) -> None:
+    """Build the next referral packet for one agency (PDF, XLSX, evidence, 清单, zip) from the
+    leads analysts confirmed.
 
     Example: jiazheng packet --agency 公安 --since 2026-11-01 --out packets
     """
     since_text = since.date().isoformat() if since else ""  # type: ignore[attr-defined]
     with _failing_clearly(), open_store(db, must_exist=True) as store:
-        missing = [] if no_capture else leads_without_evidence(store, agency, since_text)
+        missing = [] if no_capture else leads_without_evidence(
+            store, agency, since_text, include_unreviewed=include_unreviewed)
         if missing:
             console.print(f"先为 {len(missing)} 条线索提取证据")
             _print_captures(capture_leads(store, missing, evidence_dir,
                                           capture_settings(proxy, tsa_url, tsa_cert)))
-        built = build_packet(store, agency, out, since_text)
+        built = build_packet(store, agency, out, since_text,
+                             include_unreviewed=include_unreviewed)
+        waiting = 0 if include_unreviewed else len(
+            store.leads_to_refer(agency, since_text, include_unreviewed=True))
     if built is None:
-        console.print(f"没有需要移送{agency}的新线索")
+        console.print(f"没有需要移送{agency}的已核实新线索" + (
+            f"；另有 {waiting} 条线索尚未核实（用 review import 核实，或加 --include-unreviewed）"
+            if waiting else ""))
         return
-    console.print(f"移送包 {built.packet_id}：{len(built.lead_ids)} 条线索，"
+    console.print(f"移送包 {built.packet_id}：{len(built.lead_ids)} 条线索"
+                  f"（未核实 {len(built.unreviewed)} 条），"
                   f"网站已无法访问 {len(built.site_down)} 条，未提取证据 "
                   f"{len(built.without_evidence)} 条")
     console.print(f"目录 {built.folder}\n压缩包 {built.zip_path}\nSHA-256 {built.zip_sha256}")

@@ -26,6 +26,7 @@ from leads.outputs import atomic_file, atomic_folder
 from leads.referral.pdf import Table, write_document
 from leads.referral.tables import write_csv, write_xlsx
 from leads.store import Store
+from leads.store.lifecycle import REVIEWED_MARK, UNREVIEWED_MARK
 
 LETTER_PDF = "线索移送函.pdf"
 TABLES_XLSX = "线索表.xlsx"
@@ -33,10 +34,10 @@ CHECKLIST_CSV = "电子数据提取固定清单.csv"
 EVIDENCE_DIR = "证据"
 CATEGORY_NAMES = {"fake_ad": "假证广告", "lookalike_site": "仿冒查询网站"}
 NO_EVIDENCE = "未提取证据"
-LEAD_HEADINGS = ("序号", "线索编号", "网址", "类别", "评分", "仿冒对象", "联系方式", "判定理由",
-                 "页面标题", "首次发现(UTC)", "最近发现(UTC)", "证据状态", "证据目录")
-CHECKLIST_HEADINGS = ("序号", "线索编号", "网址", "类别", "文件名", "文件格式", "校验值(SHA-256)",
-                      "大小(字节)", "提取时间(北京时间)", "提取方法/工具")
+LEAD_HEADINGS = ("序号", "线索编号", "网址", "类别", "核实", "评分", "仿冒对象", "联系方式",
+                 "判定理由", "页面标题", "首次发现(UTC)", "最近发现(UTC)", "证据状态", "证据目录")
+CHECKLIST_HEADINGS = ("序号", "线索编号", "核实", "网址", "类别", "文件名", "文件格式",
+                      "校验值(SHA-256)", "大小(字节)", "提取时间(北京时间)", "提取方法/工具")
 
 
 class PacketError(RuntimeError):
@@ -53,6 +54,7 @@ class Packet:
     lead_ids: tuple[int, ...]
     without_evidence: tuple[int, ...]  # leads listed with 未提取证据
     site_down: tuple[int, ...]  # leads whose capture found the site gone
+    unreviewed: tuple[int, ...] = ()  # leads no analyst confirmed (--include-unreviewed): 未核实
 
 
 def check_agency(agency: str) -> None:
@@ -62,19 +64,22 @@ def check_agency(agency: str) -> None:
 
 
 def leads_without_evidence(store: Store, agency: str, since: str = "",
-                           min_score: int = LEAD_THRESHOLD) -> list[dict[str, Any]]:
+                           min_score: int = LEAD_THRESHOLD,
+                           include_unreviewed: bool = False) -> list[dict[str, Any]]:
     """Leads the next packet for ``agency`` would hold that have no capture yet."""
-    leads = store.leads_to_refer(agency, since, min_score)
+    leads = store.leads_to_refer(agency, since, min_score, include_unreviewed)
     captured = store.latest_captures([lead["id"] for lead in leads])
     return [lead for lead in leads if lead["id"] not in captured]
 
 
 def build_packet(store: Store, agency: str, out_dir: Path, since: str = "",
-                 min_score: int = LEAD_THRESHOLD, now: datetime | None = None) -> Packet | None:
-    """Build the next packet for ``agency`` and mark its leads referred; None if no lead is
-    left to refer."""
+                 min_score: int = LEAD_THRESHOLD, now: datetime | None = None,
+                 include_unreviewed: bool = False) -> Packet | None:
+    """Build the next packet for ``agency`` from the leads analysts confirmed (and, with
+    ``include_unreviewed``, those nobody looked at, marked 未核实) and mark them referred; None
+    if no lead is left to refer."""
     check_agency(agency)
-    leads = store.leads_to_refer(agency, since, min_score)
+    leads = store.leads_to_refer(agency, since, min_score, include_unreviewed)
     if not leads:
         return None
     now = now or datetime.now(UTC)
@@ -90,7 +95,8 @@ def build_packet(store: Store, agency: str, out_dir: Path, since: str = "",
         "id": number, "packet_id": packet_id, "agency": agency, "created_at": created_at,
         "since": since, "folder": str(folder.resolve()), "zip_path": str(zip_path.resolve()),
         "zip_sha256": zip_sha256, "lead_count": len(ids)}, list(ids))
-    return Packet(packet_id, agency, folder, zip_path, zip_sha256, ids, missing, down)
+    unreviewed = tuple(lead["id"] for lead in leads if not lead["reviewed"])
+    return Packet(packet_id, agency, folder, zip_path, zip_sha256, ids, missing, down, unreviewed)
 
 
 def _fill(store: Store, folder: Path, packet_id: str, agency: str, now: datetime,
@@ -108,8 +114,9 @@ def _fill(store: Store, folder: Path, packet_id: str, agency: str, now: datetime
     down = tuple(lead["id"] for lead in leads
                  if captures.get(lead["id"], {}).get("outcome") == "site_down")
     missing = tuple(lead["id"] for lead in leads if lead["id"] not in captures)
+    unreviewed = sum(not lead["reviewed"] for lead in leads)
     _write_letter(folder / LETTER_PDF, packet_id, agency, now, lead_rows, checklist, down,
-                  missing)
+                  missing, unreviewed)
     write_xlsx([("线索表", LEAD_HEADINGS, lead_rows),
                 ("电子数据提取固定清单", CHECKLIST_HEADINGS, checklist)], folder / TABLES_XLSX)
     write_csv(CHECKLIST_HEADINGS, checklist, folder / CHECKLIST_CSV)
@@ -142,6 +149,11 @@ def _copy_evidence(capture: dict[str, Any] | None, packet: Path) -> _Evidence:
     return _Evidence(f"{EVIDENCE_DIR}/{source.name}", capture["files"], record)
 
 
+def review_mark(lead: dict[str, Any]) -> str:
+    """已核实 for a lead an analyst confirmed, 未核实 for one referred with --include-unreviewed."""
+    return REVIEWED_MARK if lead["reviewed"] else UNREVIEWED_MARK
+
+
 def _method(record: dict[str, Any]) -> str:
     tool = record.get("tool", {})
     return (f"jiazheng {tool.get('jiazheng', '')} 以 Chromium {tool.get('chromium', '')}"
@@ -149,7 +161,8 @@ def _method(record: dict[str, Any]) -> str:
 
 
 def _checklist_rows(lead: dict[str, Any], evidence: _Evidence) -> list[tuple[Any, ...]]:
-    return [(lead["id"], lead["url"], row["kind"], f"{evidence.folder}/{row['path']}",
+    return [(lead["id"], review_mark(lead), lead["url"], row["kind"],
+             f"{evidence.folder}/{row['path']}",
              row["format"], row["sha256"], row["size"],
              evidence.record.get("captured_at_beijing", ""), _method(evidence.record))
             for row in evidence.files]
@@ -163,13 +176,14 @@ def _lead_row(index: int, lead: dict[str, Any], capture: dict[str, Any] | None,
         if capture["error"]:
             state += f"（{capture['error']}）"
     return (index, lead["id"], lead["url"], CATEGORY_NAMES.get(lead["category"], lead["category"]),
-            lead["score"], lead["target"], "；".join(lead["contacts"]), "；".join(lead["reasons"]),
-            lead["title"], lead["first_seen"], lead["last_seen"], state, evidence.folder)
+            review_mark(lead), lead["score"], lead["target"], "；".join(lead["contacts"]),
+            "；".join(lead["reasons"]), lead["title"], lead["first_seen"], lead["last_seen"], state,
+            evidence.folder)
 
 
 def _write_letter(path: Path, packet_id: str, agency: str, now: datetime,
                   lead_rows: list[tuple[Any, ...]], checklist: list[tuple[Any, ...]],
-                  down: tuple[int, ...], missing: tuple[int, ...]) -> None:
+                  down: tuple[int, ...], missing: tuple[int, ...], unreviewed: int) -> None:
     reasons = [f"{rule.why}" for rule in load_library().routing.rules if agency in rule.agencies]
     notes = []
     if down:
@@ -177,6 +191,8 @@ def _write_letter(path: Path, packet_id: str, agency: str, now: datetime,
                      f"（证据记录中注明了返回状态）")
     if missing:
         notes.append(f"{len(missing)} 条线索未能提取证据，表中注明“{NO_EVIDENCE}”")
+    if unreviewed:
+        notes.append(f"{unreviewed} 条线索尚未经人工核实，表中注明“{UNREVIEWED_MARK}”")
     paragraphs = [
         f"编号：{packet_id}",
         f"{agency}：",
@@ -195,9 +211,9 @@ def _write_letter(path: Path, packet_id: str, agency: str, now: datetime,
     write_document(
         path, "线索移送函", paragraphs,
         [Table("附表一：线索表", LEAD_HEADINGS,
-               (4, 5, 20, 7, 4, 9, 12, 22, 12, 9, 9, 9, 12), lead_rows),
+               (4, 5, 19, 7, 4, 4, 9, 12, 21, 11, 9, 9, 9, 11), lead_rows),
          Table("附表二：电子数据提取固定清单", CHECKLIST_HEADINGS,
-               (4, 5, 16, 12, 20, 7, 22, 6, 10, 18), checklist, font_size=6.5)],
+               (4, 5, 4, 15, 11, 19, 7, 22, 6, 9, 18), checklist, font_size=6.5)],
         footer_text=f"{packet_id} · 移送{agency}", signature=signature)
 
 

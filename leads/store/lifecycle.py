@@ -51,13 +51,16 @@ TRANSITIONS = (
     Transition("taken_down", "still_online", "再次复查：已下架的网站或信息重新上线"),
 )
 ALLOWED = {(move.source, move.target): move for move in TRANSITIONS}
-# A referral is a fact, not an analyst's decision: the packet moves the leads it carries (source
-# "referral", recorded as a lead event like any move), confirmed or — until referrals are limited
-# to vetted leads — not yet looked at. A lead already in the referral branch keeps its state.
+# Only vetted leads go to an agency: a lead is vetted once an analyst confirmed it (a lifecycle
+# event into VETTED_BY). A packet built with --include-unreviewed also carries leads nobody has
+# looked at, marked UNREVIEWED_MARK in every document it holds; that is the one move that skips
+# the confirmation, and only a referral (source "referral", recorded like any move) makes it.
+VETTED_BY = "confirmed"
+UNREVIEWED_MARK = "未核实"
+REVIEWED_MARK = "已核实"
 REFERRAL_SOURCE = "referral"
 REFERRAL_TRANSITIONS = (
-    Transition("new", "referred", "随移送包移送（尚未经分析员核实）"),
-    Transition("confirmed", "referred", "随移送包移送"),
+    Transition("new", "referred", f"随移送包移送（--include-unreviewed：{UNREVIEWED_MARK}）"),
 )
 REFERRAL_ALLOWED = {(move.source, move.target): move for move in REFERRAL_TRANSITIONS}
 # A re-check's outcome → the state it moves a referred lead to ("unreachable" moves nothing: a
@@ -120,8 +123,9 @@ def next_states(current: str) -> list[str]:
 
 
 def referred_by_packet(current: str) -> bool:
-    """Whether a packet carrying a lead in state ``current`` moves it to ``referred``."""
-    return (current, "referred") in REFERRAL_ALLOWED
+    """Whether a packet carrying a lead in state ``current`` moves it to ``referred`` (a lead
+    already in the referral branch keeps its state)."""
+    return (current, "referred") in ALLOWED or (current, "referred") in REFERRAL_ALLOWED
 
 
 def reupload_reason(original_id: int, original_url: str) -> str:

@@ -10,6 +10,7 @@ from leads.store.database import Database
 from leads.store.lifecycle import (
     NEVER_REFERRED,
     REFERRAL_SOURCE,
+    VETTED_BY,
     StateChange,
     referred_by_packet,
 )
@@ -45,20 +46,27 @@ class ReferralRecords(Database):
                 "WHERE capture_id = ? ORDER BY id", [capture["id"]]))
         return captures
 
-    def leads_to_refer(self, agency: str, since: str = "", min_score: int = 0
-                       ) -> list[dict[str, Any]]:
-        """Leads routed to ``agency``, seen since ``since``, never referred to it yet; never a
-        lead an analyst marked false_positive."""
+    def leads_to_refer(self, agency: str, since: str = "", min_score: int = 0,
+                       include_unreviewed: bool = False) -> list[dict[str, Any]]:
+        """Leads routed to ``agency``, seen since ``since``, never referred to it yet, that an
+        analyst confirmed (``reviewed`` 1) — with ``include_unreviewed`` also those nobody has
+        looked at (``reviewed`` 0); never a lead an analyst marked false_positive."""
         sql = """
-            SELECT * FROM leads WHERE score >= ? AND last_seen >= ?
-              AND state NOT IN (SELECT value FROM json_each(?))
-              AND EXISTS (SELECT 1 FROM json_each(leads.agencies) WHERE value = ?)
-              AND NOT EXISTS (SELECT 1 FROM referrals
-                              WHERE referrals.lead_id = leads.id AND referrals.agency = ?)
+            SELECT * FROM (
+              SELECT leads.*, EXISTS (SELECT 1 FROM lead_events WHERE lead_id = leads.id
+                                      AND to_state = :vetted_by) AS reviewed
+              FROM leads WHERE score >= :min_score AND last_seen >= :since
+                AND state NOT IN (SELECT value FROM json_each(:never))
+                AND EXISTS (SELECT 1 FROM json_each(leads.agencies) WHERE value = :agency)
+                AND NOT EXISTS (SELECT 1 FROM referrals
+                                WHERE referrals.lead_id = leads.id AND referrals.agency = :agency)
+            ) WHERE reviewed OR :include_unreviewed
             ORDER BY score DESC, id
         """
-        rows = list(self.db.query(sql, [min_score, since, json.dumps(NEVER_REFERRED), agency,
-                                        agency]))
+        rows = list(self.db.query(sql, {
+            "vetted_by": VETTED_BY, "min_score": min_score, "since": since,
+            "never": json.dumps(NEVER_REFERRED), "agency": agency,
+            "include_unreviewed": int(include_unreviewed)}))
         for row in rows:
             for key in ("contacts", "agencies", "reasons"):
                 row[key] = json.loads(row[key] or "[]")
