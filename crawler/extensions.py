@@ -40,31 +40,51 @@ def progress_line(stats: dict[str, object]) -> str:
             f"拦截 {blocked} · 错误 {errors}")
 
 
-class ProgressLine:
-    def __init__(self, crawler: Crawler, interval: float) -> None:
+class PeriodicExtension:
+    """An extension that calls ``tick`` every so often while the spider is open; its setting
+    (``SETTING``, seconds) at 0 turns it off."""
+
+    SETTING = ""
+
+    def __init__(self, crawler: Crawler, seconds: float) -> None:
         self.crawler = crawler
-        self.interval = interval
-        self.loop = task.LoopingCall(self.show)
+        self.seconds = seconds
+        self.loop = task.LoopingCall(self.tick)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ProgressLine:
-        interval = crawler.settings.getfloat("JIAZHENG_PROGRESS_INTERVAL")
-        if interval <= 0:
+    def from_crawler(cls, crawler: Crawler) -> PeriodicExtension:
+        seconds = crawler.settings.getfloat(cls.SETTING)
+        if seconds <= 0:
             raise NotConfigured
-        extension = cls(crawler, interval)
+        extension = cls(crawler, seconds)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
         return extension
 
+    def interval(self) -> float:
+        return self.seconds
+
     def opened(self) -> None:
-        self.loop.start(self.interval, now=False)
+        self.loop.start(self.interval(), now=False)
 
     def closed(self) -> None:
         if self.loop.running:
             self.loop.stop()
-        self.show()
 
-    def show(self) -> None:
+    def tick(self) -> None:
+        raise NotImplementedError
+
+
+class ProgressLine(PeriodicExtension):
+    """The progress line on stderr, every JIAZHENG_PROGRESS_INTERVAL seconds and at the end."""
+
+    SETTING = "JIAZHENG_PROGRESS_INTERVAL"
+
+    def closed(self) -> None:
+        super().closed()
+        self.tick()
+
+    def tick(self) -> None:
         print(progress_line(self.crawler.stats.get_stats()), file=sys.stderr, flush=True)
 
 
@@ -91,7 +111,7 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
-class Watchdog:
+class Watchdog(PeriodicExtension):
     """No response and no item for ``seconds``: the crawl is stuck (a hung page, a proxy that
     accepts and never answers). The spider is closed with reason ``watchdog`` and the URLs that
     were in flight go into the stats (so into the run row); ``jiazheng crawl`` then exits
@@ -99,38 +119,27 @@ class Watchdog:
     after CLOSE_GRACE (at most ``seconds``) the run is marked in the store, the message printed,
     the browser killed and the process exits WATCHDOG_EXIT (a nightly resumes the run)."""
 
+    SETTING = "JIAZHENG_WATCHDOG_SECONDS"
+
     def __init__(self, crawler: Crawler, seconds: float) -> None:
-        self.crawler = crawler
-        self.seconds = seconds
+        super().__init__(crawler, seconds)
         self.last_progress = time.monotonic()
         self.fired = False
-        self.loop = task.LoopingCall(self.check)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Watchdog:
-        seconds = crawler.settings.getfloat("JIAZHENG_WATCHDOG_SECONDS")
-        if seconds <= 0:
-            raise NotConfigured
-        watchdog = cls(crawler, seconds)
         for signal in (signals.response_received, signals.item_scraped, signals.item_dropped,
                        signals.item_error, signals.spider_error):
-            crawler.signals.connect(watchdog.progressed, signal=signal)
-        crawler.signals.connect(watchdog.opened, signal=signals.spider_opened)
-        crawler.signals.connect(watchdog.closed, signal=signals.spider_closed)
-        return watchdog
+            crawler.signals.connect(self.progressed, signal=signal)
+
+    def interval(self) -> float:
+        return min(30.0, max(self.seconds / 5, 0.5))
 
     def opened(self) -> None:
         self.last_progress = time.monotonic()
-        self.loop.start(min(30.0, max(self.seconds / 5, 0.5)), now=False)
-
-    def closed(self) -> None:
-        if self.loop.running:
-            self.loop.stop()
+        super().opened()
 
     def progressed(self) -> None:
         self.last_progress = time.monotonic()
 
-    def check(self) -> None:
+    def tick(self) -> None:
         idle = time.monotonic() - self.last_progress
         if self.fired or idle < self.seconds:
             return

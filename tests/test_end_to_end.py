@@ -160,6 +160,9 @@ def test_summary_table_was_printed(crawl: Crawl) -> None:
     for engine in ENGINES:
         assert engine.name in crawl.output
     assert "抓取页面" in crawl.output and "线索" in crawl.output
+    # The progress line, printed once more when the spider closes, counts what the run did.
+    last = [line for line in crawl.output.splitlines() if line.startswith("进度 查询页")][-1]
+    assert not last.startswith("进度 查询页 0 ")
 
 
 def test_run_is_recorded_as_finished(crawl: Crawl) -> None:
