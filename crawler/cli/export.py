@@ -38,6 +38,10 @@ def export(db: str, out: Path, min_score: int, wait: float) -> None:
 def stats(month: str, out: Path, db: str) -> None:
     """Write the campaign's monthly 附表 (XLSX and CSV): known figures filled, the rest blank.
 
+    Months are Beijing-time months; each figure for the month and 累计 (up to its end); leads
+    marked 误报 are not counted. The XLSX adds breakdowns (category, certificate family, search
+    engine, agency, province and city of the seller's phone), a monthly trend and a chart sheet.
+
     Example: jiazheng stats --month 2026-11 --out reports
     """
     try:
@@ -46,4 +50,6 @@ def stats(month: str, out: Path, db: str) -> None:
         fail(str(exc))
     with open_store(db, must_exist=True) as store:
         written = write_monthly_stats(store, month, out)
+        found, through = store.leads_found_in(month), store.leads_found_in(month, cumulative=True)
+    console.print(f"{month}（北京时间）发现线索：本月 {found} 条，累计 {through} 条（不含误报）")
     console.print("已写出 " + "、".join(str(path) for path in written))

@@ -12,8 +12,10 @@ from leads.store.observations import ObservationWrites
 from leads.store.referrals import ReferralRecords
 from leads.store.reviews import LeadReviews
 from leads.store.runs import RunQueries
+from leads.store.statistics import StoreStatistics
 
 
-class Store(ObservationWrites, RunQueries, CrawlMemory, LeadReviews, ReferralRecords):
+class Store(ObservationWrites, RunQueries, CrawlMemory, LeadReviews, StoreStatistics,
+            ReferralRecords):
     """Open (creating and migrating) a jiazheng database; all reads and writes go through here:
     ``Store(path)`` … ``store.close()``."""
