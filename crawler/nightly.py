@@ -5,6 +5,8 @@ not take the others down): crawl every engine, re-check referred leads, capture 
 leads that have none, then export the leads that are new since the last nightly run and write a
 run report. A lock file stops a second nightly on the same database; a nightly
 killed mid-crawl is resumed by the next one (same run, nothing fetched twice, nothing lost).
+The report says, per engine, how its result pages were answered: a night when every engine
+served captchas or block pages is *degraded* (its "0 new leads" means nothing was searched).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.summary import OUTCOME_LABELS, OUTCOMES
 from leads.egress.redact import redact_text
 from leads.judge.observations import utc_now
 from leads.outputs import atomic_file
@@ -53,6 +56,40 @@ class NightlyReport:
     counts: dict[str, Any] = field(default_factory=dict)
     takedown_days: dict[str, float] = field(default_factory=dict)
     finished_at: str = ""
+    # Per engine asked in the crawl run: result pages asked and how each was answered (results,
+    # empty, captcha, blocked, error); the engines that answered none and refused at least one;
+    # degraded: every engine asked was refused, so "no new leads" means "could not search".
+    engines: dict[str, dict[str, int]] = field(default_factory=dict)
+    blocked_engines: list[str] = field(default_factory=list)
+    degraded: bool = False
+
+
+REFUSALS = ("captcha", "blocked")  # the engine would not answer (not "nothing found")
+ANSWERS = ("results", "empty")
+
+
+def engine_outcomes(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """``Store.query_outcomes`` rows → per engine, pages asked and the count of each outcome."""
+    engines: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts = engines.setdefault(row["engine"], {"asked": 0, **dict.fromkeys(OUTCOMES, 0)})
+        counts[row["outcome"]] += row["n"]
+        counts["asked"] += row["n"]
+    return engines
+
+
+def is_blocked(counts: dict[str, int]) -> bool:
+    """An engine that answered no result page (not even "no results") and refused at least one
+    with a captcha or a block page; errors (timeouts) do not make an answer."""
+    return not any(counts[o] for o in ANSWERS) and any(counts[o] for o in REFUSALS)
+
+
+def blocked_summary(report: NightlyReport) -> str:
+    """``baidu 验证码 12、拦截 0；sogou …``: the refusals of each blocked engine, for messages."""
+    return "；".join(
+        f"{engine} " + "、".join(f"{OUTCOME_LABELS[o]} {report.engines[engine][o]}"
+                                for o in REFUSALS)
+        for engine in report.blocked_engines)
 
 
 @contextmanager
@@ -127,6 +164,11 @@ def _run_steps(config: NightlyConfig, report: NightlyReport) -> None:
         report.crawl_run = store.last_finished_run("search")
         report.recheck_run = store.last_finished_run("recheck")
         report.counts = store.run_counts(report.crawl_run)
+        report.engines = engine_outcomes(store.query_outcomes(report.crawl_run))
+        report.blocked_engines = [name for name, counts in report.engines.items()
+                                  if is_blocked(counts)]
+        report.degraded = bool(report.engines) and len(report.blocked_engines) == len(
+            report.engines)
         report.takedown_days = store.days_to_takedown()
         out = config.out_dir / f"new-leads-run{report.crawl_run}.csv"
         report.new_leads = export_leads_since(store, out, after_run=since_run)

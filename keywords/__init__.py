@@ -28,12 +28,14 @@ from keywords.concepts import (
 from keywords.load import DEFAULT_DIRECTORY, read_tsv
 from keywords.platforms import GenericVocabulary, Platform, load_platforms, read_platform_tables
 from keywords.queries import SearchIntent, compose_queries, load_intents
+from keywords.review_words import UNCHANGED, ReviewWord, load_review_words
 from keywords.routing import Routing, RoutingRule, load_routing
 from keywords.terms import CertificateTerm, EvasionVariant, NegativeTerm
 
 __all__ = [
     "DEFAULT_DIRECTORY",
     "SENTENCE_END",
+    "UNCHANGED",
     "CertificateTerm",
     "Concept",
     "ConceptName",
@@ -43,12 +45,14 @@ __all__ = [
     "KeywordLibrary",
     "NegativeTerm",
     "Platform",
+    "ReviewWord",
     "Routing",
     "RoutingRule",
     "SearchIntent",
     "compose_queries",
     "load_intents",
     "load_library",
+    "load_review_words",
 ]
 
 # jieba frequencies for the generated user dictionary: short words get a low one so jieba

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from keywords import DEFAULT_DIRECTORY, compose_queries, load_library
+from keywords import DEFAULT_DIRECTORY, UNCHANGED, compose_queries, load_library, load_review_words
 
 
 @pytest.fixture
@@ -181,3 +181,34 @@ def test_a_gap_stays_inside_its_sentence():
     no_exam = [c for c in load_library().concepts if c.name == "NO_EXAM"]
     assert any(c.regex.search("考试你不用管") for c in no_exam)
     assert not any(c.regex.search("考试。你不用管") for c in no_exam)
+
+
+REVIEW_STATES = ("new", "confirmed", "false_positive", "referred", "taken_down", "still_online")
+
+
+def test_review_words_load_with_their_states():
+    words = {entry.word: entry.state for entry in load_review_words(REVIEW_STATES)}
+    assert words["已核实"] == "confirmed" and words["不属实"] == "false_positive"
+    assert words["待定"] == UNCHANGED
+    assert set(words.values()) <= {*REVIEW_STATES, UNCHANGED}
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("已办结\tclosed\tnot a lifecycle state", r"state must be one of new, .*unchanged, got 'closed'"),
+        ("已核实\tconfirmed\tthe same word twice", "duplicate entry '已核实'"),
+        ("确定\tconfirmed", "expected 3 tab-separated fields"),
+        ("\tconfirmed\tno word", "word is empty"),
+    ],
+)
+def test_a_bad_review_word_line_fails_with_file_and_line(library_copy: Path, line, message):
+    number = _append(library_copy / "review_words.tsv", line)
+    with pytest.raises(ValueError, match=rf"review_words\.tsv:{number}: {message}"):
+        load_review_words(REVIEW_STATES, library_copy)
+
+
+def test_review_words_state_check_uses_the_states_given(library_copy: Path):
+    """The library does not know the lifecycle: a state the caller does not list is refused."""
+    with pytest.raises(ValueError, match=r"review_words\.tsv:\d+: state must be one of"):
+        load_review_words(("new", "false_positive"), library_copy)

@@ -7,15 +7,19 @@ import re
 
 import pytest
 
-from leads.store import Store
+from keywords import ReviewWord
+from leads.store import Store, lifecycle
 from leads.store.lifecycle import (
     REFERRAL_SOURCE,
     STATE_LABELS,
     TRANSITIONS,
+    UNCHANGED,
     InvalidTransition,
     LifecycleError,
     StateChange,
     UnknownState,
+    accepted_words,
+    describe_accepted,
     parse_state,
     transition,
 )
@@ -91,13 +95,72 @@ def test_table_matches_the_documented_moves_and_explains_each() -> None:
 ])
 def test_states_are_read_in_english_chinese_traditional_and_full_width(cell: str,
                                                                         state: str) -> None:
-    assert parse_state(cell) == state
+    assert parse_state(cell, "new") == state
 
 
-@pytest.mark.parametrize("cell", ["", "   ", "已处理", "done", "=confirmed"])
+# The words analysts write (issue 14), written out here independently of keywords/review_words.tsv,
+# in simplified, traditional and full-width spellings.
+ANALYST_WORDS = {
+    "confirmed": ("已核实", "核实", "确认", "属实", "假证", "是", "已核實", "屬實", "假證", " 确认 "),
+    "false_positive": ("误报", "不属实", "非假证", "否", "誤報", "不屬實", "非假證", "误判"),
+}
+NO_DECISION = ("", "   ", "待定", "未核实", "未核實", "\u3000待定\u3000")
+
+
+@pytest.mark.parametrize(("cell", "state"), [
+    (cell, state) for state, cells in ANALYST_WORDS.items() for cell in cells])
+def test_analysts_words_name_their_state(cell: str, state: str) -> None:
+    assert parse_state(cell, "new") == state
+
+
+@pytest.mark.parametrize("cell", NO_DECISION)
+@pytest.mark.parametrize("current", STATES)
+def test_a_blank_cell_or_no_decision_yet_keeps_the_state(cell: str, current: str) -> None:
+    assert parse_state(cell, current) == current
+
+
+def test_new_lead_label_is_the_new_state_not_no_decision() -> None:
+    """新线索 names ``new``: on a decided lead it is a refused move, not a silent no-op."""
+    assert parse_state("新线索", "confirmed") == "new"
+    with pytest.raises(InvalidTransition):
+        transition("confirmed", parse_state("新线索", "confirmed"))
+
+
+@pytest.mark.parametrize("cell", ["已处理", "done", "=confirmed", "是的吧"])
 def test_unreadable_state_cells_say_what_may_be_written(cell: str) -> None:
-    with pytest.raises(UnknownState, match="可填：新线索/new"):
-        parse_state(cell)
+    with pytest.raises(UnknownState) as refused:
+        parse_state(cell, "new")
+    message = str(refused.value)
+    assert f"“{cell}” 无法识别，可填：新线索/new、已确认/confirmed/已核实" in message
+    for word in (*ANALYST_WORDS["confirmed"][:6], *ANALYST_WORDS["false_positive"][:4],
+                 "已移送", "仍在线", "待定", "未核实"):
+        assert word in message
+    assert "留空或填 待定/未核实：不改状态" in message
+
+
+def test_every_accepted_word_is_listed_once_under_its_state() -> None:
+    words = accepted_words()
+    assert set(words) == {*STATES, UNCHANGED}
+    spelled = [word for listed in words.values() for word in listed]
+    assert len(spelled) == len(set(spelled))
+    assert all(words[state][:2] == (STATE_LABELS[state], state) for state in STATES)
+    assert describe_accepted().count("待定") == 1
+
+
+def test_a_words_file_giving_a_state_label_another_meaning_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """误报 is the label of false_positive: a review_words.tsv line making it (or its traditional
+    spelling) mean confirmed would flip analysts' decisions, so reading the words refuses it."""
+    clashing = (ReviewWord("誤報", "confirmed", "a line someone added by mistake"),)
+    monkeypatch.setattr(lifecycle, "load_review_words", lambda states: clashing)
+    lifecycle._review_words.cache_clear()
+    lifecycle._spellings.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="“誤報” 已表示 false_positive，不能再表示 confirmed"):
+            parse_state("已核实", "new")
+    finally:
+        lifecycle._review_words.cache_clear()
+        lifecycle._spellings.cache_clear()
 
 
 def test_set_state_records_who_when_from_to_note_and_source(store: Store) -> None:

@@ -1,16 +1,21 @@
 """Nightly operation over the demo web: incremental second run, overlap lock, failure exit,
-takedown re-checks, re-upload detection, and resuming a crawl killed with SIGKILL."""
+a degraded night (every engine serving captchas, exit 3), takedown re-checks, re-upload
+detection, resuming a crawl killed with SIGKILL, and the systemd units in deploy/."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,12 +24,16 @@ from crawler.nightly import (
     NightlyConfig,
     NightlyError,
     NightlyReport,
+    blocked_summary,
+    engine_outcomes,
+    is_blocked,
     nightly_lock,
     run_nightly,
     write_report,
 )
 from leads.outputs import OutputError
 from leads.store import Store
+from spiders.search import ENGINES
 from tests.conftest import make_page, make_verdict
 
 FAST = ("JIAZHENG_MAX_SERP_PAGES=3",)
@@ -55,6 +64,56 @@ def test_second_nightly_on_an_unchanged_web_finds_nothing_new_and_rescores_nothi
     reports = sorted((tmp_path / "out").glob("nightly-*.json"))
     assert len(reports) == 2
     assert json.loads(reports[-1].read_text(encoding="utf-8"))["crawl_run"] == second.crawl_run
+    assert set(first.engines) == {engine.name for engine in ENGINES}
+    assert all(counts["results"] > 0 and counts["captcha"] == counts["blocked"] == 0
+               for counts in first.engines.values())
+    assert (first.blocked_engines, first.degraded) == ([], False)
+
+
+# The nightly report's keys before issue 14: scripts read them, so they stay.
+REPORT_KEYS = {"started_at", "crawl_run", "recheck_run", "steps", "new_leads", "new_leads_csv",
+               "counts", "takedown_days", "finished_at"}
+
+
+def test_every_engine_serving_captchas_is_a_degraded_night_exit_3(tmp_path: Path) -> None:
+    with DemoWeb(captcha_engines=frozenset(engine.name for engine in ENGINES)) as web:
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler", "nightly", "--db", str(tmp_path / "j.db"),
+             "--proxy", web.proxy_url, "--out-dir", str(tmp_path / "out"), "--no-delay",
+             "--no-capture", "--max-queries", "2", *(f"-s{o}" for o in FAST)],
+            capture_output=True, text=True, timeout=300, check=False, env={
+                **os.environ, "COLUMNS": "400"})
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "nightly 降级：所有搜索引擎都只返回了验证码或拦截页（baidu 验证码 2、被拦截 0；" in result.stderr
+    assert "本次没有搜到任何结果" in result.stderr and "nightly 完成" not in result.stderr
+    [path] = (tmp_path / "out").glob("nightly-*.json")
+    report = json.loads(path.read_text(encoding="utf-8"))
+    assert set(report) >= REPORT_KEYS
+    assert report["steps"] == {"crawl": "ok", "recheck": "ok"}, "a degraded night still runs"
+    assert report["degraded"] is True
+    assert sorted(report["blocked_engines"]) == sorted(engine.name for engine in ENGINES)
+    for counts in report["engines"].values():
+        assert counts["asked"] == counts["captcha"] == 2
+        assert counts["results"] == counts["empty"] == counts["blocked"] == 0
+    assert report["counts"]["result_pages_asked"] == 2 * len(ENGINES)
+
+
+def outcome_rows(engine: str, **counts: int) -> list[dict[str, object]]:
+    return [{"engine": engine, "outcome": outcome, "n": n} for outcome, n in counts.items()]
+
+
+def test_an_engine_is_blocked_only_when_it_answered_nothing_and_refused_something() -> None:
+    engines = engine_outcomes([
+        *outcome_rows("baidu", captcha=3, error=1),      # refused, a timeout is no answer
+        *outcome_rows("bing", blocked=2, empty=1),        # one "no results" is an answer
+        *outcome_rows("sogou", error=4),                  # failing, not refused
+        *outcome_rows("so360", results=5, captcha=1),
+    ])
+    assert engines["baidu"] == {"asked": 4, "results": 0, "empty": 0, "captcha": 3, "blocked": 0,
+                                "error": 1}
+    assert [name for name, counts in engines.items() if is_blocked(counts)] == ["baidu"]
+    report = NightlyReport(started_at="", engines=engines, blocked_engines=["baidu"])
+    assert blocked_summary(report) == "baidu 验证码 3、被拦截 0"
 
 
 def test_a_second_nightly_on_the_same_database_refuses_to_run(tmp_path: Path) -> None:
@@ -176,3 +235,87 @@ def test_the_nightly_report_is_whole_or_absent(tmp_path: Path) -> None:
     with pytest.raises(OutputError):
         write_report(report, blocked)
     assert blocked.read_text(encoding="utf-8") == "x"
+
+
+# --- deploy/: the systemd timer in Beijing time, and the OnFailure hook ------------------------
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+
+
+def unit_settings(path: Path) -> dict[str, dict[str, list[str]]]:
+    """A unit file's sections → key → values (a key may repeat, as systemd allows)."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    section: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            section = sections.setdefault(line[1:-1], {})
+        elif line.strip() and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            section.setdefault(key.strip(), []).append(value.strip())
+    return sections
+
+
+def test_the_timer_fires_at_half_past_one_beijing_time_and_failures_are_hooked() -> None:
+    timer = unit_settings(DEPLOY / "jiazheng-nightly.timer")
+    assert timer["Timer"]["OnCalendar"] == ["*-*-* 01:30:00 Asia/Shanghai"]
+    service = unit_settings(DEPLOY / "jiazheng-nightly.service")
+    [hook] = service["Unit"]["OnFailure"]
+    assert hook == "jiazheng-nightly-failed@%n.service"
+    assert "SuccessExitStatus" not in service["Service"], "exit 3 (degraded) must alert"
+    template = unit_settings(DEPLOY / "jiazheng-nightly-failed@.service")
+    [start] = template["Service"]["ExecStart"]
+    assert start == "/bin/sh /opt/jiazheng/deploy/jiazheng-nightly-failed.sh %i"
+    assert (DEPLOY / "jiazheng-nightly-failed.sh").is_file()
+    assert template["Service"]["Type"] == ["oneshot"]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+def test_systemd_accepts_the_units_and_reads_the_calendar_in_beijing_time(tmp_path: Path) -> None:
+    """The units as systemd reads them, installed from this checkout (/opt/jiazheng → here, so
+    every ExecStart names a file that exists)."""
+    checkout = str(DEPLOY.parent)
+    for unit in ("jiazheng-nightly.service", "jiazheng-nightly.timer",
+                 "jiazheng-nightly-failed@.service"):
+        text = (DEPLOY / unit).read_text(encoding="utf-8").replace("/opt/jiazheng", checkout)
+        (tmp_path / unit).write_text(text, encoding="utf-8")
+    shutil.copy(tmp_path / "jiazheng-nightly-failed@.service",
+                tmp_path / "jiazheng-nightly-failed@jiazheng-nightly.service.service")
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", "jiazheng-nightly.service", "jiazheng-nightly.timer",
+         "jiazheng-nightly-failed@jiazheng-nightly.service.service"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert verify.returncode == 0, verify.stderr
+    [spec] = unit_settings(DEPLOY / "jiazheng-nightly.timer")["Timer"]["OnCalendar"]
+    calendar = subprocess.run(["systemd-analyze", "calendar", spec], capture_output=True,
+                              text=True, timeout=60, check=True, env={**os.environ, "TZ": "UTC"})
+    assert re.search(r"Next elapse: \w+ \d{4}-\d\d-\d\d 17:30:00 UTC", calendar.stdout), \
+        calendar.stdout
+
+
+@pytest.mark.parametrize(("status", "result", "said"), [
+    ("3", "exit-code", "降级：所有搜索引擎都只返回了验证码或拦截页"),
+    ("1", "exit-code", "失败：有步骤出错"),
+    ("TERM", "timeout", "失败：timeout（退出码 TERM）"),
+])
+def test_the_failure_hook_writes_the_journal_and_a_file_in_beijing_time(
+        tmp_path: Path, status: str, result: str, said: str) -> None:
+    alert = tmp_path / "NIGHTLY-FAILED.txt"
+    alert.write_text("2026-12-03 01:31:00 北京时间 jiazheng nightly 失败：更早的一次\n",
+                     encoding="utf-8")
+    env = {"PATH": os.environ["PATH"], "TZ": "UTC", "JIAZHENG_ALERT_FILE": str(alert),
+           "MONITOR_EXIT_STATUS": status, "MONITOR_SERVICE_RESULT": result,
+           "MONITOR_INVOCATION_ID": "0" * 32}
+    hook = subprocess.run(["/bin/sh", str(DEPLOY / "jiazheng-nightly-failed.sh"),
+                           "jiazheng-nightly.service"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert hook.returncode == 0, hook.stderr
+    journal_line = hook.stdout.splitlines()[0]
+    assert journal_line.startswith("<3>") and said in journal_line, "priority err in the journal"
+    earlier, line, *_ = alert.read_text(encoding="utf-8").splitlines()
+    assert "更早的一次" in earlier, "appended, never overwritten"
+    assert line == journal_line[3:]
+    assert "journalctl -u jiazheng-nightly.service" in line
+    stamp = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) 北京时间 jiazheng nightly ", line)
+    assert stamp, line
+    written = datetime.strptime(stamp[1], "%Y-%m-%d %H:%M:%S").replace(
+        tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert abs(datetime.now(UTC) - written) < timedelta(hours=1), "Beijing time, not UTC"

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
+from keywords import load_review_words
 from leads.referral.export import COLUMNS, export_leads
 from leads.referral.review import (
     ReviewFileError,
@@ -112,9 +113,10 @@ def test_formula_guarded_cells_are_read_back_as_written(store: Store, lead_ids: 
     path = excel_save(store, tmp_path / "leads.csv",
                       {second: {"state": "'=已移送", "note": "'+86 138 已联系"}}, "gbk")
     plan = import_review(store, path, "李四")
-    assert [str(problem) for problem in plan.problems] == [
-        f"第 3 行：线索 {second}：状态 “=已移送” 无法识别，可填：新线索/new、已确认/confirmed、误报/"
-        "false_positive、已移送/referred、已下架/taken_down、仍在线/still_online"]
+    [problem] = [str(problem) for problem in plan.problems]
+    assert problem.startswith(f"第 3 行：线索 {second}：状态 “=已移送” 无法识别，可填：新线索/new、"
+                              "已确认/confirmed/")
+    assert "已移送/referred、已下架/taken_down、仍在线/still_online；留空或填 待定" in problem
     path = excel_save(store, tmp_path / "leads.csv",
                       {second: {"state": "已移送", "note": "'+86 138 已联系"}}, "gbk")
     assert import_review(store, path, "李四").problems == []
@@ -323,3 +325,77 @@ def test_the_cli_prints_at_most_twenty_problems(store: Store, tmp_path: Path,
     assert result.exit_code == 1
     assert result.output.count("没有编号为") == 20
     assert "另有 30 处问题未列出" in result.output
+
+
+# --- the words analysts write (keywords/review_words.tsv), and blank cells ---------------------
+@pytest.mark.parametrize(("cell", "state"), [
+    ("已核实", "confirmed"), ("核实", "confirmed"), ("确认", "confirmed"), ("属实", "confirmed"),
+    ("假证", "confirmed"), ("是", "confirmed"), ("已核實", "confirmed"), ("屬實", "confirmed"),
+    ("误报", "false_positive"), ("不属实", "false_positive"), ("非假证", "false_positive"),
+    ("否", "false_positive"), ("不屬實", "false_positive"), ("非假證", "false_positive"),
+])
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_analysts_words_move_the_lead_to_their_state(store: Store, lead_ids: list[int],
+                                                     tmp_path: Path, cell: str, state: str,
+                                                     encoding: str) -> None:
+    first, second = lead_ids[:2]
+    path = excel_save(store, tmp_path / "leads.csv",
+                      {first: {"state": cell, "note": "电话核实"}, second: {"note": "另一条"}},
+                      encoding)
+    plan = import_review(store, path, "张三")
+    assert plan.problems == []
+    assert (plan.state_changes, plan.unchanged) == (1, len(URLS) - 2)
+    assert states(store)[first] == (state, "电话核实")
+    assert states(store)[second] == ("new", "另一条")
+    [event] = store.lead_events(first)
+    assert (event["from_state"], event["to_state"]) == ("new", state)
+
+
+@pytest.mark.parametrize("cell", ["", "待定", "未核实", "未核實"])
+def test_a_blank_or_undecided_cell_keeps_every_state_and_reads_the_note(
+        store: Store, lead_ids: list[int], tmp_path: Path, cell: str) -> None:
+    second, third, fourth = lead_ids[1:]
+    store.set_state(second, "confirmed", "王五", "已核实")
+    store.set_state(third, "false_positive", "王五")
+    for state in ("confirmed", "referred"):
+        store.set_state(fourth, state, "王五")
+    before = states(store)
+    edits = {lead: {"state": cell} for lead in lead_ids}
+    path = excel_save(store, tmp_path / "leads.csv", edits, "gbk")
+    plan = import_review(store, path, "张三")
+    assert (plan.problems, plan.changes, plan.unchanged) == ([], [], len(URLS))
+    assert states(store) == before
+    edits[second]["note"] = "补充：微信已封"
+    path = excel_save(store, tmp_path / "leads.csv", edits, "gbk")
+    plan = import_review(store, path, "张三")
+    assert (plan.problems, plan.state_changes, len(plan.changes)) == ([], 0, 1)
+    assert states(store)[second] == ("confirmed", "补充：微信已封")
+    assert [event["to_state"] for event in store.lead_events(second)] == ["confirmed", "confirmed"]
+
+
+def test_an_unknown_word_is_refused_listing_the_accepted_words(
+        store: Store, lead_ids: list[int], tmp_path: Path, db_path: Path) -> None:
+    path = excel_save(store, tmp_path / "leads.csv",
+                      {lead_ids[0]: {"state": "已核实"}, lead_ids[1]: {"state": "差不多"}}, "gbk")
+    result = CliRunner().invoke(main, ["review", "import", str(path), "--db", str(db_path)],
+                                env={"COLUMNS": "300"})
+    assert result.exit_code == 1
+    assert f"第 3 行：线索 {lead_ids[1]}：状态 “差不多” 无法识别，可填：" in result.output
+    listed = result.output.split("可填：", 1)[1]
+    for word in ("已确认", "已核实", "属实", "假证", "不属实", "非假证", "待定", "未核实"):
+        assert word in listed
+    assert states(store)[lead_ids[0]] == ("new", ""), "all or nothing"
+
+
+def test_help_lists_every_accepted_word_from_the_words_file() -> None:
+    result = CliRunner().invoke(main, ["review", "import", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    words = load_review_words(("new", "confirmed", "false_positive", "referred", "taken_down",
+                               "still_online"))
+    assert len(words) >= 10
+    lines = result.output.splitlines()
+    for entry in words:
+        [line] = [line for line in lines if line.strip().startswith(f"{entry.state}:")]
+        assert entry.word in line.split(":", 1)[1].replace(" ", "").split(",")
+    assert any(line.strip().startswith("confirmed: 已确认, confirmed,") for line in lines)
+    assert any(line.strip().startswith("unchanged: (blank cell)") for line in lines)

@@ -10,9 +10,12 @@ import click
 from crawler.cli.crawl import crawl_and_report
 from crawler.cli.options import console, db_option, open_store, proxy_option
 from crawler.cli.plan import plan_options, plan_overrides
-from crawler.nightly import NightlyConfig, NightlyError, run_nightly
+from crawler.nightly import NightlyConfig, NightlyError, blocked_summary, run_nightly
 from crawler.runner import items_key
 from leads.feeds.drain import drain_file, drain_session
+
+EXIT_FAILED = 1  # a step failed, or another nightly holds the database
+EXIT_DEGRADED = 3  # every engine refused (captcha/blocked): the night searched nothing
 
 
 @click.command()
@@ -44,8 +47,11 @@ def nightly(db: str, proxy: str | None, out_dir: Path, max_queries: int | None, 
             overrides: tuple[str, ...]) -> None:
     """Crawl, re-check referred leads, export what is new since the last run, write a report.
 
-    For cron or a systemd timer; exits non-zero with a message when a step fails, and carries
-    on a run that was killed. The crawl asks tonight's share of the query plan (jiazheng plan).
+    For cron or a systemd timer; carries on a run that was killed. The crawl asks tonight's
+    share of the query plan (jiazheng plan). Exit codes: 0 done; 1 a step failed or another
+    nightly holds the database (the message says which); 2 wrong options; 3 degraded: every
+    engine answered only captchas or block pages, so nothing was searched (every step still ran
+    and the report is written).
 
     Example: jiazheng nightly --db /var/lib/jiazheng/jiazheng.db --out-dir /var/lib/jiazheng/out
     --budget 5h
@@ -57,7 +63,16 @@ def nightly(db: str, proxy: str | None, out_dir: Path, max_queries: int | None, 
         report = run_nightly(config)
     except NightlyError as exc:
         console.print(f"[red]nightly 失败：{exc}[/red]")
-        sys.exit(1)
+        sys.exit(EXIT_FAILED)
+    if report.degraded:
+        console.print(f"[red]nightly 降级：所有搜索引擎都只返回了验证码或拦截页"
+                      f"（{blocked_summary(report)}），本次没有搜到任何结果；新线索 "
+                      f"{report.new_leads} 条只是搜索以外的发现，不说明网上没有假证广告。"
+                      f"请检查代理出口 IP、降低抓取频率或稍后重跑[/red]", soft_wrap=True)
+        sys.exit(EXIT_DEGRADED)
+    if report.blocked_engines:
+        console.print(f"[yellow]注意：部分搜索引擎只返回了验证码或拦截页（{blocked_summary(report)}）"
+                      f"[/yellow]", soft_wrap=True)
     console.print(f"nightly 完成：抓取运行 #{report.crawl_run}，新线索 {report.new_leads} 条 → "
                   f"{report.new_leads_csv}")
 

@@ -14,7 +14,7 @@ from rich.text import Text
 from crawler.cli.options import console, db_option, fail, open_store
 from leads.referral.review import ENCODINGS, SHOWN_PROBLEMS, ReviewFileError, import_review
 from leads.store import StoreLockedError
-from leads.store.lifecycle import STATE_LABELS, LifecycleError
+from leads.store.lifecycle import STATE_LABELS, UNCHANGED, LifecycleError, accepted_words
 
 
 def _login_name() -> str:
@@ -32,7 +32,18 @@ def review() -> None:
     """
 
 
-@review.command("import")
+def _accepted_words_help() -> str:
+    """The state words ``review import`` accepts, one line per state (from the lifecycle's table
+    and keywords/review_words.tsv); ``\b`` keeps click from re-wrapping them."""
+    words = {**accepted_words()}
+    words[UNCHANGED] = ("(blank cell)", *words[UNCHANGED])
+    return "\n".join(["\b", "State words accepted (traditional, full width, any case too):",
+                      *(f"  {state}: {', '.join(spelled)}" for state, spelled in words.items()),
+                      f"  ({UNCHANGED}: the lead keeps its state; words from "
+                      "keywords/review_words.tsv)"])
+
+
+@review.command("import", epilog=_accepted_words_help())
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
 @click.option("--who", default=_login_name, show_default="login name",
@@ -43,8 +54,9 @@ def review() -> None:
 def import_file(file: Path, db: str, who: str, dry_run: bool, encoding: str | None) -> None:
     """Apply the state and note columns edited in an exported lead CSV, all or nothing.
 
-    States may be written in English or Chinese (已确认, 误报, 已移送, 已下架, 仍在线).
-    Exit code 1 and every problem listed by row when any row is wrong; 2 when the file
+    States may be written in English, as the Chinese label (已确认, 误报, 已移送, 已下架,
+    仍在线) or in the words listed below (已核实, 属实, 不属实…); a blank state cell keeps the
+    lead's state. Exit code 1 and every problem listed by row when any row is wrong; 2 when the file
     cannot be read or the database is locked.
 
     Example: jiazheng review import leads.csv --who 张三 --dry-run

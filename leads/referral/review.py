@@ -1,7 +1,8 @@
 """Read back the lead CSV analysts edited in Excel and apply their decisions, all or nothing.
 
-The file is the one ``leads.referral.export`` writes; analysts change ``state`` (English or the
-Chinese label, e.g. 已确认) and ``note``. Excel saves it as UTF-8 with BOM ("CSV UTF-8"), as GBK
+The file is the one ``leads.referral.export`` writes; analysts change ``state`` (English, the
+Chinese label such as 已确认, or a word of keywords/review_words.tsv such as 已核实 or 否; blank
+or 待定 keeps the state) and ``note``. Excel saves it as UTF-8 with BOM ("CSV UTF-8"), as GBK
 ("CSV" on Chinese Windows; read as its superset GB18030), as Big5 (traditional Windows) or UTF-16
 with tabs ("Unicode 文本"), with CRLF and quoted multi-line cells. Decoding is strict, sizes are
 bounded and a doubled column is refused: a wrong guess would overwrite notes with garbled text.
@@ -235,7 +236,7 @@ def plan_review(rows: list[ReviewRow], states: dict[int, dict[str, Any]]) -> Rev
             plan.problems.append(Problem(row.row, f"没有编号为 {lead_id} 的线索"))
             continue
         try:
-            state = parse_state(row.state)
+            state = parse_state(row.state, current["state"])
             transition(current["state"], state)
         except InvalidTransition as exc:
             plan.problems.append(Problem(row.row, f"线索 {lead_id}：{exc}{_stale_hint(current)}"))

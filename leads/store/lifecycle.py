@@ -9,13 +9,18 @@ decision is corrected (confirmed ↔ false_positive), not erased. Nothing leaves
 branch either: a packet sent to 公安 cannot be unsent, and a stale spreadsheet must not turn a
 re-check's "still online" back into "referred". Staying in a state is always allowed (a note,
 or a re-check that finds the same).
+
+What an analyst may write for a state is read here too: each state's label and English name, and
+the words of keywords/review_words.tsv (已核实, 不属实, 待定 …), folded like page text.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from keywords import UNCHANGED, ReviewWord, load_review_words
 from leads.judge.normalize import fold
 
 # state → the label analysts see (and may type) in Excel.
@@ -103,19 +108,52 @@ def _spelling(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", fold(text).strip())
 
 
-SPELLINGS = {
-    _spelling(spelling): state for state, name in STATE_LABELS.items() for spelling in (state, name)
-}
+@cache
+def _review_words() -> tuple[ReviewWord, ...]:
+    return load_review_words(STATE_LABELS)
 
 
-def parse_state(text: str) -> str:
-    """The state a cell names: ``confirmed``, ``已确认``, ``已確認``, ``Confirmed`` all work."""
-    state = SPELLINGS.get(_spelling(text))
+def accepted_words() -> dict[str, tuple[str, ...]]:
+    """What a state cell may say, by the state it moves a lead to (``UNCHANGED``: none): each
+    state's label and English name, then the analysts' words of keywords/review_words.tsv."""
+    words = {state: (name, state) for state, name in STATE_LABELS.items()}
+    words[UNCHANGED] = ()
+    for entry in _review_words():
+        words[entry.state] += (entry.word,)
+    return words
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    """Folded spelling → state; a word of the file may not give a label (or another word) a
+    second meaning, folded: 誤報 meaning confirmed would flip analysts' decisions."""
+    spellings = {_spelling(spelled): state
+                 for state, name in STATE_LABELS.items() for spelled in (state, name)}
+    for entry in _review_words():
+        known = spellings.setdefault(_spelling(entry.word), entry.state)
+        if known != entry.state:
+            raise ValueError(f"review_words.tsv：“{entry.word}” 已表示 {known}，"
+                             f"不能再表示 {entry.state}")
+    return spellings
+
+
+def describe_accepted() -> str:
+    """The accepted words as one line, for the message refusing a cell."""
+    words = accepted_words()
+    named = "、".join("/".join(spelled) for state, spelled in words.items() if state != UNCHANGED)
+    return f"{named}；留空或填 {'/'.join(words[UNCHANGED])}：不改状态"
+
+
+def parse_state(text: str, current: str) -> str:
+    """The state a cell moves a lead in state ``current`` to: ``confirmed``, ``已确认``,
+    ``已確認``, ``Confirmed``, ``已核实`` all say confirmed; a blank cell or a word meaning "no
+    decision yet" (待定) keeps ``current``."""
+    if not text.strip():
+        return current
+    state = _spellings().get(_spelling(text))
     if state is None:
-        known = "、".join(f"{name}/{state}" for state, name in STATE_LABELS.items())
-        shown = f"“{text.strip()}”" if text.strip() else "空白"
-        raise UnknownState(f"状态 {shown} 无法识别，可填：{known}")
-    return state
+        raise UnknownState(f"状态 “{text.strip()}” 无法识别，可填：{describe_accepted()}")
+    return current if state == UNCHANGED else state
 
 
 def next_states(current: str) -> list[str]:
