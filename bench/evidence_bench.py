@@ -78,17 +78,17 @@ def main() -> None:
             started = time.perf_counter()
             results = capture_pending(store, work / "evidence", capture_settings(web.proxy_url))
             capture_seconds = time.perf_counter() - started
+        outcomes = {o: sum(r.outcome == o for r in results) for o in {r.outcome for r in results}}
+        print(f"leads: {count}  capture outcomes: {outcomes}")
+        print(f"capture: {capture_seconds:.1f} s total, {capture_seconds / count:.2f} s/lead "
+              f"(one Chromium, a fresh context per lead)", flush=True)
         started = time.perf_counter()
         packet = build_packet(store, "公安", work / "packets", include_unreviewed=True)
         packet_seconds = time.perf_counter() - started
         store.close()
         assert packet is not None
         zip_seconds = zip_only([r.folder for r in results], work / "baseline.zip")
-        outcomes = {o: sum(r.outcome == o for r in results) for o in {r.outcome for r in results}}
         mib = 1024 * 1024
-        print(f"leads: {count}  capture outcomes: {outcomes}")
-        print(f"capture: {capture_seconds:.1f} s total, {capture_seconds / count:.2f} s/lead "
-              f"(one Chromium, a fresh context per lead)")
         print(f"  baseline plain fetch of the same URLs: {fetch_seconds / count * 1000:.1f} ms/lead"
               f"  ratio {capture_seconds / max(fetch_seconds, 1e-9):.0f}x")
         print(f"evidence: {size_of(work / 'evidence') / mib:.1f} MiB "

@@ -4,22 +4,31 @@ timestamps from a real local TSA (``openssl ts`` behind a tiny HTTP server)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import socket
 import subprocess
+import sys
 import threading
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 
 from crawler.browser import CHROMIUM_ARGS, pac_url
+from crawler.demoweb.manifest import load_sites
+from crawler.demoweb.server import DemoWeb
+from crawler.encoding import choose_encoding
 from leads.evidence import folder as evidence_folder
 from leads.evidence.capture import CaptureSettings, capture_leads
 from leads.evidence.folder import sha256_file
+from leads.judge.page_text import page_text
 from leads.store import Store
 from tests.conftest import make_page
 from tests.local_tsa import Authority, make_authority, running_authority
@@ -116,7 +125,8 @@ def test_an_ordinary_page_is_captured_with_every_file_and_its_hash(
         hostile_captures: dict[str, Path], site: str) -> None:
     folder = hostile_captures["/ad"]
     names = {path.name for path in folder.iterdir()}
-    assert names == {"screenshot.png", "page.warc.gz", "capture.json", "manifest.json"}
+    assert names == {"screenshot.png", "page.pdf", "page.warc.gz", "evidence.wacz", "capture.json",
+                     "manifest.json"}
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert {row["path"] for row in manifest["files"]} == names - {"manifest.json"}
     for row in manifest["files"]:
@@ -130,10 +140,15 @@ def test_an_ordinary_page_is_captured_with_every_file_and_its_hash(
     assert (folder / "screenshot.png").read_bytes().startswith(b"\x89PNG")
 
 
+def warc_records(folder: Path) -> dict[str, tuple[ArcWarcRecord, bytes]]:
+    """The WARC's records by Jiazheng-Evidence-Kind (or record type), with their payloads."""
+    with (folder / "page.warc.gz").open("rb") as handle:
+        return {r.rec_headers.get_header("Jiazheng-Evidence-Kind") or r.rec_type:
+                (r, r.content_stream().read()) for r in ArchiveIterator(handle)}
+
+
 def test_warc_marks_raw_response_and_rendered_dom(hostile_captures: dict[str, Path]) -> None:
-    with (hostile_captures["/ad"] / "page.warc.gz").open("rb") as handle:
-        records = {r.rec_headers.get_header("Jiazheng-Evidence-Kind") or r.rec_type:
-                   (r, r.content_stream().read()) for r in ArchiveIterator(handle)}
+    records = warc_records(hostile_captures["/ad"])
     raw, raw_body = records["raw-response"]
     assert raw.rec_type == "response" and raw.http_headers.get_header("X-Seller") == "demo"
     assert "电工证 免考 包过" in raw_body.decode("utf-8")
@@ -260,3 +275,109 @@ def test_a_capture_folder_is_hidden_until_complete_and_a_killed_ones_is_removed(
     assert [first.name, second.name] == ["L000007-20261204T013000Z", "L000007-20261204T013000Z-2"]
     assert (first / evidence_folder.MANIFEST).read_text(encoding="utf-8") == "{}"
     assert sorted(p.name for p in tmp_path.iterdir()) == [first.name, second.name]
+
+
+# --- evidence people can read (issue 14): charset, caption band, PDF print, WACZ --------------
+MISLABELLED_HOST = "www.yingji-zhengshu.com"  # demo seller page in GBK, Content-Type says utf-8
+
+
+@pytest.fixture(scope="module")
+def mislabelled_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("mislabelled")
+    store = Store(root / "j.db")
+    leads = add_leads(store, [f"http://{MISLABELLED_HOST}/"])
+    with DemoWeb() as web:
+        proxied = (*CHROMIUM_ARGS, f"--proxy-pac-url={pac_url(web.proxy_url)}")
+        [result] = capture_leads(store, leads, root / "evidence",
+                                 direct_settings(browser_args=proxied, proxy=web.proxy_url))
+    store.close()
+    assert result.outcome == "captured", result.error
+    return result.folder
+
+
+def test_a_gbk_page_declared_utf8_renders_as_the_crawl_read_it(mislabelled_capture: Path) -> None:
+    records = warc_records(mislabelled_capture)
+    raw, raw_body = records["raw-response"]
+    content_type = raw.http_headers.get_header("Content-Type")
+    assert content_type == "text/html; charset=utf-8"  # the WARC keeps the answer as received
+    with pytest.raises(UnicodeDecodeError):
+        raw_body.decode("utf-8")
+    encoding, signal = choose_encoding(content_type, raw_body)  # the crawl's decision
+    crawl_title, crawl_text = page_text(raw_body.decode(encoding))
+    site = next(s for s in load_sites() if s.host == MISLABELLED_HOST)
+    assert (crawl_title, crawl_text) == page_text(site.pages["/"].file.read_text(encoding="utf-8"))
+    dom_title, dom_text = page_text(records["rendered-dom"][1].decode("utf-8"))
+    assert (dom_title, dom_text) == (crawl_title, crawl_text)
+    assert "\ufffd" not in dom_text and "免考试，包过" in dom_text and "叉车证" in dom_title
+    facts = record(mislabelled_capture)
+    assert facts["charset"]["declared"] == "utf-8" and facts["charset"]["detected"] == encoding
+    assert facts["charset"]["rerendered"] is True and signal == "encoding_mismatch:utf-8"
+    assert any("重新渲染" in event for event in facts["events"])
+    assert "免考试，包过" in pdf_text(mislabelled_capture / "page.pdf")
+
+
+def test_a_page_the_browser_reads_right_is_rendered_once(hostile_captures: dict[str, Path]) -> None:
+    charset = record(hostile_captures["/ad"])["charset"]
+    assert charset["detected"] == "utf-8" and charset["rerendered"] is False
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_every_screenshot_carries_its_caption_band(hostile_captures: dict[str, Path],
+                                                   mislabelled_capture: Path) -> None:
+    short_pages = {hostile_captures["/ad"], mislabelled_capture}  # shorter than the viewport
+    screenshots = [folder for folder in [*hostile_captures.values(), mislabelled_capture]
+                   if (folder / "screenshot.png").exists()]
+    assert len(screenshots) >= 5
+    for folder in screenshots:
+        facts = record(folder)
+        band = facts["screenshot"]["caption_band_height"]
+        image = Image.open(folder / "screenshot.png").convert("L")
+        page_height = image.height - band
+        if folder in short_pages:
+            assert page_height == direct_settings().viewport_height
+        strip = image.crop((0, page_height + 2, image.width, image.height))
+        assert band > 0 and strip.getextrema()[0] < 100, folder  # dark text on the light band
+        raw_sha256 = (hashlib.sha256(warc_records(folder)["raw-response"][1]).hexdigest()
+                      if (folder / "page.warc.gz").exists() else "未取得原始响应")
+        assert facts["caption"].split("\n") == [
+            f"网址：{facts['final_url'] or facts['url']}",
+            f"提取时间：{facts['captured_at_beijing'][:19].replace('T', ' ')}（北京时间）",
+            f"线索编号：L{facts['lead_id']:06d}",
+            f"原始响应 SHA-256：{raw_sha256}"], folder
+
+
+def test_the_pdf_print_and_the_wacz_are_listed_and_the_wacz_validates(
+        hostile_captures: dict[str, Path], site: str) -> None:
+    folder = hostile_captures["/ad"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {row["path"]: row for row in manifest["files"]}
+    assert {"page.pdf", "evidence.wacz"} <= set(listed)
+    printed = pdf_text(folder / "page.pdf")
+    assert "电工证 免考 包过" in printed and f"L{record(folder)['lead_id']:06d}" in printed
+    validated = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f",
+                                str(folder / "evidence.wacz")], capture_output=True, text=True,
+                               check=False)
+    assert validated.returncode == 0 and "valid" in validated.stdout, validated.stdout
+    with zipfile.ZipFile(folder / "evidence.wacz") as wacz:
+        pages = [json.loads(line) for line in wacz.read("pages/pages.jsonl").splitlines()]
+        assert wacz.read("archive/page.warc.gz") == (folder / "page.warc.gz").read_bytes()
+    assert pages[1]["url"] == site + "/ad"
+
+
+def test_a_failing_new_step_is_an_event_and_the_capture_stays(site: str, tmp_path: Path) -> None:
+    store = Store(tmp_path / "j.db")
+    leads = add_leads(store, [site + "/ad"])
+    [result] = capture_leads(store, leads, tmp_path / "evidence",
+                             direct_settings(max_pdf_bytes=10, wacz_timeout=0.001))
+    stored = store.latest_captures([result.lead_id])[result.lead_id]
+    store.close()
+    assert result.outcome == "captured" and not result.error
+    assert {row["path"] for row in stored["files"]} == {"screenshot.png", "page.warc.gz",
+                                                         "capture.json", "manifest.json"}
+    events = record(result.folder)["events"]
+    assert any("PDF" in event and "未保存" in event for event in events), events
+    assert any("evidence.wacz" in event for event in events), events

@@ -2,10 +2,13 @@
 
 Each lead is opened in its own fresh browser context of the system Chromium (no downloads, no
 permissions, popups closed, dialogs dismissed, scrolling and sizes capped, a deadline per lead)
-and leaves one folder (``leads.evidence.folder``): a full-page screenshot, a WARC file with the
-raw response and the rendered DOM, ``capture.json`` (headers, redirect chain, connection address,
-TLS certificate, UTC and Beijing time, tool versions and settings, steps), ``manifest.json`` with
-the SHA-256 of every file and, when a TSA is configured, an RFC 3161 timestamp of the manifest.
+and leaves one folder (``leads.evidence.folder``): a full-page screenshot with a caption band
+(URL, Beijing time, lead id, SHA-256 of the raw response), a PDF print, a WARC file with the raw
+response and the rendered DOM, the same WARC as WACZ, ``capture.json`` (headers, redirect chain,
+connection address, TLS certificate, charsets, UTC and Beijing time, tool versions and settings,
+steps), ``manifest.json`` with the SHA-256 of every file and, when a TSA is configured, an RFC 3161
+timestamp of the manifest. A page whose charset label lies is rendered from its own bytes with the
+charset the crawl found (``leads.evidence.rerender``).
 A site that is down still gets a folder that says so.
 
 Nothing the egress policy refuses (``leads.egress.policy``: internal addresses, non-web schemes) is
@@ -102,7 +105,8 @@ async def _capture_and_store(store: Store, browser: Browser, guard: BrowserEgres
     folder = files.new_folder(out_dir, lead["id"], started)
     record = {"lead_id": lead["id"], "url": lead["url"], "final_url": "", "status": 0,
               "status_text": "", "error": "", "redirect_chain": [], "connection": None,
-              "tls": None, "events": []}
+              "tls": None, "charset": None, "caption": "", "events": []}
+    record |= when_and_how(started, browser.version, settings)  # the caption shows the time
     guard.on_refused = observed.note  # leads are captured one at a time
     try:
         await asyncio.wait_for(open_and_save(browser, lead["url"], folder, record, observed,
@@ -116,5 +120,4 @@ async def _capture_and_store(store: Store, browser: Browser, guard: BrowserEgres
     record["events"] = observed.events
     record["outcome"] = outcome(record, folder)
     record["outcome_zh"] = OUTCOMES[record["outcome"]]
-    record |= when_and_how(started, browser.version, settings)
     return finish(store, folder, record, settings)

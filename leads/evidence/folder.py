@@ -26,14 +26,18 @@ from leads.outputs import PARTIAL_MARK, explain_os_error, remove_leftovers
 
 SCREENSHOT = "screenshot.png"
 WARC = "page.warc.gz"
+PRINT = "page.pdf"
+WACZ = "evidence.wacz"
 CAPTURE_RECORD = "capture.json"
 MANIFEST = "manifest.json"
 TIMESTAMP = "manifest.tsr"
 
 # 类别 and 文件格式 of each file, as the 电子数据提取固定清单 names them.
 FILE_KINDS: dict[str, tuple[str, str]] = {
-    SCREENSHOT: ("网页截图（整页）", "PNG"),
+    SCREENSHOT: ("网页截图（整页，下方附网址、北京时间、线索编号及原始响应 SHA-256）", "PNG"),
+    PRINT: ("网页打印版（浏览器打印为 PDF，页脚附网址、时间、线索编号）", "PDF"),
     WARC: ("网页原始响应数据及渲染后页面（页面脚本卡死时仅原始响应）", "WARC 1.1（gzip）"),
+    WACZ: ("网页存档包（WACZ，可用 ReplayWeb.page 打开回放）", "WACZ（ZIP）"),
     CAPTURE_RECORD: ("提取记录（HTTP 头、跳转链、IP、TLS 证书、时间、工具及参数）", "JSON"),
     MANIFEST: ("文件校验清单（SHA-256）", "JSON"),
     TIMESTAMP: ("可信时间戳（RFC 3161，对 manifest.json）", "TSR（DER）"),
@@ -95,8 +99,13 @@ def finish_folder(building: Path, lead_id: int, at: datetime) -> Path:
     raise FileExistsError(f"证据目录 {building.parent / base} 已存在过多副本")
 
 
+def lead_label(lead_id: int) -> str:
+    """How a lead is named to people: L000042."""
+    return f"L{int(lead_id):06d}"
+
+
 def _folder_name(lead_id: int, at: datetime) -> str:
-    return f"L{int(lead_id):06d}-{at.strftime('%Y%m%dT%H%M%SZ')}"
+    return f"{lead_label(lead_id)}-{at.strftime('%Y%m%dT%H%M%SZ')}"
 
 
 def write_file(folder: Path, name: str, data: bytes) -> Path:

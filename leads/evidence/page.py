@@ -1,5 +1,6 @@
 """One lead's page in Chromium: a fresh, guarded browser context, the navigation, what the answer
-said (status, redirect chain, connection address, TLS certificate), scrolling for lazy content.
+said (status, redirect chain, connection address, TLS certificate), the charset check
+(``leads.evidence.rerender``), scrolling for lazy content.
 
 Apart from the capture loop (``leads.evidence.capture``) because this is where the page is
 untrusted and the browser can hang: no downloads, no permissions, popups closed, dialogs
@@ -38,7 +39,8 @@ from leads.egress.chromium import (
 )
 from leads.egress.policy import EgressPolicy
 from leads.egress.redact import redact_url
-from leads.evidence.record import Observed
+from leads.evidence.record import Observed, first_line
+from leads.evidence.rerender import render_as_judged
 from leads.evidence.settings import CaptureSettings
 from leads.evidence.snapshot import redirect_hops, save_page
 
@@ -58,21 +60,37 @@ async def open_and_save(browser: Browser, url: str, folder: Path, record: dict[s
         page = await bounded(context.new_page(), settings.step_timeout, "打开页面")
         _guard(context, page, observed)
         response = await _navigate(page, url, record, settings, policy)
+        raw_body: bytes | None = None  # read once, when the charset is checked
         if response is not None:
             await bounded(_describe(response, record, settings), settings.step_timeout,
                           "记录响应")
             if await _loaded(page, observed, settings):
                 try:
+                    raw_body = await _render_as_judged(page, response, record, observed,
+                                                       settings)
                     await bounded(_settle(page, observed, settings), settings.step_timeout,
                                   "滚动页面")
                 except StepTimeout as exc:
                     observed.stopped_answering(str(exc))
-        await save_page(page, response, folder, record, observed, settings)
+        await save_page(page, response, folder, record, observed, settings, raw_body)
     finally:
         try:
             await bounded(context.close(), settings.step_timeout, "关闭浏览器上下文")
         except (PlaywrightError, StepTimeout):
             observed.hung = True
+
+
+async def _render_as_judged(page: Page, response: BrowserResponse, record: dict[str, Any],
+                            observed: Observed, settings: CaptureSettings) -> bytes | None:
+    """The page again from its own bytes when Chromium decoded them otherwise than the crawl
+    (``leads.evidence.rerender``); a failure leaves the first rendering, noted."""
+    try:
+        return await bounded(render_as_judged(page, response, record, observed, settings),
+                             settings.navigation_timeout + settings.load_timeout,
+                             "按实际编码重新渲染")
+    except PlaywrightError as exc:
+        observed.note(f"无法核对页面编码：{first_line(exc)}")
+        return None
 
 
 async def _loaded(page: Page, observed: Observed, settings: CaptureSettings) -> bool:

@@ -18,6 +18,7 @@ from leads.egress.redact import redact_url
 from leads.evidence import folder as files
 from leads.evidence.settings import CaptureSettings, tool_versions
 from leads.evidence.tsa import TimestampError, load_tsa_certificates, request_timestamp
+from leads.evidence.wacz_package import WaczError, package_wacz
 from leads.store import Store
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
@@ -29,8 +30,12 @@ STEPS = (
     "经与抓取相同的代理访问线索网址，记录跳转链、HTTP 头、连接地址和 TLS 证书",
     "关闭页面弹出的新窗口，关闭 alert/confirm/prompt 对话框，拦截下载",
     "滚动至页面底部以加载懒加载内容（滚动次数有上限），再回到顶部",
-    "截取整页截图（高度有上限），保存渲染后的页面源代码",
-    "将原始响应与渲染后页面写入 WARC 文件，计算每个文件的 SHA-256 写入 manifest.json",
+    "核对原始响应的实际编码（与抓取相同的判定）；浏览器按声明字符集解码有误时，以同一原始字节按实际编码"
+    "重新渲染",
+    "截取整页截图（高度有上限），下方附说明栏（网址、北京时间、线索编号、原始响应 SHA-256）；"
+    "保存渲染后的页面源代码，并由浏览器打印为 PDF",
+    "将原始响应与渲染后页面写入 WARC 文件，并打包为 WACZ（可用 ReplayWeb.page 回放）",
+    "计算每个文件的 SHA-256 写入 manifest.json",
     "（配置时）向可信时间戳服务申请 manifest.json 的 RFC 3161 时间戳",
 )
 
@@ -62,6 +67,11 @@ class Observed:
         self.hung = True
 
 
+def first_line(error: BaseException) -> str:
+    """An error's first line for an event: browser errors carry a call log after it."""
+    return str(error).split("\n", 1)[0]
+
+
 def outcome(record: dict[str, Any], folder: Path) -> str:
     status = record["status"]
     if status and status < 400 and (folder / files.WARC).is_file():
@@ -83,7 +93,12 @@ def when_and_how(started: datetime, chromium: str, settings: CaptureSettings) ->
 
 def finish(store: Store, folder: Path, record: dict[str, Any],
            settings: CaptureSettings) -> CaptureResult:
-    """capture.json, the manifest, the optional timestamp, then the store rows."""
+    """evidence.wacz, capture.json, the manifest, the optional timestamp, then the store rows."""
+    if (folder / files.WARC).is_file():
+        try:
+            package_wacz(folder, record, settings)
+        except WaczError as exc:
+            record["events"].append(str(exc)[:MAX_EVENT_TEXT])
     files.write_json(folder, files.CAPTURE_RECORD, record)
     manifest = {"lead_id": record["lead_id"], "url": record["url"],
                 "captured_at_utc": record["captured_at_utc"], "algorithm": "SHA-256",

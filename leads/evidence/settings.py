@@ -35,6 +35,8 @@ class CaptureSettings:
     max_scrolls: int = 10  # endless-scrolling pages stop growing here
     scroll_pause: float = 0.3
     max_screenshot_height: int = 16000  # pixels
+    max_pdf_bytes: int = 20 * 1024 * 1024  # a larger PDF print is not kept (noted)
+    wacz_timeout: float = 60.0  # seconds for packaging the WARC as evidence.wacz
     load_timeout: float = 10.0  # seconds the load event is waited for (a busy page goes on without)
     step_timeout: float = 20.0  # seconds for any other browser step (context, scroll, DOM, body)
     no_sandbox: bool = False  # JIAZHENG_CHROMIUM_NO_SANDBOX (leads.egress.chromium: warned about)
