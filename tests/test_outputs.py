@@ -94,6 +94,9 @@ def test_packets_of_two_agencies_built_at_once_get_distinct_numbers(tmp_path: Pa
         with zipfile.ZipFile(tmp_path / "out" / f"{packet_id}.zip") as archive:
             assert all(name.startswith(f"{packet_id}/") for name in archive.namelist())
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    with sqlite3.connect(db) as conn:  # each agency's first 发文字号 of the year
+        assert conn.execute("SELECT agency, doc_number FROM packets ORDER BY agency").fetchall(
+            ) == [("公安", 1), ("网信", 1)]
 
 
 def _build(job: tuple[Path, str, Path]) -> str:
@@ -102,6 +105,38 @@ def _build(job: tuple[Path, str, Path]) -> str:
     try:
         packet = build_packet(store, agency, out)
         return packet.packet_id if packet else ""
+    finally:
+        store.close()
+
+
+RESERVATIONS = 15
+
+
+def test_two_processes_numbering_one_agency_at_once_never_share_a_number(
+        tmp_path: Path) -> None:
+    """发文字号 are counted per agency and year in the store: two processes taking 公安's numbers
+    at the same time get 1…30 between them, each once; another year and agency start at 1."""
+    db = seed(tmp_path / "j.db")
+    with ProcessPoolExecutor(2) as pool:
+        taken = list(pool.map(_reserve, [(db, "公安", 2026)] * 2))
+    numbers = sorted(number for batch in taken for number in batch)
+    assert numbers == list(range(1, 2 * RESERVATIONS + 1))
+    store = Store(db)
+    try:
+        assert store.reserve_packet_number("公安", "2027-01-01T00:00:00+00:00", 2027).number == 1
+        assert store.reserve_packet_number("网信", "2026-12-01T00:00:00+00:00", 2026).number == 1
+    finally:
+        store.close()
+    with sqlite3.connect(db) as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO packets (agency, doc_year, doc_number) VALUES ('公安', 2026, 7)")
+
+
+def _reserve(job: tuple[Path, str, int]) -> list[int]:
+    db, agency, year = job
+    store = Store(db, timeout=60)
+    try:
+        return [store.reserve_packet_number(agency, f"{year}-06-01T00:00:00+00:00", year).number
+                for _ in range(RESERVATIONS)]
     finally:
         store.close()
 

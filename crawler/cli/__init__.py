@@ -1,7 +1,7 @@
 """``jiazheng``: a thin command line over crawler.runner and the leads library.
 
-One module per command family (crawl, plan, text, domains, review, export, packets, nightly);
-every command is registered here, so this is the one list of what ``jiazheng -h`` shows.
+One module per command family (crawl, plan, text, domains, review, export, packets, nightly,
+init); every command is registered here, so this is the one list of what ``jiazheng -h`` shows.
 Shared options, the console and ``open_store`` live in options.py.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from crawler.cli import crawl, domains, export, nightly, packets, plan, review, text
+from crawler.cli import crawl, domains, export, init, nightly, packets, plan, review, text
 from crawler.cli.options import fail
 from leads.outputs import OutputError
 from leads.store import StoreCorruptError
@@ -44,5 +44,6 @@ def main() -> None:
 
 for command in (crawl.crawl, export.export, crawl.demo, text.score_text, domains.score_domains,
                 domains.watch_ct, review.review, packets.capture, packets.packet, packets.check,
-                export.stats, nightly.nightly, nightly.recheck, nightly.drain, plan.plan):
+                export.stats, nightly.nightly, nightly.recheck, nightly.drain, plan.plan,
+                init.init):
     main.add_command(command)

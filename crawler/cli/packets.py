@@ -35,6 +35,13 @@ from leads.evidence.capture import (
 )
 from leads.evidence.tsa import TimestampError, load_tsa_certificates
 from leads.judge.verdict import LEAD_THRESHOLD
+from leads.referral.office_config import (
+    CONFIG_ENV,
+    CONFIG_NAME,
+    OfficeConfigError,
+    config_path,
+    load_office_config,
+)
 from leads.referral.packets import PacketError, build_packet, leads_without_evidence
 
 
@@ -76,7 +83,7 @@ def _failing_clearly() -> Iterator[None]:
     try:
         yield
     except (CrawlSetupError, EvidenceError, PacketError, TimestampError, FileNotFoundError,
-            ValueError) as exc:
+            OfficeConfigError, ValueError) as exc:
         fail(str(exc))
 
 
@@ -127,15 +134,25 @@ def capture(db: str, min_score: int, proxy: str | None, evidence_dir: Path, tsa_
               help="Also refer leads no analyst has confirmed yet (review import); every "
                    "document marks them 未核实. Default: confirmed leads only.")
 @tsa_option
+@click.option("--config", "config", default=None, metavar="PATH",
+              help=f"The office's settings for the 移送函 (sending unit, addressees, basis, "
+                   f"contact, 发文字号); default: ${CONFIG_ENV}, else ./{CONFIG_NAME}; "
+                   f"without one the letter shows what to fill in. jiazheng init writes one.")
 def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
            evidence_dir: Path, no_capture: bool, include_unreviewed: bool, tsa_url: str,
-           tsa_cert: str) -> None:
-    """Build the next referral packet for one agency (PDF, XLSX, evidence, 清单, zip) from the
-    leads analysts confirmed.
+           tsa_cert: str, config: str | None) -> None:
+    """Build the next referral packet for one agency (移送函 as PDF and DOCX, XLSX, evidence,
+    清单, 校验值清单, zip) from the leads analysts confirmed.
 
     Example: jiazheng packet --agency 公安 --since 2026-11-01 --out packets
     """
     since_text = since.date().isoformat() if since else ""  # type: ignore[attr-defined]
+    with _failing_clearly():
+        office_file = config_path(config)
+        office = load_office_config(office_file)
+    if office_file is None:
+        console.print(f"未找到 {CONFIG_NAME}：移送函中的发文机关、主送机关等以“请填写”占位"
+                      f"（jiazheng init 生成配置文件）")
     with _failing_clearly(), open_store(db, must_exist=True) as store:
         missing = [] if no_capture else leads_without_evidence(
             store, agency, since_text, include_unreviewed=include_unreviewed)
@@ -144,7 +161,7 @@ def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
             _print_captures(capture_leads(store, missing, evidence_dir,
                                           capture_settings(proxy, tsa_url, tsa_cert)))
         built = build_packet(store, agency, out, since_text,
-                             include_unreviewed=include_unreviewed)
+                             include_unreviewed=include_unreviewed, office=office)
         waiting = 0 if include_unreviewed else len(
             store.leads_to_refer(agency, since_text, include_unreviewed=True))
     if built is None:
@@ -156,7 +173,8 @@ def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
                   f"（未核实 {len(built.unreviewed)} 条），"
                   f"网站已无法访问 {len(built.site_down)} 条，未提取证据 "
                   f"{len(built.without_evidence)} 条")
-    console.print(f"目录 {built.folder}\n压缩包 {built.zip_path}\nSHA-256 {built.zip_sha256}")
+    console.print(f"发文字号 {built.reference}\n目录 {built.folder}\n压缩包 {built.zip_path}\n"
+                  f"SHA-256 {built.zip_sha256}")
 
 
 @click.command()

@@ -1,9 +1,12 @@
 """Referral packets: everything one agency needs to act on the leads routed to it.
 
-A packet folder ``JZ-YYYYMMDD-NNNN`` holds the cover letter with the lead table and the
-电子数据提取固定清单 as PDF (``线索移送函.pdf``), the same tables as XLSX (``线索表.xlsx``), the
-清单 as CSV, and each lead's evidence folder (copied, every SHA-256 checked against the store);
-``JZ-….zip`` next to it holds it all. Its leads are recorded as referred to that agency, so the
+A packet folder ``JZ-YYYYMMDD-NNNN`` holds the 移送函 — a 公文 with its 发文字号, numbered per
+agency and year, and the lead table and 电子数据提取固定清单 as its 附件 — as PDF
+(``线索移送函.pdf``) and as DOCX to edit and stamp (``线索移送函.docx``), the same tables as XLSX
+(``线索表.xlsx``), the 清单 as CSV, each lead's evidence folder (copied, every SHA-256 checked
+against the store) and ``校验值清单.txt``, the SHA-256 of every one of those files;
+``JZ-….zip`` next to it holds it all. The office's name, addressees, basis and contact come from
+jiazheng.toml (``office_config``). Its leads are recorded as referred to that agency, so the
 next packet for the agency does not repeat them. A lead without evidence is listed as such
 (``jiazheng packet`` captures missing evidence first unless told not to).
 """
@@ -23,19 +26,26 @@ from leads.evidence.folder import CAPTURE_RECORD, sha256_file
 from leads.evidence.record import BEIJING, OUTCOMES
 from leads.judge.verdict import LEAD_THRESHOLD
 from leads.outputs import atomic_file, atomic_folder
-from leads.referral.pdf import Table, write_document
-from leads.referral.tables import write_csv, write_xlsx
+from leads.referral.checksums import write_checksums
+from leads.referral.letter import PacketFacts, compose_letter
+from leads.referral.letter_docx import write_letter_docx
+from leads.referral.letter_pdf import write_letter_pdf
+from leads.referral.office_config import OfficeConfig
+from leads.referral.plain_reasons import contact_text, plain_reasons, suspicion
+from leads.referral.tables import beijing_time, write_csv, write_xlsx
 from leads.store import Store
 from leads.store.lifecycle import REVIEWED_MARK, UNREVIEWED_MARK
 
 LETTER_PDF = "线索移送函.pdf"
+LETTER_DOCX = "线索移送函.docx"
 TABLES_XLSX = "线索表.xlsx"
 CHECKLIST_CSV = "电子数据提取固定清单.csv"
 EVIDENCE_DIR = "证据"
 CATEGORY_NAMES = {"fake_ad": "假证广告", "lookalike_site": "仿冒查询网站"}
 NO_EVIDENCE = "未提取证据"
-LEAD_HEADINGS = ("序号", "线索编号", "网址", "类别", "核实", "评分", "仿冒对象", "联系方式",
-                 "判定理由", "页面标题", "首次发现(UTC)", "最近发现(UTC)", "证据状态", "证据目录")
+LEAD_HEADINGS = ("序号", "线索编号", "网址", "类别", "涉嫌情形", "核实", "评分", "仿冒对象",
+                 "联系方式", "判定理由", "页面标题", "首次发现(北京时间)", "最近发现(北京时间)",
+                 "证据状态", "证据目录")
 CHECKLIST_HEADINGS = ("序号", "线索编号", "核实", "网址", "类别", "文件名", "文件格式",
                       "校验值(SHA-256)", "大小(字节)", "提取时间(北京时间)", "提取方法/工具")
 
@@ -55,6 +65,7 @@ class Packet:
     without_evidence: tuple[int, ...]  # leads listed with 未提取证据
     site_down: tuple[int, ...]  # leads whose capture found the site gone
     unreviewed: tuple[int, ...] = ()  # leads no analyst confirmed (--include-unreviewed): 未核实
+    reference: str = ""  # the letter's 发文字号, e.g. ×应急函〔2026〕3号
 
 
 def check_agency(agency: str) -> None:
@@ -74,36 +85,43 @@ def leads_without_evidence(store: Store, agency: str, since: str = "",
 
 def build_packet(store: Store, agency: str, out_dir: Path, since: str = "",
                  min_score: int = LEAD_THRESHOLD, now: datetime | None = None,
-                 include_unreviewed: bool = False) -> Packet | None:
+                 include_unreviewed: bool = False,
+                 office: OfficeConfig | None = None) -> Packet | None:
     """Build the next packet for ``agency`` from the leads analysts confirmed (and, with
     ``include_unreviewed``, those nobody looked at, marked 未核实) and mark them referred; None
-    if no lead is left to refer."""
+    if no lead is left to refer. ``office``: jiazheng.toml's settings (placeholders if None)."""
     check_agency(agency)
     leads = store.leads_to_refer(agency, since, min_score, include_unreviewed)
     if not leads:
         return None
+    office = office or OfficeConfig()
     now = now or datetime.now(UTC)
     created_at = now.isoformat(timespec="seconds")
-    number = store.reserve_packet_number(agency, created_at)
-    packet_id = f"JZ-{now.astimezone(BEIJING):%Y%m%d}-{number:04d}"
+    number = store.reserve_packet_number(agency, created_at, now.astimezone(BEIJING).year)
+    packet_id = f"JZ-{now.astimezone(BEIJING):%Y%m%d}-{number.row_id:04d}"
+    reference = office.reference(number.year, number.number)
     folder = out_dir / packet_id
     with atomic_folder(folder) as building:
-        zip_path, down, missing = _fill(store, building, packet_id, agency, now, leads)
+        zip_path, down, missing = _fill(store, building, (packet_id, agency, now, reference),
+                                        leads, office)
     zip_sha256 = sha256_file(zip_path)
     ids = tuple(lead["id"] for lead in leads)
     store.record_packet({
-        "id": number, "packet_id": packet_id, "agency": agency, "created_at": created_at,
-        "since": since, "folder": str(folder.resolve()), "zip_path": str(zip_path.resolve()),
-        "zip_sha256": zip_sha256, "lead_count": len(ids)}, list(ids))
+        "id": number.row_id, "packet_id": packet_id, "agency": agency,
+        "created_at": created_at, "since": since, "folder": str(folder.resolve()),
+        "zip_path": str(zip_path.resolve()), "zip_sha256": zip_sha256, "lead_count": len(ids),
+        "reference": reference}, list(ids))
     unreviewed = tuple(lead["id"] for lead in leads if not lead["reviewed"])
-    return Packet(packet_id, agency, folder, zip_path, zip_sha256, ids, missing, down, unreviewed)
+    return Packet(packet_id, agency, folder, zip_path, zip_sha256, ids, missing, down,
+                  unreviewed, reference)
 
 
-def _fill(store: Store, folder: Path, packet_id: str, agency: str, now: datetime,
-          leads: list[dict[str, Any]]) -> tuple[Path, tuple[int, ...], tuple[int, ...]]:
-    """Write the packet's files into ``folder`` (still under its building name) and its zip
-    next to where the folder will be: (zip path, leads whose site was down, leads without
-    evidence)."""
+def _fill(store: Store, folder: Path, header: tuple[str, str, datetime, str],
+          leads: list[dict[str, Any]],
+          office: OfficeConfig) -> tuple[Path, tuple[int, ...], tuple[int, ...]]:
+    """Write the packet's files into ``folder`` (still under its building name), its hash list
+    last, and its zip next to where the folder will be: (zip path, leads whose site was down,
+    leads without evidence). ``header``: the packet's id, agency, time and 文号."""
     captures = store.latest_captures([lead["id"] for lead in leads])
     evidence = {lead["id"]: _copy_evidence(captures.get(lead["id"]), folder)
                 for lead in leads}
@@ -114,12 +132,17 @@ def _fill(store: Store, folder: Path, packet_id: str, agency: str, now: datetime
     down = tuple(lead["id"] for lead in leads
                  if captures.get(lead["id"], {}).get("outcome") == "site_down")
     missing = tuple(lead["id"] for lead in leads if lead["id"] not in captures)
-    unreviewed = sum(not lead["reviewed"] for lead in leads)
-    _write_letter(folder / LETTER_PDF, packet_id, agency, now, lead_rows, checklist, down,
-                  missing, unreviewed)
+    packet_id, agency, now, reference = header
+    letter = compose_letter(office, PacketFacts(
+        packet_id, agency, now, reference, LEAD_HEADINGS, lead_rows, CHECKLIST_HEADINGS,
+        checklist, [lead["category"] for lead in leads], site_down=len(down),
+        without_evidence=len(missing), unreviewed=sum(not lead["reviewed"] for lead in leads)))
+    write_letter_pdf(letter, folder / LETTER_PDF)
+    write_letter_docx(letter, folder / LETTER_DOCX)
     write_xlsx([("线索表", LEAD_HEADINGS, lead_rows),
                 ("电子数据提取固定清单", CHECKLIST_HEADINGS, checklist)], folder / TABLES_XLSX)
     write_csv(CHECKLIST_HEADINGS, checklist, folder / CHECKLIST_CSV)
+    write_checksums(folder)
     return _zip(folder, packet_id), down, missing
 
 
@@ -176,45 +199,11 @@ def _lead_row(index: int, lead: dict[str, Any], capture: dict[str, Any] | None,
         if capture["error"]:
             state += f"（{capture['error']}）"
     return (index, lead["id"], lead["url"], CATEGORY_NAMES.get(lead["category"], lead["category"]),
-            review_mark(lead), lead["score"], lead["target"], "；".join(lead["contacts"]),
-            "；".join(lead["reasons"]), lead["title"], lead["first_seen"], lead["last_seen"], state,
+            suspicion(lead["category"]), review_mark(lead), lead["score"], lead["target"],
+            "\n".join(contact_text(contact) for contact in lead["contacts"]),
+            "\n".join(plain_reasons(lead)), lead["title"],
+            beijing_time(lead["first_seen"]) or "", beijing_time(lead["last_seen"]) or "", state,
             evidence.folder)
-
-
-def _write_letter(path: Path, packet_id: str, agency: str, now: datetime,
-                  lead_rows: list[tuple[Any, ...]], checklist: list[tuple[Any, ...]],
-                  down: tuple[int, ...], missing: tuple[int, ...], unreviewed: int) -> None:
-    reasons = [f"{rule.why}" for rule in load_library().routing.rules if agency in rule.agencies]
-    notes = []
-    if down:
-        notes.append(f"其中 {len(down)} 条线索的网站在提取证据时已无法访问"
-                     f"（证据记录中注明了返回状态）")
-    if missing:
-        notes.append(f"{len(missing)} 条线索未能提取证据，表中注明“{NO_EVIDENCE}”")
-    if unreviewed:
-        notes.append(f"{unreviewed} 条线索尚未经人工核实，表中注明“{UNREVIEWED_MARK}”")
-    paragraphs = [
-        f"编号：{packet_id}",
-        f"{agency}：",
-        f"　　在打击假冒安全生产资格证书（特种作业操作证、建筑施工特种作业操作资格证及安管人员"
-        f"考核合格证、特种设备作业人员证、主要负责人和安全生产管理人员考核合格证）工作中，"
-        f"通过互联网监测发现涉嫌出售假证或仿冒证书查询平台的线索 {len(lead_rows)} 条，"
-        f"现移送你单位依法处理。",
-        "　　移送依据：" + "；".join(dict.fromkeys(reasons)) + "。",
-        f"　　线索明细见附表《线索表》。每条线索的电子数据（整页截图、WARC 原始数据、提取记录）"
-        f"随函附送，文件及校验值（SHA-256）见《电子数据提取固定清单》，共 {len(checklist)} 个文件。"
-        + ("；".join(notes) + "。" if notes else ""),
-        "　　请将处理结果反馈我单位。",
-    ]
-    signature = ["移送单位（盖章）：", "联系人：                联系电话：",
-                 f"日期：{now.astimezone(BEIJING):%Y年%m月%d日}"]
-    write_document(
-        path, "线索移送函", paragraphs,
-        [Table("附表一：线索表", LEAD_HEADINGS,
-               (4, 5, 19, 7, 4, 4, 9, 12, 21, 11, 9, 9, 9, 11), lead_rows),
-         Table("附表二：电子数据提取固定清单", CHECKLIST_HEADINGS,
-               (4, 5, 4, 15, 11, 19, 7, 22, 6, 9, 18), checklist, font_size=6.5)],
-        footer_text=f"{packet_id} · 移送{agency}", signature=signature)
 
 
 def _zip(folder: Path, packet_id: str) -> Path:

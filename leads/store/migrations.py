@@ -270,3 +270,15 @@ def m008_candidate_probes(db: sqlite_utils.Database) -> None:
     error page) are watched candidates: when each was last probed and what it answered."""
     db["domain_candidates"].add_column("last_probe", str, not_null_default="")
     db["domain_candidates"].add_column("probe_result", str, not_null_default="")
+
+
+@MIGRATIONS()
+def m009_packet_references(db: sqlite_utils.Database) -> None:
+    """Each packet's 发文字号 (the letter's reference, ``×应急函〔2026〕3号``): the year it was
+    written in (Beijing) and its number, counted per agency and year, and the reference as
+    printed. A number is never given twice for one agency and year, whatever process asks."""
+    db["packets"].add_column("doc_year", int, not_null_default=0)
+    db["packets"].add_column("doc_number", int, not_null_default=0)
+    db["packets"].add_column("reference", str, not_null_default="")
+    db.execute("CREATE UNIQUE INDEX idx_packets_doc_number ON packets(agency, doc_year, "
+               "doc_number) WHERE doc_number > 0")

@@ -1,10 +1,11 @@
 """Evidence captures and referrals: which leads still need a capture, which go to an agency, the
-packets sent and the monthly figures read from them."""
+packets sent and their 文号 (numbered per agency and year). The monthly figures are
+statistics.py's."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from leads.store.database import Database
 from leads.store.lifecycle import (
@@ -14,6 +15,14 @@ from leads.store.lifecycle import (
     StateChange,
     referred_by_packet,
 )
+
+
+class PacketNumber(NamedTuple):
+    """A reserved packet: its row (the packet id's sequence) and its 发文字号 year and number."""
+
+    row_id: int
+    year: int
+    number: int
 
 
 class ReferralRecords(Database):
@@ -91,28 +100,17 @@ class ReferralRecords(Database):
                         event_note=f"移送{packet['agency']}，移送包 {packet['packet_id']}")
         return packet_pk
 
-    def reserve_packet_number(self, agency: str, created_at: str) -> int:
-        """A packet number no other process can get: a packets row taken under the write lock
-        (two packets built at once never share a folder). A run killed before
-        ``record_packet`` leaves its number unused, as a skipped 文号 is."""
+    def reserve_packet_number(self, agency: str, created_at: str, year: int) -> PacketNumber:
+        """A packet row and the next 发文字号 number of ``agency`` in ``year``, taken under the
+        write lock, so two packets built at once never share a folder or a number (a unique
+        index stands behind it). A run killed before ``record_packet`` leaves its number
+        unused, as a skipped 文号 is."""
         with self.transaction():
-            return int(self.db["packets"].insert(
+            [(last,)] = self.db.execute(
+                "SELECT coalesce(max(doc_number), 0) FROM packets WHERE agency = ? AND "
+                "doc_year = ?", [agency, year]).fetchall()
+            row_id = self.db["packets"].insert(
                 {"packet_id": "", "agency": agency, "created_at": created_at, "since": "",
-                 "folder": "", "zip_path": "", "zip_sha256": "", "lead_count": 0}).last_pk)
-
-    def referrals_in(self, month: str) -> dict[str, int]:
-        """Leads referred per agency in ``month`` (YYYY-MM, UTC)."""
-        return {row["agency"]: row["n"] for row in self.db.query(
-            "SELECT agency, count(DISTINCT lead_id) AS n FROM referrals "
-            "WHERE substr(referred_at, 1, 7) = ? GROUP BY agency", [month])}
-
-    def leads_found_in(self, month: str) -> int:
-        return self.count("leads", "substr(first_seen, 1, 7) = ?", [month])
-
-    def taken_down_in(self, month: str) -> dict[str, int]:
-        """Leads that reached ``taken_down`` in ``month``, per category (lifecycle events)."""
-        return {row["category"]: row["n"] for row in self.db.query(
-            "SELECT leads.category, count(DISTINCT leads.id) AS n FROM lead_events "
-            "JOIN leads ON leads.id = lead_events.lead_id WHERE lead_events.to_state = "
-            "'taken_down' AND substr(lead_events.at, 1, 7) = ? GROUP BY leads.category",
-            [month])}
+                 "folder": "", "zip_path": "", "zip_sha256": "", "lead_count": 0,
+                 "doc_year": year, "doc_number": last + 1}).last_pk
+        return PacketNumber(int(row_id), year, last + 1)
