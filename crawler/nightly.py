@@ -11,7 +11,6 @@ served captchas or block pages is *degraded* (its "0 new leads" means nothing wa
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import subprocess
@@ -25,7 +24,7 @@ from typing import Any
 from crawler.summary import OUTCOME_LABELS, OUTCOMES
 from leads.egress.redact import redact_text
 from leads.judge.observations import utc_now
-from leads.outputs import atomic_file
+from leads.outputs import atomic_file, exclusive
 from leads.referral.export import export_leads_since
 from leads.store import Store
 
@@ -95,12 +94,8 @@ def blocked_summary(report: NightlyReport) -> str:
 @contextmanager
 def nightly_lock(db: str) -> Iterator[None]:
     """Only one nightly per database at a time (an flock, released even if we are killed)."""
-    path = Path(f"{db}.nightly.lock")
-    with path.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise NightlyError(f"另一个 nightly 正在使用 {db}，本次不运行") from exc
+    with exclusive(Path(f"{db}.nightly.lock"),
+                   NightlyError(f"另一个 nightly 正在使用 {db}，本次不运行")):
         yield
 
 

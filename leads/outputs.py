@@ -13,9 +13,11 @@ sets to 0077 (files 0600, folders 0700: the outputs hold police material).
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +29,25 @@ DISK_ERRORS = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "磁盘配额已用�
 
 class OutputError(RuntimeError):
     """An output could not be written (full disk, I/O error …); nothing half-written is left."""
+
+
+@contextmanager
+def exclusive(lock_path: Path, busy: Exception, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold an flock on ``lock_path`` for the block: one process at a time does this work (a
+    nightly per database, a packet per agency). The kernel drops the lock when the process
+    dies, however it dies, so a killed run never blocks the next. Waits up to ``wait_seconds``
+    for another holder, then raises ``busy`` (the caller's error, saying who holds it)."""
+    deadline = time.monotonic() + wait_seconds
+    with lock_path.open("w") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    raise busy from exc
+                time.sleep(0.2)
+        yield
 
 
 def explain_os_error(exc: OSError, what: Path | str) -> OutputError:

@@ -99,6 +99,18 @@ def test_packets_of_two_agencies_built_at_once_get_distinct_numbers(tmp_path: Pa
             ) == [("公安", 1), ("网信", 1)]
 
 
+def test_two_packets_for_one_agency_at_once_never_share_a_lead(tmp_path: Path) -> None:
+    """The second waits for the first (a lock per agency and database), then finds every lead
+    referred already: one packet with all six leads, and none."""
+    db = seed(tmp_path / "j.db", confirmed=True)
+    with ProcessPoolExecutor(2) as pool:
+        built = list(pool.map(_build, [(db, "公安", tmp_path / "out")] * 2))
+    assert sorted(built)[0] == "" and sorted(built)[1].startswith("JZ-")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT lead_id) FROM referrals").fetchone(
+            ) == (len(URLS), len(URLS))
+
+
 def _build(job: tuple[Path, str, Path]) -> str:
     db, agency, out = job
     store = Store(db, timeout=60)

@@ -25,7 +25,7 @@ from keywords import load_library
 from leads.evidence.folder import CAPTURE_RECORD, sha256_file
 from leads.evidence.record import BEIJING, OUTCOMES
 from leads.judge.verdict import LEAD_THRESHOLD
-from leads.outputs import atomic_file, atomic_folder
+from leads.outputs import atomic_file, atomic_folder, exclusive
 from leads.referral.checksums import write_checksums
 from leads.referral.letter import PacketFacts, compose_letter
 from leads.referral.letter_docx import write_letter_docx
@@ -43,6 +43,8 @@ CHECKLIST_CSV = "电子数据提取固定清单.csv"
 EVIDENCE_DIR = "证据"
 CATEGORY_NAMES = {"fake_ad": "假证广告", "lookalike_site": "仿冒查询网站"}
 NO_EVIDENCE = "未提取证据"
+# How long a packet waits for another packet of the same agency being built, then fails clearly.
+PACKET_LOCK_WAIT = 600.0
 LEAD_HEADINGS = ("序号", "线索编号", "网址", "类别", "涉嫌情形", "核实", "评分", "仿冒对象",
                  "联系方式", "判定理由", "页面标题", "首次发现(北京时间)", "最近发现(北京时间)",
                  "证据状态", "证据目录")
@@ -91,11 +93,19 @@ def build_packet(store: Store, agency: str, out_dir: Path, since: str = "",
     ``include_unreviewed``, those nobody looked at, marked 未核实) and mark them referred; None
     if no lead is left to refer. ``office``: jiazheng.toml's settings (placeholders if None)."""
     check_agency(agency)
-    leads = store.leads_to_refer(agency, since, min_score, include_unreviewed)
+    # Two packets for one agency at once would pick the same leads: the second waits.
+    busy = PacketError(f"另一个移送{agency}的移送包正在生成，请稍后重试")
+    with exclusive(Path(f"{store.path}.packet-{agency}.lock"), busy, PACKET_LOCK_WAIT):
+        return _build(store, agency, out_dir, (since, min_score, include_unreviewed),
+                      now or datetime.now(UTC), office or OfficeConfig())
+
+
+def _build(store: Store, agency: str, out_dir: Path, selection: tuple[str, int, bool],
+           now: datetime, office: OfficeConfig) -> Packet | None:
+    leads = store.leads_to_refer(agency, *selection)
     if not leads:
         return None
-    office = office or OfficeConfig()
-    now = now or datetime.now(UTC)
+    since = selection[0]
     created_at = now.isoformat(timespec="seconds")
     number = store.reserve_packet_number(agency, created_at, now.astimezone(BEIJING).year)
     packet_id = f"JZ-{now.astimezone(BEIJING):%Y%m%d}-{number.row_id:04d}"
