@@ -9,9 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from crawler.cli import main
 from leads.referral.export import COLUMNS, export_leads
 from leads.referral.tables import neutralise, write_xlsx
 from leads.store import Store
@@ -64,10 +66,12 @@ def test_the_lead_csv_is_byte_for_byte_the_contract(store: Store, tmp_path: Path
     export_leads(store, out)
     assert out.read_bytes() == (
         "\ufefflead_id,url,host,registered_domain,category,score,target,contacts,agencies,"
-        "reasons,source,first_seen,last_seen,title,state,note,parent_url\r\n"
+        "reasons,source,first_seen,last_seen,title,state,note,parent_url,"
+        "province,phone_carrier,virtual_phone,page_identifiers\r\n"
         "1,http://ban-zheng.example.com/,ban-zheng.example.com,example.com,fake_ad,80,,"
         "phone:13812345678,公安;网信,页面含办证推销用语：免考、包过,,"
-        "2026-11-30T17:00:00+00:00,2026-11-30T17:00:00+00:00,'=1+1 电工证,new,,\r\n"
+        "2026-11-30T17:00:00+00:00,2026-11-30T17:00:00+00:00,'=1+1 电工证,new,,,"
+        "江苏省,中国移动,,\r\n"
     ).encode()
 
 
@@ -143,3 +147,49 @@ def test_xlsx_sheets_filter_freeze_and_print_their_header(tmp_path: Path) -> Non
     widths = {column: sheet.column_dimensions[column].width for column in "ABDG"}
     assert widths["A"] < widths["D"] < widths["G"] == 60  # 序号 narrow, long titles capped
     assert sheet["G2"].alignment.wrap_text
+
+
+def test_the_seller_province_is_a_column_and_a_filter(store: Store, tmp_path: Path) -> None:
+    """The phone's province, carrier and virtual-operator flag follow the contract columns;
+    ``--province`` keeps the leads of one province (a bureau's own area)."""
+    run = store.start_run("test", {})
+    store.save_page(run, make_page("http://a.example.com/", verdict=make_verdict(
+        contacts=("wechat:abc123", "phone:075512345678"))))
+    store.save_page(run, make_page("http://b.example.com/", verdict=make_verdict(
+        contacts=("phone:17112345678", "phone:13812345678"))))
+    store.save_page(run, make_page("http://c.example.com/", verdict=make_verdict(
+        contacts=("qq:909299940",))))
+    out = tmp_path / "leads.csv"
+    assert export_leads(store, out) == 3
+    assert list(COLUMNS[-4:]) == ["province", "phone_carrier", "virtual_phone",
+                                  "page_identifiers"]
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["host"]: row for row in csv.DictReader(handle)}
+    assert (rows["a.example.com"]["province"], rows["a.example.com"]["phone_carrier"]) == (
+        "广东省", "固定电话")
+    assert rows["a.example.com"]["virtual_phone"] == ""
+    # The virtual number has no place: the province is the next phone's; the flag stays.
+    assert rows["b.example.com"]["province"] == "江苏省"
+    assert rows["b.example.com"]["phone_carrier"] == "虚拟运营商（中国联通网络）"
+    assert rows["b.example.com"]["virtual_phone"] == "是"
+    assert rows["c.example.com"]["province"] == ""
+    assert export_leads(store, out, province="广东省") == 1
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert [row["host"] for row in csv.DictReader(handle)] == ["a.example.com"]
+    assert export_leads(store, out, province="西藏自治区") == 0
+
+
+def test_cli_export_filters_by_province(store: Store, db_path: Path, tmp_path: Path) -> None:
+    run = store.start_run("test", {})
+    store.save_page(run, make_page("http://a.example.com/", verdict=make_verdict(
+        contacts=("phone:02087654321",))))
+    store.save_page(run, make_page("http://b.example.com/", verdict=make_verdict(
+        contacts=("phone:01012345678",))))
+    out = tmp_path / "gd.csv"
+    result = CliRunner().invoke(main, ["export", "--db", str(db_path), "--out", str(out),
+                                       "--province", "广东省"])
+    assert result.exit_code == 0, result.output
+    assert "已导出 1 条线索（卖家电话属地：广东省）" in result.output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert [(row["host"], row["province"]) for row in csv.DictReader(handle)] == [
+            ("a.example.com", "广东省")]

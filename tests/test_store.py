@@ -111,6 +111,26 @@ def test_contacts_on_a_contact_page_join_the_site_lead_and_its_routing(store: St
     assert store.count("leads") == 1
 
 
+def test_the_sellers_province_and_carrier_are_fields_of_the_lead(store: Store) -> None:
+    """Written with the lead, and again when a contact page brings a phone (migration m010)."""
+    run = store.start_run("test", {})
+    store.save_page(run, make_page(verdict=make_verdict(contacts=("wechat:abc123",))))
+    [lead] = list(store.leads())
+    assert (lead["province"], lead["phone_carrier"], lead["virtual_phone"]) == ("", "", 0)
+    store.save_page(run, make_page(
+        "http://ban-zheng.example.com/lianxi.html", role="contact",
+        parent_url="http://ban-zheng.example.com/",
+        verdict=make_verdict(category="none", score=20,
+                             contacts=("phone:16512345678", "phone:075512345678"))))
+    [lead] = list(store.leads())
+    assert (lead["province"], lead["phone_carrier"], lead["virtual_phone"]) == (
+        "广东省", "虚拟运营商（中国移动网络）", 1)
+    store.save_page(run, make_page(verdict=make_verdict(contacts=("phone:13812345678",))))
+    [lead] = list(store.leads())
+    assert (lead["province"], lead["phone_carrier"], lead["virtual_phone"]) == (
+        "江苏省", "中国移动", 0)
+
+
 def test_a_link_resolved_before_its_page_is_fetched_still_credits_the_sighting(
     store: Store,
 ) -> None:

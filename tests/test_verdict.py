@@ -262,3 +262,18 @@ def test_a_capped_page_stays_below_the_threshold_with_certificate_problems():
     verdict = judge_page(troubled)
     assert not verdict.is_lead and verdict.signals["tls"] > 0
     assert verdict.score < LEAD_THRESHOLD
+
+
+def test_filing_numbers_are_recorded_and_weigh_nothing():
+    """A page's ICP and 公安备案 numbers are signals of its verdict (1.0: the format check
+    passes), never points: a news site's real footer neither makes nor lifts a lead."""
+    text = "电工证 免考 包过 微信 abc12345"
+    footer = "版权所有 粤ICP备2021012345号-1 粤公网安备44030502001234号"
+    plain = judge_page(_page("http://ban-zheng.example.com/", "电工证", text))
+    numbered = judge_page(_page("http://ban-zheng.example.com/", "电工证", f"{text}\n{footer}"))
+    assert numbered.signals["identifier:粤ICP备2021012345号-1"] == 1.0
+    assert numbered.signals["identifier:粤公网安备44030502001234号"] == 1.0
+    assert (numbered.category, numbered.score) == (plain.category, plain.score)
+    news = judge_page(_page("http://www.anquan-shibao.com/news/1.html", "安全时报网",
+                            "应急管理部提醒：查询证书请到官方平台。\n" + footer))
+    assert not news.is_lead and "identifier:粤ICP备2021012345号-1" in news.signals

@@ -20,14 +20,18 @@ from leads.referral.stats import check_month, write_monthly_stats
               help="Only leads scoring at least this.")
 @click.option("--wait", type=float, default=30, show_default=True,
               help="Seconds to wait for a lock held by another process (a running crawl).")
-def export(db: str, out: Path, min_score: int, wait: float) -> None:
+@click.option("--province", default="",
+              help="Only leads whose seller's phone is registered there, as written in the "
+                   "province column (广东省, 北京市, 新疆维吾尔自治区).")
+def export(db: str, out: Path, min_score: int, wait: float, province: str) -> None:
     """Write the lead list as an Excel-safe CSV.
 
-    Example: jiazheng export --out leads.csv --min-score 60
+    Example: jiazheng export --out leads.csv --min-score 60 --province 广东省
     """
     with open_store(db, must_exist=True, wait=wait) as store:
-        count = export_leads(store, out, min_score)
-    console.print(f"已导出 {count} 条线索到 {out}")
+        count = export_leads(store, out, min_score, province.strip())
+    where = f"（卖家电话属地：{province.strip()}）" if province.strip() else ""
+    console.print(f"已导出 {count} 条线索{where}到 {out}")
 
 
 @click.command()

@@ -18,6 +18,10 @@ A contact is ``kind:value`` so leads from different pages can be joined on it:
   token can also be a product code or a user name: the scorer counts it as an indirect contact
   (the ``wechat:`` prefix does not match it) and the analyst sees it was inferred. A bare id must
   mix letters and digits (never a word, English or pinyin) and must not look like a code.
+- ``wechat_qr:https://u.wechat.com/…`` a WeChat contact QR code in one of the page's images (a
+  personal card, group or official-account QR, or a ``wxp://`` pay code), its payload whole: the
+  payload, not a WeChat id, is what the code gives away. Read from images by
+  ``leads.judge.qr_codes``, never from text; a direct contact (scanning it reaches the seller).
 
 What a WeChat id is lives in ``leads.judge.contacts_ids``, which digits are a phone in
 ``leads.judge.contacts_numbers``; this module reads the labels and runs the passes over a text.
@@ -62,6 +66,7 @@ __all__ = [
     "EMOJI_WORDS",
     "MAX_SCAN_CHARS",
     "ROUTABLE_CONTACT_KINDS",
+    "WECHAT_QR_KIND",
     "contacts_in_folded",
     "extract_contacts",
     "has_direct_contact",
@@ -71,7 +76,8 @@ __all__ = [
 MAX_SCAN_CHARS = 200_000  # the text scorer's cap too: an ad is a few hundred characters
 # Kinds of contact at which a seller can be reached at once; e-mail and a masked or inferred
 # number (phone_masked:, wechat_bare:) are indirect.
-DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:")
+WECHAT_QR_KIND = "wechat_qr:"  # a WeChat contact QR code read from an image (leads.judge.qr_codes)
+DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:", WECHAT_QR_KIND)
 # Kinds an agency can act on, so a lead with one goes to the agencies that need contacts.
 ROUTABLE_CONTACT_KINDS = (*DIRECT_CONTACT_KINDS, "email:")
 

@@ -1,8 +1,9 @@
 """Who a page says runs it, against who runs a platform: the identity half of page similarity.
 
 A government site names its operator in the footer (主办单位), shows its numbers (政府网站标识码
-bm + 8 digits, ICP and 公安备案 numbers) and its logo. A copy keeps them, under any brand, so they
-are compared on their own: what the page's footer and logos show (``ShownIdentity``) with one
+bm + 8 digits, ICP and 公安备案 numbers, read by ``page_identifiers`` and compared as filings, the
+site's "-1" dropped) and its logo. A copy keeps them, under any brand, so they are compared on
+their own: what the page's footer and logos show (``ShownIdentity``) with one
 platform's identity lines in platforms.toml and the logos seen on its official hosts.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from leads.judge.normalize import fold
+from leads.judge.page_identifiers import canonical_filings, identifiers_in
 
 SPONSOR_POINTS = 25  # "主办单位：应急管理部" in the footer of a host that is not the ministry's
 IDENTIFIER_POINTS = 40  # the platform's own 标识码 / ICP / 公安备案 number copied
@@ -21,8 +23,6 @@ LOGO_POINTS = 30
 LOGO_MAX_DISTANCE = 6  # differing bits of 64 still counted as the same logo (rescaled, recoloured)
 SPONSOR_LINE = re.compile(r"主办(?:单位)?\s*[:：]?\s*([^\s,，。;；:|<>]{2,30})")
 SITE_CODE = re.compile(r"(?<![a-z0-9])bm\d{8}(?!\d)")
-ICP_NUMBER = re.compile(r"[\u4e00-\u9fff]icp[备證证]\s*\d{6,10}号(?:-\d+)?")
-POLICE_NUMBER = re.compile(r"[\u4e00-\u9fff]公网安备\s*\d{10,16}号?")
 IDENTITY_COMPONENTS = frozenset({"sponsor", "identifier_copy", "logo", "footer_copy"})
 
 
@@ -32,7 +32,7 @@ class Identity:
 
     footer_phrases: tuple[str, ...]
     sponsors: tuple[str, ...]
-    identifiers: tuple[str, ...]  # 标识码, ICP and 公安备案 numbers, folded
+    identifiers: tuple[str, ...]  # 标识码 folded; ICP and 公安备案 filings (page_identifiers)
     logo_hashes: tuple[int, ...]
 
 
@@ -42,7 +42,7 @@ class ShownIdentity:
 
     footer: tuple[str, ...]  # footer lines: the footer region and lines with footer words
     sponsors: tuple[str, ...]  # what follows 主办单位： in the footer
-    identifiers: tuple[str, ...]  # 标识码, ICP and 公安备案 numbers shown in the footer
+    identifiers: tuple[str, ...]  # 标识码, ICP and 公安备案 filings shown in the footer
     logos: tuple[int, ...]  # average hashes of the images given
 
 
@@ -52,10 +52,12 @@ def platform_identity(table: Mapping[str, object]) -> Identity:
     def strings(key: str) -> tuple[str, ...]:
         return tuple(fold(str(item)) for item in table.get(key, ()))  # type: ignore[attr-defined]
 
+    where = f"platforms.toml: {table.get('key', 'platform')}"
+    numbers = (*table.get("icp_numbers", ()), *table.get("police_numbers", ()))  # type: ignore[attr-defined]
     return Identity(
         footer_phrases=strings("footer_phrases"),
         sponsors=strings("sponsors"),
-        identifiers=strings("site_codes") + strings("icp_numbers") + strings("police_numbers"),
+        identifiers=strings("site_codes") + canonical_filings(numbers, where),
         logo_hashes=tuple(int(str(h), 16) for h in table.get("logo_hashes", ())),  # type: ignore[attr-defined]
     )
 
@@ -68,9 +70,7 @@ def shown_identity(footer: tuple[str, ...], logos: Iterable[str]) -> ShownIdenti
         sponsors=tuple(dict.fromkeys(SPONSOR_LINE.findall(shown))),
         identifiers=tuple(
             dict.fromkeys(
-                number.replace(" ", "")
-                for pattern in (SITE_CODE, ICP_NUMBER, POLICE_NUMBER)
-                for number in pattern.findall(shown)
+                (*SITE_CODE.findall(shown), *(i.filing for i in identifiers_in(shown)))
             )
         ),
         logos=tuple(int(digest, 16) for digest in logos if digest),

@@ -31,6 +31,7 @@ from PIL import Image
 
 from keywords import KeywordLibrary, Platform, load_library
 from leads.judge.normalize import fold
+from leads.judge.page_identifiers import kind_name
 from leads.judge.page_identity import (
     IDENTITY_COMPONENTS,
     SITE_CODE,
@@ -328,11 +329,17 @@ class PageComparer:
             f"{COMPONENT_NAMES[name]}：{detail}" for name, (_, detail) in components.items()
         )
         naming = self_naming(components, page.layout, platform)
+        copied = components.get("identifier_copy", (0, ""))[1]
+        borrowed = tuple(
+            f"页面底部使用 {platform.agency} 的 {kind_name(number)} {number}，但网址不是其官方域名"
+            for number in copied.split("、") if number
+        )
         return PageMatch(
             score=round(score),
             target=platform.main_host if imitates else "",
             reasons=(
-                (f"页面仿冒 {platform.main_host}（{evidence}）", *([naming] if naming else []))
+                (f"页面仿冒 {platform.main_host}（{evidence}）", *borrowed,
+                 *([naming] if naming else []))
                 if imitates else ()
             ),
             signals=signals,

@@ -11,6 +11,8 @@ lawful trade (training, job, Q&A, public service), or whose own title names it a
 site (a news site, 百科, Q&A site, school: ``PageMatch.venue``), quoted sales phrases and headlines
 are not offers, so the sales score stays below the threshold — unless the page itself promises
 what only a fake can keep (不用考试, 不用本人到场, 保证通过…) and gives a way to reach the seller.
+The ICP and 公安备案 numbers a page shows are recorded in its signals (``identifier:…``, weighing
+nothing), a lead's reasons name those failing the offline format check (``page_identifiers``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from leads.judge.domains import (
     is_official_host,
     score_domain,
 )
+from leads.judge.page_identifiers import format_reasons, identifier_signals, read_identifiers
 from leads.judge.page_similarity import PageMatch, compare_page
 from leads.judge.text_score import CONTEXT_NAMES, TextScore, score_text
 
@@ -202,6 +205,7 @@ def judge_page(
 
     domain = score_domain(parts.host)
     page = compare_page(facts.title, facts.text, facts.html, facts.logo_hashes, official_logos)
+    identifiers = read_identifiers(f"{facts.title}\n{facts.text}", facts.html)
     text, serp, offered = _sales(facts)
     sales, context_reason = context_cap(text, offered, page.venue)
     tls = min(TLS_CAP, TLS_POINTS * len(set(facts.tls_problems)))
@@ -219,6 +223,7 @@ def judge_page(
         **_prefixed("domain", domain.signals),
         **_prefixed("page", page.signals),
         **_prefixed("text", text.signals),
+        **identifier_signals(identifiers),
     }
     tls_reasons = (f"TLS 证书问题：{'、'.join(sorted(set(facts.tls_problems)))}",) if tls else ()
     sales_reasons = text.reasons + tuple(
@@ -255,6 +260,6 @@ def judge_page(
         target=target,
         contacts=contacts,
         agencies=route(category, contacts, parts, target),
-        reasons=reasons,
+        reasons=reasons + format_reasons(identifiers),
         signals=signals,
     )

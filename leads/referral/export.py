@@ -30,6 +30,12 @@ COLUMNS = (
     "state",
     "note",
     "parent_url",
+    # Added after the contract (review import ignores them): what the seller's phones say, and the
+    # filing numbers the page shows (leads/store/migrations.py m010).
+    "province",
+    "phone_carrier",
+    "virtual_phone",
+    "page_identifiers",
 )
 
 # Leads no search or link led to: found by their name alone (the page's role when first judged).
@@ -62,13 +68,22 @@ def lead_row(lead: dict[str, Any]) -> list[Any]:
         "state": lead["state"],
         "note": lead["note"],
         "parent_url": lead["parent_url"],
+        "province": lead.get("province", ""),
+        "phone_carrier": lead.get("phone_carrier", ""),
+        "virtual_phone": "是" if lead.get("virtual_phone") else "",
+        "page_identifiers": lead.get("page_identifiers", ""),
     }
     return [cells[column] for column in COLUMNS]
 
 
-def export_leads(store: Store, out: Path, min_score: int = 0) -> int:
-    """Write every lead scoring at least ``min_score`` to ``out``; returns the row count."""
-    return write_csv(COLUMNS, (lead_row(lead) for lead in store.leads(min_score)), out)
+def export_leads(store: Store, out: Path, min_score: int = 0, province: str = "") -> int:
+    """Write every lead scoring at least ``min_score`` to ``out`` — only those whose seller's
+    phone is in ``province`` (广东省) when given; returns the row count."""
+    leads = (
+        lead for lead in store.leads(min_score)
+        if not province or lead.get("province") == province
+    )
+    return write_csv(COLUMNS, (lead_row(lead) for lead in leads), out)
 
 
 def export_leads_since(store: Store, out: Path, after_run: int) -> int:

@@ -282,3 +282,15 @@ def m009_packet_references(db: sqlite_utils.Database) -> None:
     db["packets"].add_column("reference", str, not_null_default="")
     db.execute("CREATE UNIQUE INDEX idx_packets_doc_number ON packets(agency, doc_year, "
                "doc_number) WHERE doc_number > 0")
+
+
+@MIGRATIONS()
+def m010_lead_seller_phone(db: sqlite_utils.Database) -> None:
+    """What a lead's phones say of its seller (leads/judge/phone_location.py): the province of
+    the first placeable phone (属地, for routing), the first phone's carrier, whether any phone is
+    a virtual operator's (1/0); and the ICP and 公安备案 numbers its page shows (``;``-joined,
+    leads/judge/page_identifiers.py). Filled when the lead is next written; "" until then."""
+    db["leads"].add_column("province", str, not_null_default="")
+    db["leads"].add_column("phone_carrier", str, not_null_default="")
+    db["leads"].add_column("virtual_phone", int, not_null_default=0)
+    db["leads"].add_column("page_identifiers", str, not_null_default="")

@@ -9,6 +9,8 @@ from dataclasses import asdict
 
 from leads.judge.domains import host_parts
 from leads.judge.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
+from leads.judge.page_identifiers import identifiers_of
+from leads.judge.phone_location import seller_phone
 from leads.judge.verdict import route
 from leads.store.database import Database, json_text
 from leads.store.lifecycle import RECHECK_OUTCOME_STATES, StateChange, reupload_reason
@@ -18,6 +20,13 @@ DEAD_HOST_ERRORS = ("dns", "refused")
 WATCHED_WHEN_DEAD = ("result", "verification", "linked", "candidate", "check")
 # Pages walked back from a new lead to the search result it was followed from (follow depth + 1).
 MAX_CREDIT_HOPS = 3
+
+
+def seller_fields(contacts: tuple[str, ...] | list[str]) -> dict[str, object]:
+    """The lead columns its contacts' phones fill: province, carrier, virtual operator."""
+    phone = seller_phone(contacts)
+    return {"province": phone.province, "phone_carrier": phone.carrier,
+            "virtual_phone": int(phone.virtual)}
 
 
 def text_fingerprint(text: str) -> str:
@@ -137,7 +146,8 @@ class ObservationWrites(Database):
         reasons = [*json.loads(lead["reasons"]), found]
         self.db["leads"].update(lead_id, {"contacts": json_text(list(merged)),
                                           "agencies": json_text(list(agencies)),
-                                          "reasons": json_text(reasons)})
+                                          "reasons": json_text(reasons),
+                                          **seller_fields(merged)})
 
     def save_link(self, resolved: LinkResolved) -> None:
         with self.transaction():
@@ -170,6 +180,8 @@ class ObservationWrites(Database):
             "agencies": json_text(list(verdict.agencies)),
             "reasons": json_text(reasons),
             "signals": json_text(verdict.signals),
+            **seller_fields(verdict.contacts),
+            "page_identifiers": ";".join(identifiers_of(verdict.signals)),
             "title": page.title,
             "parent_url": page.parent_url,
             "page_id": page_id,
