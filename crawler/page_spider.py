@@ -1,7 +1,8 @@
 """Base spider for fetching pages: a page, its contact/about pages, and the "verification"
 sites it points to; rendering with Chromium only the pages that need it; the logo images of pages
 that resemble an official platform, and of the platforms' own pages (``official_requests``), so a
-copied emblem can be recognised on any domain.
+copied emblem can be recognised on any domain; the QR codes in the images of pages that may be
+leads, on the same path (``crawler.qr_images``: a WeChat QR is a contact, a link a page to judge).
 
 Nothing is requested that the egress policy refuses (``crawler.egress``): a refused link, written
 domain, refresh target or logo is recorded on its page as a signal ("拒绝访问内网地址：…"), a
@@ -14,6 +15,7 @@ and store. Subclasses say where pages come from:
 
 Settings read: JIAZHENG_FOLLOW_DEPTH, JIAZHENG_MAX_PAGES_PER_HOST, JIAZHENG_MAX_FOLLOWS_PER_PAGE,
 JIAZHENG_BROWSER, JIAZHENG_RENDER_MIN_TEXT, JIAZHENG_MAX_LOGOS_PER_PAGE, JIAZHENG_MAX_LOGO_BYTES,
+JIAZHENG_MAX_QR_IMAGES, JIAZHENG_MAX_QR_IMAGE_BYTES, JIAZHENG_MAX_QR_PIXELS,
 JIAZHENG_OFFICIAL_WAIT, JIAZHENG_EGRESS_ALLOW (and, through crawler.browser, JIAZHENG_CHROMIUM /
 JIAZHENG_PROXY).
 """
@@ -32,7 +34,7 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
-from w3lib.url import canonicalize_url, parse_data_uri
+from w3lib.url import canonicalize_url
 
 from crawler.browser import browser_meta, configure_browser, proxy_from
 from crawler.egress import REFUSED_STAT, BrowserRequestFilter, egress_policy
@@ -47,6 +49,7 @@ from crawler.follow import (
     written_domains,
 )
 from crawler.middlewares import ENCODING_META, TLS_META, UNCHANGED_META
+from crawler.qr_images import QR_ORIGIN_META, QrImages
 from crawler.serp import Engine
 from keywords import load_library
 from leads.egress.policy import EgressPolicy
@@ -54,8 +57,9 @@ from leads.egress.proxy_errors import proxy_failure
 from leads.judge.batch import judge_text
 from leads.judge.domains import host_parts, is_government_host, is_official_host
 from leads.judge.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
-from leads.judge.page_similarity import logo_hash, resembles_platform
+from leads.judge.page_similarity import resembles_platform
 from leads.judge.page_text import page_text
+from leads.judge.qr_codes import QrReading
 
 Output = QueryOutcome | Sighting | LinkResolved | PageObservation | scrapy.Request
 # Error statuses reach the callbacks (a 404 or a 503 is an observation); redirects are still
@@ -69,7 +73,7 @@ MAX_REFUSED_SIGNALS = 20  # a page listing a thousand internal links records the
 ONE_HOP_ROLES = frozenset({"result", "candidate", "probe"})
 
 
-class PageSpider(scrapy.Spider):
+class PageSpider(QrImages, scrapy.Spider):
     """Fetch pages and what they point to; subclasses provide ``start()``."""
 
     # Search engines, whose hosts a page's links are never followed to.
@@ -88,6 +92,7 @@ class PageSpider(scrapy.Spider):
         self.pages_per_host: Counter[str] = Counter()
         self.requested_pages: set[str] = set()
         self.logo_hashes: dict[str, str] = {}  # image URL → hash ("" when not an image)
+        self.qr_readings: dict[str, QrReading] = {}  # image URL → what its QR codes say
         self.officials_waiting: set[str] = set()
         self.officials_done = asyncio.Event()
 
@@ -183,7 +188,7 @@ class PageSpider(scrapy.Spider):
             body=response.body, encoding=getattr(response, "encoding", "") or "",
             title=title, text=text, html=html, redirect_chain=chain,
             tls_problems=tuple(meta.get(TLS_META, ())),
-            fetch_signals=[s for s in (meta.get(ENCODING_META),) if s],
+            fetch_signals=[s for s in (meta.get(ENCODING_META), meta.get(QR_ORIGIN_META)) if s],
             parent_url=meta["jz_parent"], via_link=meta["jz_via_link"],
             serp_text=meta["jz_serp_text"], depth=meta["jz_depth"],
             unchanged=bool(meta.get(UNCHANGED_META)),
@@ -293,11 +298,12 @@ class PageSpider(scrapy.Spider):
                 self.officials_done.set()
         yield page
 
-    # --- logos ------------------------------------------------------------------------------
+    # --- logos and QR codes ------------------------------------------------------------------
     def with_logos(self, page: PageObservation) -> Iterator[Output]:
-        """The page, once the logo images it shows are hashed: only for pages that resemble a
-        platform (or are one), each image fetched once per crawl, one after another."""
-        yield from self.next_logo(page, self.logo_urls(page))
+        """The page, once the images it shows are read, each fetched once per crawl, one after
+        another: its logos hashed (only for pages that resemble a platform, or are one) and the
+        QR codes of the images ``qr_image_urls`` picks decoded."""
+        yield from self.next_logo(page, self.logo_urls(page), self.qr_image_urls(page))
 
     def logo_urls(self, page: PageObservation) -> list[str]:
         if page.status >= 400 or not page.html:
@@ -306,49 +312,42 @@ class PageSpider(scrapy.Spider):
         if not genuine and (is_government_host(page.final_url)
                             or not resembles_platform(page.title, page.text, page.html)):
             return []
-        urls = logo_links(Selector(text=page.html), page.final_url)
-        inline = {url for url in urls if url.startswith("data:")}
-        fetched = set(self.permitted(page, [url for url in urls if url not in inline]))
-        urls = [url for url in urls if url in inline or url in fetched]
-        return urls[: self.settings.getint("JIAZHENG_MAX_LOGOS_PER_PAGE")]
+        return self.allowed_images(page, logo_links(Selector(text=page.html), page.final_url),
+                                   self.settings.getint("JIAZHENG_MAX_LOGOS_PER_PAGE"))
 
-    def next_logo(self, page: PageObservation, urls: list[str]) -> Iterator[Output]:
-        for position, url in enumerate(urls):
+    def next_logo(self, page: PageObservation, logos: list[str],
+                  qr_images: list[str]) -> Iterator[Output]:
+        for url in dict.fromkeys([*logos, *qr_images]):
             if url.startswith("data:") and url not in self.logo_hashes:
-                self.logo_hashes[url] = self.inline_logo_hash(url)
+                self.read_image(url, self.inline_image(url, logos))
             if url not in self.logo_hashes:
                 yield scrapy.Request(
                     url, callback=self.parse_logo, errback=self.logo_failed, dont_filter=True,
                     priority=LOGO_PRIORITY,
-                    meta={"jz_logo_page": page, "jz_logo_urls": urls[position:],
-                          "download_maxsize": self.settings.getint("JIAZHENG_MAX_LOGO_BYTES")},
+                    meta={"jz_logo_page": page, "jz_image": url, "jz_logo_urls": logos,
+                          "jz_qr_images": qr_images,
+                          "download_maxsize": self.image_byte_limit(url, logos)},
                 )
                 return
-        hashes = tuple(dict.fromkeys(self.logo_hashes[url] for url in urls))
-        yield from self.page_done(replace(page, logo_hashes=tuple(h for h in hashes if h)))
-
-    def inline_logo_hash(self, url: str) -> str:
-        """The hash of a data: image read from the page itself (no request: data: URLs are
-        never fetched); "" when it is no image or too big to be a logo."""
-        try:
-            data = parse_data_uri(url).data
-        except ValueError:
-            return ""
-        return logo_hash(data) if len(data) <= self.settings.getint(
-            "JIAZHENG_MAX_LOGO_BYTES") else ""
+        hashes = tuple(dict.fromkeys(self.logo_hashes[url] for url in logos))
+        page = replace(page, logo_hashes=tuple(h for h in hashes if h))
+        yield from self.qr_findings(page, qr_images)
+        yield from self.page_done(page)
 
     def parse_logo(self, response: Response) -> Iterator[Output]:
-        urls: list[str] = response.meta["jz_logo_urls"]
-        self.logo_hashes[urls[0]] = logo_hash(response.body)
+        self.read_image(response.meta["jz_image"], response.body)
         self.crawler.stats.inc_value("jiazheng/logos/fetched")
-        yield from self.next_logo(response.meta["jz_logo_page"], urls)
+        yield from self.next_image(response.meta)
 
     def logo_failed(self, failure: Failure) -> Iterator[Output]:
-        """A missing or oversized image: the page goes on without that logo."""
-        urls: list[str] = failure.request.meta["jz_logo_urls"]
-        self.logo_hashes[urls[0]] = ""
+        """A missing or oversized image: the page goes on without it."""
+        self.read_image(failure.request.meta["jz_image"], None)
         self.crawler.stats.inc_value("jiazheng/logos/failed")
-        yield from self.next_logo(failure.request.meta["jz_logo_page"], urls)
+        yield from self.next_image(failure.request.meta)
+
+    def next_image(self, meta: dict[str, Any]) -> Iterator[Output]:
+        yield from self.next_logo(meta["jz_logo_page"], meta["jz_logo_urls"],
+                                  meta["jz_qr_images"])
 
     # --- the official platforms' own pages --------------------------------------------------
     def official_requests(self) -> Iterator[scrapy.Request]:

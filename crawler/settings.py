@@ -53,6 +53,14 @@ JIAZHENG_OFFICIAL_LOGOS = True  # fetch the platforms' own pages first, to learn
 JIAZHENG_OFFICIAL_WAIT = 60  # seconds searching waits for those pages at most (0: no wait)
 JIAZHENG_MAX_LOGOS_PER_PAGE = 2  # logo images fetched for a page that resembles a platform
 JIAZHENG_MAX_LOGO_BYTES = 1_000_000  # bigger images are not logos: dropped while downloading
+# QR codes (crawler/qr_images.py): images read on a page that may be a lead (a candidate, an ad,
+# a platform lookalike), each fetched once per crawl. A WeChat contact QR becomes a contact
+# (wechat_qr:…), a link a page fetched and judged. Bigger files are dropped while downloading;
+# images over the pixel limit are refused from their header, before decoding (a decompression
+# bomb); images over 2000 px a side are downscaled before decoding, which caps decode time.
+JIAZHENG_MAX_QR_IMAGES = 8  # images read for QR codes per page; 0 turns QR reading off
+JIAZHENG_MAX_QR_IMAGE_BYTES = 2_000_000  # a certificate photo fits; larger is no ad image
+JIAZHENG_MAX_QR_PIXELS = 20_000_000  # width × height refused above this
 # The egress policy (leads/egress/policy.py) refuses internal addresses; these host:port or CIDR
 # entries are let through. Only for test and demo servers on 127.0.0.1: empty in production.
 JIAZHENG_EGRESS_ALLOW: list[str] = []
@@ -117,6 +125,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.score.ScorePipeline": 200,
+    "crawler.pipelines.qr_findings.QrFindingsPipeline": 250,  # QR contacts and origins
     "crawler.pipelines.store.StorePipeline": 300,
 }
 EXTENSIONS = {

@@ -16,7 +16,10 @@ EXPECTATIONS = frozenset({"fake_ad", "lookalike_site", "none", "error"})
 ENCODINGS = frozenset({"utf-8", "gbk", "gb18030", "big5"})
 TLS_KINDS = frozenset({"ca", "self_signed", "expired"})
 SCHEMES = frozenset({"http", "https"})
-CONTACT_RE = re.compile(r"^(phone:\d{7,12}|wechat:[a-z0-9_-]+|qq:\d{5,11}|email:[a-z0-9._@-]+)$")
+CONTACT_RE = re.compile(
+    r"^(phone:\d{7,12}|wechat:[a-z0-9_-]+|qq:\d{5,11}|email:[a-z0-9._@-]+"
+    r"|wechat_qr:(?:https?|wxp)://\S+)$"
+)
 CHARSET_IN_HTML_RE = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 SITE_KEYS = frozenset({
