@@ -11,7 +11,7 @@ images are in, records what they said on the page and requests the pages they po
   JIAZHENG_MAX_QR_IMAGES images a page, each at most JIAZHENG_MAX_QR_IMAGE_BYTES (dropped while
   downloading) and JIAZHENG_MAX_QR_PIXELS pixels (refused from its header, before decoding);
 - a WeChat contact QR becomes a signal ``wechat_qr:<payload>`` on the page, which
-  ``crawler.pipelines.qr_findings`` adds to the page's verdict contacts;
+  the ``PageJudge`` adds to the page's verdict contacts;
 - a web link becomes a page with role ``qr``, requested through ``page_request`` like any link
   (the egress policy refuses 127.0.0.1 or 10.x there and the refusal is a signal on the page
   showing the image); it carries the reason "二维码来自 <image>（页面 <page>）", which joins its

@@ -125,7 +125,6 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.score.ScorePipeline": 200,
-    "crawler.pipelines.qr_findings.QrFindingsPipeline": 250,  # QR contacts and origins
     "crawler.pipelines.store.StorePipeline": 300,
 }
 EXTENSIONS = {

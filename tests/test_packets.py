@@ -33,7 +33,7 @@ from crawler.demoweb.manifest import load_sites
 from crawler.demoweb.server import DemoWeb
 from leads.evidence.capture import capture_pending
 from leads.evidence.folder import sha256_file
-from leads.evidence.record import BEIJING
+from leads.judge.observations import BEIJING
 from leads.referral.checksums import CHECKSUMS_TXT
 from leads.referral.letter import chinese_date
 from leads.referral.office_config import (

@@ -47,7 +47,7 @@ class ScorePipeline:
             if learned := self.judge.learn(item):
                 self.crawler.stats.inc_value("jiazheng/logos/official_learned", learned)
             item.scoring_version = self.judge.version
-            item.verdict = self.kept_verdict(item) or self.judge.judge(item)
+            item.verdict = self.judge.judge(item, self.kept_verdict(item))
             if item.verdict.is_lead:
                 self.crawler.stats.inc_value(f"jiazheng/verdicts/{item.verdict.category}")
         return item

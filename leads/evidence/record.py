@@ -10,7 +10,7 @@ was captured, the site was down or the capture failed.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,9 @@ from leads.evidence import folder as files
 from leads.evidence.settings import CaptureSettings, tool_versions
 from leads.evidence.tsa import TimestampError, load_tsa_certificates, request_timestamp
 from leads.evidence.wacz_package import WaczError, package_wacz
+from leads.judge.observations import BEIJING
 from leads.store import Store
 
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 OUTCOMES = {"captured": "已固定", "site_down": "网站已无法访问", "failed": "提取失败"}
 MAX_EVENTS = 50  # a page firing alerts in a loop must not grow the record without end
 MAX_EVENT_TEXT = 300

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from leads.judge.takedown import RecheckOutcome
 from leads.judge.verdict import Verdict
+
+# The store keeps UTC; everything people read (documents, spreadsheets, evidence captions) is
+# shown in Beijing time.
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def utc_now() -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from leads.judge.domains import host_parts, is_official_host
 from leads.judge.observations import PageObservation
+from leads.judge.qr_codes import with_qr_findings
 from leads.judge.scoring_version import scoring_version
 from leads.judge.verdict import PageFacts, Verdict, judge_page
 
@@ -51,8 +52,12 @@ class PageJudge:
             self.version = self._fingerprint()
         return len(new)
 
-    def judge(self, page: PageObservation) -> Verdict:
-        return judge_page(facts_of(page), self.official_logos)
+    def judge(self, page: PageObservation, kept: Verdict | None = None) -> Verdict:
+        """The page's verdict — ``kept``, the stored one, when its bytes and the judging are
+        unchanged — with what its QR codes said: the WeChat contacts in its images, and the
+        image a page reached through a QR code came from."""
+        verdict = kept or judge_page(facts_of(page), self.official_logos)
+        return with_qr_findings(verdict, page.fetch_signals, page.final_url)
 
     def _fingerprint(self) -> str:
         """The code-and-data fingerprint, plus the official logos a verdict is compared with."""

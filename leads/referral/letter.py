@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from leads.evidence.record import BEIJING
+from leads.judge.observations import BEIJING
 from leads.referral.checksums import CHECKSUMS_TXT
 from leads.referral.office_config import OfficeConfig
 from leads.store.lifecycle import UNREVIEWED_MARK

@@ -23,7 +23,8 @@ from typing import Any
 
 from keywords import load_library
 from leads.evidence.folder import CAPTURE_RECORD, sha256_file
-from leads.evidence.record import BEIJING, OUTCOMES
+from leads.evidence.record import OUTCOMES
+from leads.judge.observations import BEIJING
 from leads.judge.verdict import LEAD_THRESHOLD
 from leads.outputs import atomic_file, atomic_folder, exclusive
 from leads.referral.checksums import write_checksums

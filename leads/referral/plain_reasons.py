@@ -18,7 +18,8 @@ SUSPICIONS = {
     "fake_ad": "涉嫌出售假冒安全生产类资格证书（网上推销“办证”，承诺不考试即可拿证）",
     "lookalike_site": "涉嫌仿冒官方证书查询网站（让假证在网上“查得到”，以骗取信任）",
 }
-CONTACT_KINDS = {"phone": "电话", "wechat": "微信", "qq": "QQ", "email": "邮箱"}
+CONTACT_KINDS = {"phone": "电话", "wechat": "微信", "wechat_qr": "微信二维码", "qq": "QQ",
+                 "telegram": "Telegram", "email": "邮箱"}
 TLS_PROBLEMS = {"self_signed": "自签名", "expired": "已过期", "not_yet_valid": "尚未生效",
                 "hostname_mismatch": "与网址不符"}
 # The parts of a 页面仿冒 reason (label：value) in an officer's words; ``{}`` is the value.

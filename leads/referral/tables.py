@@ -26,7 +26,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -34,9 +33,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from leads.judge.observations import BEIJING
 from leads.outputs import atomic_file
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 EXCEL_CELL_LIMIT = 32767
 EXCEL_LINK_LIMIT = 2079  # longer hyperlink addresses make Excel "repair" the file
 EXCEL_DIGITS = 15  # significant digits Excel keeps in a number
