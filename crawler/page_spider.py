@@ -317,7 +317,8 @@ class PageSpider(QrImages, scrapy.Spider):
 
     def next_logo(self, page: PageObservation, logos: list[str],
                   qr_images: list[str]) -> Iterator[Output]:
-        for url in dict.fromkeys([*logos, *qr_images]):
+        urls = list(dict.fromkeys([*logos, *qr_images]))
+        for url in urls:
             if url.startswith("data:") and url not in self.logo_hashes:
                 self.read_image(url, self.inline_image(url, logos))
             if url not in self.logo_hashes:
@@ -325,7 +326,7 @@ class PageSpider(QrImages, scrapy.Spider):
                     url, callback=self.parse_logo, errback=self.logo_failed, dont_filter=True,
                     priority=LOGO_PRIORITY,
                     meta={"jz_logo_page": page, "jz_image": url, "jz_logo_urls": logos,
-                          "jz_qr_images": qr_images,
+                          "jz_qr_images": qr_images, "jz_images_read": self.images_read(urls),
                           "download_maxsize": self.image_byte_limit(url, logos)},
                 )
                 return
@@ -345,7 +346,18 @@ class PageSpider(QrImages, scrapy.Spider):
         self.crawler.stats.inc_value("jiazheng/logos/failed")
         yield from self.next_image(failure.request.meta)
 
+    def images_read(self, urls: list[str]) -> dict[str, tuple[str, QrReading | None]]:
+        """What this process has read of a page's images. It travels with the page's next image
+        request, which another process of a scaled-out crawl may answer: that one reads none
+        of them again."""
+        return {url: (self.logo_hashes[url], self.qr_readings.get(url))
+                for url in urls if url in self.logo_hashes}
+
     def next_image(self, meta: dict[str, Any]) -> Iterator[Output]:
+        for url, (digest, reading) in meta.get("jz_images_read", {}).items():
+            self.logo_hashes.setdefault(url, digest)
+            if reading is not None:
+                self.qr_readings.setdefault(url, reading)
         yield from self.next_logo(meta["jz_logo_page"], meta["jz_logo_urls"],
                                   meta["jz_qr_images"])
 
