@@ -3,8 +3,11 @@
 Issue 10 asks for honest figures kept in the repo: precision and recall of ``jiazheng score-text``'s
 verdict (``leads.judge.batch.judge_text``, at the scorer's default threshold) side by side on
 
-- **dev**: ``tests/data/labelled_texts.tsv`` and ``tests/data/texts_dev.tsv`` (when present) —
-  written by the people who tune the scorer; tune on these;
+- **dev**: ``tests/data/labelled_texts.tsv``, ``texts_dev.tsv`` and ``texts_dev2.tsv`` (when
+  present) — written by the people who tune the scorer; tune on these;
+- **dev3**: ``tests/data/texts_dev3.tsv`` — a blind probe written before the scorer changes of its
+  round (weak kinds and evasions, hard negatives), then tuned on; its own row so the before/after
+  figures of that round stay comparable;
 - **test**: ``tests/data/texts_heldout.tsv`` — written by an independent writer before the concept
   scorer, measured only (nobody tunes on it or reads its misses while changing the scorer);
 - **real**: ``../shared/realdata`` beside the repository — real spam lines by our relevance tier
@@ -19,6 +22,7 @@ object; ``--misses dev|test|real`` lists the texts the verdict got wrong (for th
 allowed for the record, but whoever tunes the scorer must not use it).
 
 Usage: .venv/bin/python bench/detection_bench.py [--json] [--misses SET] [--realdata PATH]
+(SET: dev, dev3, test or real)
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ DEV_FILES = (
     ROOT / "tests/data/texts_dev.tsv",
     ROOT / "tests/data/texts_dev2.tsv",
 )
+DEV3_FILE = ROOT / "tests/data/texts_dev3.tsv"
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
@@ -321,15 +326,18 @@ def print_misses(name: str, wrong: list[Outcome]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object instead of tables")
-    parser.add_argument("--misses", choices=("dev", "test", "real"),
+    parser.add_argument("--misses", choices=("dev", "dev3", "test", "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
     args = parser.parse_args(argv)
 
     dev_files = [path for path in DEV_FILES if path.exists()]
     dev = judge(sample for path in dev_files for sample in read_labelled(path))
+    dev3_files = [DEV3_FILE] if DEV3_FILE.exists() else []
+    dev3 = judge(sample for path in dev3_files for sample in read_labelled(path))
     test = judge(read_labelled(TEST_FILE))
-    sets = [report_set("dev", dev_files, dev), report_set("test", [TEST_FILE], test)]
+    sets = [report_set("dev", dev_files, dev), report_set("dev3", dev3_files, dev3),
+            report_set("test", [TEST_FILE], test)]
 
     real_outcomes: list[Outcome] | None = None
     real_note = ""
@@ -345,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
 
     wrong: list[Outcome] = []
     if args.misses:
-        chosen = {"dev": dev, "test": test, "real": real_outcomes}[args.misses]
+        chosen = {"dev": dev, "dev3": dev3, "test": test, "real": real_outcomes}[args.misses]
         if chosen is None:
             print(f"no {args.misses} set: {real_note}", file=sys.stderr)
             return 1

@@ -38,3 +38,23 @@ class EvasionVariant:
     variant: str
     canonical: str
     meaning: str
+
+
+@dataclass(frozen=True)
+class SoundGroup:
+    """Characters of one syllable that sellers swap for each other (sound_groups.tsv); the first
+    is the group's key."""
+
+    syllable: str
+    characters: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class SoundAlikeWord:
+    """A word restored when spelt with sound-alike characters (``use`` fold), or a real word
+    that sounds like one and must stay as written (``use`` keep) (sound_alike_words.tsv)."""
+
+    term: str
+    use: str
+    meaning: str

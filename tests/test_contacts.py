@@ -256,3 +256,15 @@ def test_not_contact_ids_file_reports_bad_lines(tmp_path: Path):
     with pytest.raises(ValueError, match=r"not_contact_ids\.tsv:2:"):
         load_not_ids(path)
     assert "official" in load_not_ids().words
+
+
+@pytest.mark.parametrize(
+    ("text", "contacts"),
+    [
+        ("答：正规渠道办理，详询Q 2284109633", ["qq:2284109633"]),
+        ("联系q 2284109633", ["qq:2284109633"]),
+        ("iq 2284109633", []),  # a lone q inside a word is no label
+    ],
+)
+def test_lone_q_after_a_contact_verb_is_a_qq_label(text: str, contacts: list[str]):
+    assert extract_contacts(text) == contacts

@@ -428,3 +428,114 @@ def test_chat_and_comment_wording_is_a_lead(text: str):
 )
 def test_lawful_texts_doubters_holders_schools_and_employers_are_not_leads(text: str):
     assert not judge_text(text).is_lead, score_text(text).reasons
+
+
+# ---- round 3 of issue 10: sound-alike words, promises together, voices --------------------------
+
+
+@pytest.mark.parametrize(
+    ("spelt", "restored"),
+    [
+        ("汉工证", "焊工证"),  # any character of the same syllable
+        ("安泉员证", "安全员证"),
+        ("官往可茶", "官网可查"),  # at most half of a word's characters swapped
+        ("店垫正", "店垫正"),  # more than half: never made up from sounds alone
+        ("行车正常", "行车正常"),  # a real word that sounds like one (keep)
+        ("家政服务", "家政服务"),
+        ("补考试题", "补考试题"),  # three-character phrases are not restored from sounds
+    ],
+)
+def test_sound_alike_spellings_of_library_words_are_restored(spelt: str, restored: str):
+    from leads.judge.text_sounds import restore_sound_alikes
+
+    assert restore_sound_alikes(spelt) == restored
+
+
+def test_two_character_sound_alike_words_keep_every_real_word_that_sounds_the_same():
+    """A two-character word is restored from sounds only if every real word of jieba's dictionary
+    that sounds the same is listed as keep, so 观望 never becomes 官网."""
+    import jieba
+
+    from keywords.load import DEFAULT_DIRECTORY, read_tsv
+    from keywords.terms import SoundAlikeWord
+    from leads.judge.text_sounds import default_sound_folder
+
+    keys = default_sound_folder().keys
+    words = read_tsv(DEFAULT_DIRECTORY / "sound_alike_words.tsv", SoundAlikeWord)
+    fold_by_key = {w.term.translate(keys): w.term for w in words if w.use == "fold"
+                   and len(w.term) == 2}
+    kept = {w.term for w in words if w.use == "keep"}
+    dictionary = Path(jieba.__file__).parent / "dict.txt"
+    words_of_jieba = (line.split(" ", 1)[0] for line in dictionary.open(encoding="utf-8"))
+    missing = [
+        word for word in words_of_jieba
+        if len(word) == 2 and word not in kept
+        and fold_by_key.get(word.translate(keys), word) != word
+    ]
+    assert not missing, missing[:20]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你就当是正常考出来的，谁查都一样，不用你去考",  # two promises only a fake keeps
+        "考场那边我们有人，进去以后手机别关，答案会有人给你报",
+        "你这个月底就能上岗，证我这边先给你弄好，考不考无所谓",
+    ],
+)
+def test_promises_only_a_fake_keeps_said_together_are_a_lead(text: str):
+    result = score_text(text)
+    assert "frame.promises_together" in result.signals
+    assert judge_text(text).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # quoted or reported: a reporter's or a warning's voice
+        "温馨提示：凡称“包过”“免考”“代办”的均不可信",
+        "他说能帮我办叉车证不用考，我没敢信，怕是骗子",
+        # a school's enrolment words weigh in the text
+        "学员只需提供身份证和照片，报名手续我们都安排好了，准时参加考试即可",
+    ],
+)
+def test_promises_in_another_voice_or_beside_a_school_are_no_lead(text: str):
+    assert not judge_text(text).is_lead
+
+
+def test_a_school_waved_aside_by_a_seller_takes_nothing_off():
+    seller = "不用去培训学校交那么多钱，我有熟人在发证那边，直接录进系统，懂的私聊"
+    school = "请到培训学校报名，考试合格后发证，证书可在官网查询"
+    assert score_text(seller).signals["negative_context"] == 0
+    assert judge_text(seller).is_lead
+    assert score_text(school).signals["negative_context"] < 0
+    assert not judge_text(school).is_lead
+
+
+def test_a_wary_buyer_denies_what_sellers_say():
+    text = "官网能查才是真的，别信那些免考的"
+    assert "NO_EXAM" not in score_text(text).concepts
+    assert not judge_text(text).is_lead
+
+
+def test_an_answer_that_asks_to_be_messaged_is_a_seller_not_an_explainer():
+    seller = "最佳答案：考太难就别考了，我这边能帮忙搞定，人不用到场，保证能查，私我"
+    explainer = "最佳答案：电工证要到考点报名，参加培训和考试，合格后官网能查"
+    assert judge_text(seller).is_lead
+    assert not judge_text(explainer).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["二手房过户，代办房产证，手续齐全，13912349606", "电动车上牌，代办行驶证，13912349612"],
+)
+def test_an_errand_agency_with_a_phone_is_no_lead(text: str):
+    assert not judge_text(text).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["证件 13912345602", "证 13912348002 微信同号", "电工证 焊工证 叉车证 当天咨询当月拿 18823016679"],
+)
+def test_a_street_ad_of_cards_and_a_phone_is_a_lead(text: str):
+    assert judge_text(text).is_lead

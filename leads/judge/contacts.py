@@ -102,8 +102,9 @@ WECHAT_LABEL = (
     r"|(?:(?<=加)|(?<=\+))(?:v|薇|威|危|微|卫星)"
     r"|(?:(?<![a-z0-9.])v|薇|威|危|微|卫星)(?=\s*:)"
 )
-# No letter before qq, but a digit may be: a phone runs into the QQ label (138…qq909…).
-QQ_LABEL = r"(?<![a-z])qq|(?:(?<=加)|(?<=\+))q|(?<![a-z0-9])q(?=\s*:)"
+# No letter before qq, but a digit may be: a phone runs into the QQ label (138…qq909…). A lone q
+# is a label after 加/+ or a contact verb (详询Q 2284…, 联系q…), or before a colon.
+QQ_LABEL = r"(?<![a-z])qq|(?:(?<=加)|(?<=\+)|(?<=[询系联]))q|(?<![a-z0-9])q(?=\s*:)"
 PHONE_LABEL = r"电话|手机|座机|热线|(?<![a-z])(?:tel|phone|mobile)|电(?=\s*:)"
 LABELS = rf"(?P<wechat>{WECHAT_LABEL})|(?P<qq>{QQ_LABEL})|(?P<phone>{PHONE_LABEL})"
 # Every label starts with one of these: the regex engine skips other positions at once.

@@ -31,6 +31,23 @@ CLAIM_FRAME_POINTS = 10
 # 资格证、刻章…); a lawful office asks for papers, it does not offer them.
 DOCUMENT_LIST_KINDS = 3
 DOCUMENT_LIST_POINTS = 20
+# Promises only a fake can keep (no exam, no training, no presence, pay and get it, someone
+# inside, exam answers, "as good as a real one", pay after checking it online): two of
+# them together, or one with an offer or "it can be found online", are a seller speaking even when
+# the text names no card and gives no number (a chat message, a comment under a post); the scorer
+# drops the frame when words of news, schools, notices or jobs weigh in the text. Each must
+# be said in full voice: a quoted or reported promise (“免考”, 对方称…) takes no part.
+PROMISES_ONLY_A_FAKE = frozenset({
+    "NO_EXAM", "NO_TRAINING", "NO_PRESENCE", "PAY_FOR_CERT", "INSIDER_CHANNEL", "EXAM_FRAUD",
+    "GENUINE", "PAY_AFTER",
+})
+# Partners: an offer, and promises a school makes too (官网可查, 帮你通过, 学员信息录入系统, 食宿都
+# 安排好了): with a fake's promise they are a seller's, on their own they are not.
+PROMISE_PARTNERS = PROMISES_ONLY_A_FAKE | {
+    "OFFER", "VERIFIABLE_ONLINE", "GUARANTEED_PASS", "VERIFY_ASSURED", "ALL_HANDLED",
+}
+PROMISE_MIN_POINTS = 12  # a weak wording (一次通过 8, a halved quotation) does not take part
+PROMISES_TOGETHER_POINTS = 15
 CLAIM_FRAME_WINDOW = 30
 CLAIM_NEXT_TO_NOUN = 16  # this close, the claim is said of the certificate even without an offer
 FRAME_REASONS = {
@@ -38,6 +55,7 @@ FRAME_REASONS = {
     "offer_prompt": "办证/代办证件信息并招揽私信",
     "claim_of_certificate": "同一句中对证书作出卖点承诺",
     "document_list": "一并代办多种证件",
+    "promises_together": "同时作出多项只有假证才能兑现的承诺",
 }
 NO_OFFER = Evidence(0, "")
 
@@ -50,8 +68,9 @@ def frame_points(
     documents: int,
 ) -> dict[str, int]:
     """Points for who offers what to whom: an offer of papers next to a direct contact, an
-    offer listing many kinds of papers (毕业证、驾驶证、刻章…), and a claim said of a
-    certificate right next to it, or near it in a text that offers or gives a contact."""
+    offer listing many kinds of papers (毕业证、驾驶证、刻章…), promises only a fake keeps said
+    together, and a claim said of a certificate right next to it, or near it in a text that
+    offers or gives a contact."""
     frames: dict[str, int] = {}
     # A masked number (138****5678) still says "call me": street ads print them so.
     reachable = [c.partition(":")[2].replace("*", "") for c in contacts]
@@ -71,12 +90,23 @@ def frame_points(
         frames["offer_prompt"] = OFFER_PROMPT_POINTS
     if offers and documents >= DOCUMENT_LIST_KINDS:
         frames["document_list"] = DOCUMENT_LIST_POINTS
+    if _promises_together(evidence):
+        frames["promises_together"] = PROMISES_TOGETHER_POINTS
     nouns = sorted(position for role in NOUN_ROLES for position in positions.get(role, []))
     claims = positions.get("claim", [])
     near = CLAIM_FRAME_WINDOW if offers or has_direct_contact(contacts) else CLAIM_NEXT_TO_NOUN
     if any(_within(nouns, claim, near) for claim in claims):
         frames["claim_of_certificate"] = CLAIM_FRAME_POINTS
     return frames
+
+
+def _promises_together(evidence: Mapping[str, Evidence]) -> bool:
+    """Two promises said in full voice, at least one that only a fake can keep."""
+    said = {
+        name for name, found in evidence.items()
+        if name in PROMISE_PARTNERS and found.full_voice and found.points >= PROMISE_MIN_POINTS
+    }
+    return len(said) >= 2 and bool(said & PROMISES_ONLY_A_FAKE)
 
 
 def _within(sorted_positions: list[int], position: int, window: int) -> bool:

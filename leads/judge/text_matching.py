@@ -26,6 +26,7 @@ from leads.judge.text_voice import (
     QUOTED_FACTOR,
     REPORTED_FACTOR,
     is_denied,
+    is_dismissed,
     is_inside,
     is_reported,
     sentence_end_positions,
@@ -66,6 +67,7 @@ class Evidence(NamedTuple):
 
     points: float
     words: str
+    full_voice: bool = True  # said in the text's own voice (not quoted, not reported)
 
 
 class ConceptEvidence(NamedTuple):
@@ -112,6 +114,16 @@ class TextMatcher:
         for required, bit in set_ids.items():
             for char in required:
                 self._set_bits[char] = self._set_bits.get(char, 0) | 1 << bit
+        # Each pattern is also filed under the characters of its smallest required set, so a
+        # text looks only at the patterns one of its characters can start to satisfy.
+        self._unfiltered: list[int] = []
+        self._by_char: dict[str, list[int]] = {}
+        for position, concept in enumerate(library.concepts):
+            if not concept.required:
+                self._unfiltered.append(position)
+                continue
+            for char in min(concept.required, key=len):
+                self._by_char.setdefault(char, []).append(position)
 
     @cached_property
     def _tokenizer(self) -> jieba.Tokenizer:
@@ -167,7 +179,8 @@ class TextMatcher:
         """Per kind, entry index → weight of its best occurrence.
 
         Quoted occurrences count half; a short term counts only where jieba puts word
-        boundaries around it; a denied sales phrase does not count.
+        boundaries around it; a denied sales phrase does not count, nor a lawful word a seller
+        waves aside (不用去培训学校).
         """
         weights: dict[str, dict[int, float]] = {kind: {} for kind in self.entries_by_kind}
         positions: dict[str, list[tuple[int, int]]] = {kind: [] for kind in self.entries_by_kind}
@@ -184,6 +197,8 @@ class TextMatcher:
                 denied[entry.term] = None
                 denied_spans.append((hit.start, hit.end))
                 last_denied_end = hit.end
+                continue
+            if hit.kind == "negative" and is_dismissed(folded, hit.start):
                 continue
             positions[hit.kind].append((hit.start, hit.index))
             quoted = is_inside(hit.start, hit.end, quotations)
@@ -205,13 +220,19 @@ class TextMatcher:
     def concept_hits(self, folded: str) -> list[ConceptHit]:
         """Every match of every concept pattern (concepts.tsv), pattern by pattern."""
         present = 0  # bit i: the text holds a character of required set i
-        for char in set(folded).intersection(self._set_bits):
-            present |= self._set_bits[char]
+        set_bits, by_char = self._set_bits, self._by_char
+        candidates = set(self._unfiltered)
+        for char in set(folded):  # the text's few characters, looked up in the large tables
+            if char in set_bits:
+                present |= set_bits[char]
+            if char in by_char:
+                candidates.update(by_char[char])
+        needs = self._concept_needs
         return [
-            ConceptHit(*match.span(), concept)
-            for concept, needed in self._concept_needs
-            if needed & present == needed
-            for match in concept.regex.finditer(folded)
+            ConceptHit(*match.span(), needs[position][0])
+            for position in sorted(candidates)
+            if needs[position][1] & present == needs[position][1]
+            for match in needs[position][0].regex.finditer(folded)
         ]
 
     def concept_evidence(
@@ -245,7 +266,8 @@ class TextMatcher:
                 phrase_weights[index] = max(phrase_weights.get(index, 0.0), weight)
         for index, weight in phrase_weights.items():
             signal = self.library.fraud_signals[index]
-            keep_best(best, signal.concept, Evidence(weight, signal.term))
+            full = weight >= signal.weight
+            keep_best(best, signal.concept, Evidence(weight, signal.term, full))
         by_role: dict[str, list[int]] = {}
         denied: list[str] = []
         documents: set[str] = set()
@@ -268,7 +290,7 @@ class TextMatcher:
             by_role.setdefault(frame_role(concept.name, concept.role), []).append(hit.start)
             if concept.role == "document" and concept.name not in BARE_NOUNS:
                 documents.add(words)
-            keep_best(best, concept.name, Evidence(concept.weight * factor, words))
+            keep_best(best, concept.name, Evidence(concept.weight * factor, words, factor == 1.0))
         for start, index in weights.positions["fraud"]:
             name = self.library.fraud_signals[index].concept
             role = frame_role(name, self.library.concept_names[name].role)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from leads.judge.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD
+from leads.judge.text_sounds import restore_sound_alikes
 
 CJK_CHARACTER = re.compile(f"[{CJK}]")
 LATIN_LETTER = re.compile("[a-z]")
@@ -37,24 +38,33 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
          r"{C}(?=证|理|下来|好的|个证)|[半扮伴瓣拌绊般扳](?=[正征政症])"
          r"|(?<=[代快速能可包找帮急来])[半扮伴瓣拌绊](?![价个年天夜小岛演时斤路截边])"),
         ("考", "烤拷栲",
-         r"{C}(?=[试核证过场])|(?<=[免代替用去别没报来难要不你]){C}(?![肉鸭鱼串箱炉贝红面的])"),
+         r"{C}(?=[试核证过场])|(?<=[免代替用去别没报来难要不你]){C}(?![肉鸭鱼串箱炉贝红面的])"
+         r"|(?<=[跟和与]){C}(?=的|出来)"),
         ("考", "靠",
          r"{C}(?=试)"),
         ("作", "做",
-         r"(?<=操){C}(?=[证正征政症])|(?<=种){C}(?=业)"),
+         r"(?<=操){C}(?=[证正征政症])|(?<=[种高空处]){C}(?=业(?!务|主|绩|余|内))"),
         ("叉", "插差茶查",
          r"{C}(?=车[证正征政症])"),
+        ("全", "权泉拳",
+         r"(?<=安){C}(?=员)"),
+        ("案", "按暗岸",
+         r"(?<=答){C}"),
+        ("课", "克",
+         r"(?<=[上听]){C}"),
         ("登", "灯蹬瞪",
          r"{C}(?=高[证正征政症])"),
     ),
     (  # then what stands next to those (证 after 办, 查 after 可, 试 after 考)
         ("证", "正征政症挣睁铮诤郑",
-         r"(?<=[工车业格岗员高吊炉梯冷种办拿下出发领取弄假本作操个给那考张这等]){C}"
-         r"(?![规常在确式好面宗品版当义经是派直视月午事道能门方负文向点房])|{C}(?=[书件])"),
+         r"(?<=[工车业格岗员高吊炉梯冷种办拿下出发领取弄假本作操个给那考张这等份收]){C}"
+         r"(?![规常在确式好面宗品版义经是派直视月午事道能门方负文向点房]|当(?![天月日]))"
+         r"|{C}(?=[书件])|(?<=先看){C}(?=[后再])|(?<=要){C}(?=的话)"
+         r"|(?<=的){C}(?=[跟和与能可都也,。!?;]|$)"),
         ("试", "式事是室",
-         r"(?<=考){C}"),
+         r"(?<=[考免]){C}"),
         ("查", "茬察茶碴楂",
-         r"(?<=[可能网上以都就时久身验得]){C}(?![叶水馆杯道])|{C}(?=[询到得验])"),
+         r"(?<=[可能网上以都就时久身验得一]){C}(?![叶水馆杯道])|{C}(?=[询到得验]|不到)"),
         ("过", "锅果裹郭",
          r"(?<=[包保必稳通考]){C}|(?<=[人你我])锅(?=来)"),
         ("不", "卟布埠步",
@@ -72,15 +82,17 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
         ("本", "笨",
          r"{C}(?=人)"),
         ("代", "贷袋岱黛",
-         r"{C}(?=[办考])"),
+         r"{C}(?=[办考])|带(?=办)"),
     ),
     (  # last: what needs them (网 after 官, 焊 and 电 before 工证, 拿 before 证)
         ("网", "往罔忘枉旺",
          r"(?<=[官联上]){C}(?![前后来返常年日届])|{C}(?=[上站络页址][^。!?;\n]{0,6}[查验搜])"),
         ("焊", "汗旱翰悍",
-         r"{C}(?=工证)"),
+         r"{C}(?=工[证本正那的])|汗(?=工)"),
         ("电", "店垫殿淀",
-         r"{C}(?=工证)"),
+         r"{C}(?=工[证本正])"),
+        ("工", "攻功",
+         r"(?<=焊){C}|(?<=电)攻"),
         ("拿", "哪那",
          r"(?<=[能就以也快包接速]){C}(?=证|到证)"),
     ),
@@ -107,6 +119,22 @@ PINYIN_WORDS: Mapping[str, str] = {
     "kuaisu": "快速", "jiaji": "加急", "baozhen": "保真", "baozheng": "保证", "neibu": "内部",
     "qudao": "渠道", "yongjiu": "永久", "zhenshi": "真实", "youxiao": "有效", "baoguo": "包过",
     "miankao": "免考", "nengcha": "能查", "shi": "试",
+    # the words around them in chat (ren bu yong lai, fang xin, keyi mai, huaqian, sao erweima)
+    "ren": "人", "ni": "你", "wo": "我", "women": "我们", "nimen": "你们", "qu": "去", "lai": "来",
+    "mai": "买", "maizheng": "买证", "qian": "钱", "huaqian": "花钱", "jiao": "交",
+    "fangxin": "放心", "quanbao": "全包", "sao": "扫", "saoma": "扫码", "erweima": "二维码",
+    "shenfenzheng": "身份证", "zhaopian": "照片", "ziliao": "资料", "zhileng": "制冷",
+    "gelei": "各类", "gezhong": "各种", "heyan": "核验", "yanzheng": "验证", "chengji": "成绩",
+    "gongyou": "工友", "ben": "本", "benzi": "本子", "laoban": "老板", "sixin": "私信",
+    "siliao": "私聊", "lianxi": "联系", "weixin": "微信", "jiage": "价格", "shou": "收",
+    "fei": "费", "shoufei": "收费", "guan": "管", "benyue": "本月", "luru": "录入",
+    "mingzi": "名字", "xinxi": "信息", "dangan": "档案", "youren": "有人", "guanxi": "关系",
+    "menlu": "门路", "daan": "答案", "zhenti": "真题", "shanggang": "上岗", "yao": "要",
+    "you": "有", "meiyou": "没有", "dou": "都", "jiu": "就", "xiazai": "下载", "kuai": "快",
+    "zige": "资格", "dianhua": "电话", "shouji": "手机", "haoma": "号码", "jia": "加",
+    "xueli": "学历", "zhenzheng": "真证", "xian": "先", "hou": "后", "kuan": "款",
+    "daofu": "到付", "yizhou": "一周", "tian": "天", "zhou": "周", "gongzuori": "工作日",
+    "zhuanye": "专业", "chengxin": "诚信", "youhui": "优惠", "pianyi": "便宜",
 }
 PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
 PINYIN_LONGEST = max(map(len, PINYIN_WORDS))
@@ -160,10 +188,12 @@ def _pinyin(match: re.Match[str]) -> str:
 
 
 def respell(folded: str) -> str:
-    """Folded text with context-dependent homophones and pinyin words written in characters."""
+    """Folded text with context-dependent homophones, sound-alike spellings of whole library
+    words (``leads.judge.text_sounds``) and pinyin words written in characters."""
     if HOMOPHONE_CHARS.intersection(folded):
         for pattern, canonical in _HOMOPHONE_STAGES:
             folded = pattern.sub(canonical, folded)
+    folded = restore_sound_alikes(folded)
     if LATIN_LETTER.search(folded):
         if TONE_NUMBER_CHARS.intersection(folded):
             folded = TONED_PINYIN.sub(lambda match: TONE_DIGIT.sub("", match.group(0)), folded)

@@ -2,17 +2,20 @@
 
 The units are *concepts* a seller can word any way (不用考试, 不用本人到场, 保证通过, 网上可查,
 花钱拿证, 代办证件…, keywords/concept_names.tsv). The folded text is respelled
-(``leads.judge.text_respell``: homophones, pinyin), the library's phrases and the grammars of
+(``leads.judge.text_respell``: homophones, sound-alike words, pinyin), the library's phrases and
+the grammars of
 keywords/concepts.tsv are found in it (``leads.judge.text_matching``), each concept counts once,
 with its best occurrence, and concepts add up here.
 
 Frames weigh more than scattered words (``leads.judge.text_frames``): an offer of papers next to
-a contact is a lead on its own. Words of news, notices, warnings, lawful training and job posts
-are subtracted, so an article quoting “免考”“包过” to warn the public scores low; a claim right
-after a denial (拒绝代考, 不包过) counts nothing, and inside a quotation or a reporter's sentence
-(对方称…, 记者…) half (``leads.judge.text_voice``). Sellers of papers outside the
-safety-production families (驾驶证, 毕业证, 职称, 刻章) are leads too, with scope
-``other_documents`` so analysts can filter them. Pure function.
+a contact is a lead on its own, and so are promises only a fake keeps said together. Words of
+news, notices, warnings, lawful training and job posts are subtracted, so an article quoting
+“免考”“包过” to warn the public scores low; a claim right after a denial (拒绝代考, 不包过,
+别信那些免考的) counts nothing, and inside a quotation or a reporter's sentence (对方称…, 记者…)
+half (``leads.judge.text_voice``). A school a seller waves aside (不用去培训学校) takes nothing
+off, nor the Q&A form of an answer that asks to be messaged; an errand agency's 代办房产证 with a
+phone is no lead. Sellers of papers outside the safety-production families (驾驶证, 毕业证, 职称,
+刻章) are leads too, with scope ``other_documents`` so analysts can filter them. Pure function.
 """
 
 from __future__ import annotations
@@ -71,6 +74,18 @@ SHOWN_ITEMS = 6
 SAFETY_FAMILIES = frozenset({"特种作业", "建筑特种作业", "三类人员", "特种设备", "安全考核"})
 SCOPE_SAFETY, SCOPE_OTHER = "safety", "other_documents"
 LAWFUL_OFFER_CONTEXTS = frozenset({"training", "job"})
+# An errand agency (过户, 上牌, 补领, 年审) offering 房产证 or 行驶证 with its phone is that trade's
+# ordinary ad: with one of its words, an offer of papers outside the safety families and a phone
+# are no lead on their own.
+ERRAND_TAGS = frozenset({"service", "other"})
+ERRAND_MIN_WEIGHT = 15
+# Promises said together (text_frames) count in a text with at most one weak word of a school, a
+# job, the news, a notice or a warning (报名, 考证): more, and they may be a school's or a
+# reporter's. Words of Q&A and of errands do not speak for anyone.
+PROMISES_MAX_NEGATIVE = 15
+LAWFUL_VOICE_TAGS = frozenset({"training", "job", "news", "notice", "warning"})
+ANSWER_FORM_TAGS = frozenset({"qa"})
+FIRM_SALES_POINTS = 15
 
 
 @dataclass(frozen=True)
@@ -143,18 +158,32 @@ class TextScorer(TextMatcher):
         )
         contact = _contact_points(contacts)
         frames = frame_points(folded, evidence, positions, contacts, len(documents))
+        # The context is the text's form (a Q&A page stays one), read before any word is dropped.
         context = self._context(weights.by_kind["negative"])
+        if _asks_to_be_contacted(evidence) or (
+            contact == DIRECT_CONTACT_POINTS
+            and any(found.points >= FIRM_SALES_POINTS for found in sales_concepts.values())
+        ):
+            # A Q&A answer or a forum post that asks to be messaged, or gives a number next to
+            # a firm sales promise, is a seller's reply, not an explainer: the words of the Q&A
+            # form (最佳答案, 答:, 分享一下) take nothing off.
+            self._drop_tags(weights.by_kind["negative"], ANSWER_FORM_TAGS, terms)
         if context in LAWFUL_OFFER_CONTEXTS:
             # A school or an employer says what its card gives next to the card's name
             # (考试合格当月拿证, 全国可查): that is no seller's sentence.
             frames.pop("claim_of_certificate", None)
+        scope = _scope(families, evidence)
         negative = sum(weights.by_kind["negative"].values())
+        if scope == SCOPE_OTHER and self._errand(weights.by_kind["negative"]):
+            frames.pop("offer_contact", None)
+        lawful_voice = self._tagged_weight(weights.by_kind["negative"], LAWFUL_VOICE_TAGS)
+        if lawful_voice >= PROMISES_MAX_NEGATIVE:
+            frames.pop("promises_together", None)
         positive = (
             fraud + certificate + contact + sum(frames.values())
             if fraud
             else min(certificate + contact, NO_FRAUD_CAP)
         )
-        scope = _scope(families, evidence)
         reasons = _reasons(terms, families, contacts, context, negative)
         if sales_concepts:
             shown = [
@@ -189,6 +218,32 @@ class TextScorer(TextMatcher):
             scope=scope,
         )
 
+    def _tagged_weight(self, negative: Mapping[int, float], tags: frozenset[str]) -> float:
+        """The weight of the negative words of ``tags``."""
+        return sum(w for i, w in negative.items() if self.library.negative_context[i].tag in tags)
+
+    def _drop_tags(
+        self, negative: dict[int, float], tags: frozenset[str], terms: dict[str, tuple[str, ...]]
+    ) -> None:
+        """Remove the negative words of ``tags`` from ``negative`` and from the terms shown."""
+        dropped = {i for i in negative if self.library.negative_context[i].tag in tags}
+        for index in dropped:
+            del negative[index]
+        if dropped:
+            names = {self.library.negative_context[index].term for index in dropped}
+            kept = tuple(term for term in terms.get("negative", ()) if term not in names)
+            if kept:
+                terms["negative"] = kept
+            else:
+                terms.pop("negative", None)
+
+    def _errand(self, negative: Mapping[int, float]) -> bool:
+        """Whether a word of a lawful errand trade (过户, 上牌, 补领) weighs in the text."""
+        return any(
+            weight >= ERRAND_MIN_WEIGHT and self.library.negative_context[index].tag in ERRAND_TAGS
+            for index, weight in negative.items()
+        )
+
     def _context(self, negative: Mapping[int, float]) -> str:
         """The negative-context tag that weighs most, once the negative words weigh enough."""
         by_tag: dict[str, float] = {}
@@ -207,6 +262,12 @@ def _scope(families: tuple[str, ...], evidence: Mapping[str, Evidence]) -> str:
     if SAFETY_FAMILIES.intersection(families) or "CERT_NOUN" in evidence:
         return SCOPE_SAFETY
     return SCOPE_OTHER if families or "OTHER_DOCS" in evidence else ""
+
+
+def _asks_to_be_contacted(evidence: Mapping[str, Evidence]) -> bool:
+    """Whether the text asks, in its own voice, to be messaged (私我, 加我, 看我主页)."""
+    prompt = evidence.get("CONTACT_PROMPT")
+    return prompt is not None and prompt.full_voice
 
 
 def _contact_points(contacts: tuple[str, ...]) -> int:

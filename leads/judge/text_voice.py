@@ -16,14 +16,21 @@ from keywords import SENTENCE_END
 
 QUOTED_FACTOR = 0.5  # “包过” in quotation marks is usually reported speech
 REPORTED_FACTOR = 0.5  # a claim in a sentence that reports someone else's words (对方称…)
-# A denial right before a sales phrase ("不"/"无" adjacent, or 拒绝/严禁/没有… up to two
-# characters before) is a school or a warning speaking; phrases listed after a denied one
-# ("拒绝代考、包过") are denied too.
+# A denial right before a sales phrase ("不"/"无" adjacent, 没有… up to two characters before,
+# 拒绝/严禁/别信/劝你别… up to six) is a school, a warning or a wary buyer speaking; phrases
+# listed after a denied one ("拒绝代考、包过") are denied too.
 DENIAL = re.compile(
-    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不).{0,6}"
+    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不|别信|别相信|不要信|劝你别|别找|不要找).{0,6}"
     r"|(?:没有|并非|不存在|不是|不可能).{0,2}|[不无非])$"
 )
 DENIAL_WINDOW = 8
+# A seller waves a school aside (不用去培训学校, 别被培训机构坑了, 何必去考点): a word of
+# training, Q&A or a warning right after such a dismissal (a verb of going or of being had) is the
+# seller's own voice, not a school's, so it takes nothing off the score.
+DISMISSAL = re.compile(
+    r"(?:不用|不必|不需要|无需|用不着|没必要|何必|别|不要)(?:再)?(?:去|被|找|上|交给|花钱去)$"
+)
+DISMISSAL_WINDOW = 6
 DENIAL_LIST_JOINERS = frozenset("、和或及与/ ")
 # A short quotation (“免考包过”, “全国联网可查”, up to 20 characters): sales phrases inside it
 # are reported speech. (A seller's slogan in quotes is longer; a reporter's quote of a whole
@@ -51,6 +58,11 @@ def is_denied(folded: str, start: int, last_denied_end: int) -> bool:
     if between is not None and len(between) <= 1 and set(between) <= DENIAL_LIST_JOINERS:
         return True
     return bool(DENIAL.search(folded[max(0, start - DENIAL_WINDOW) : start]))
+
+
+def is_dismissed(folded: str, start: int) -> bool:
+    """Whether a seller's dismissal (不用去, 别被, 何必去) stands right before ``start``."""
+    return bool(DISMISSAL.search(folded[max(0, start - DISMISSAL_WINDOW) : start]))
 
 
 def is_inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
