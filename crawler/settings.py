@@ -65,6 +65,17 @@ JIAZHENG_MAX_QR_PIXELS = 20_000_000  # width × height refused above this
 # entries are let through. Only for test and demo servers on 127.0.0.1: empty in production.
 JIAZHENG_EGRESS_ALLOW: list[str] = []
 
+# Who is behind each lead host (leads/hosting/, crawler/host_lookups.py): DNS, RDAP and WHOIS,
+# looked up in the background at a lead's first sight and re-check, and at capture. Each of these
+# is also read from the environment (for capture, check and whois). No resolver: no lookups.
+JIAZHENG_DNS_RESOLVER = ""  # host:port of the DNS resolver asked (UDP)
+JIAZHENG_RDAP_BOOTSTRAP = ""  # folder with IANA's dns.json, ipv4.json, ipv6.json (never fetched)
+JIAZHENG_WHOIS_SERVERS = ""  # suffix=host[:port],… for registries without RDAP (cn=whois.cnnic.cn)
+JIAZHENG_HOST_FACTS_TIMEOUT = 5.0  # seconds per source and lookup
+JIAZHENG_HOST_FACTS_TTL = 86400  # seconds a host's stored lookup answers for it
+JIAZHENG_HOST_FACTS_RATE = 4  # host lookups started per second, at most
+JIAZHENG_HOST_FACTS_WORKERS = 4  # lookups at once
+
 # With ``crawl --redis``: the Redis list every worker pushes its observations to, for
 # ``jiazheng drain`` (set per session by crawler/runner.py; empty without --redis).
 JIAZHENG_REDIS_ITEMS_KEY = ""
@@ -132,6 +143,7 @@ EXTENSIONS = {
     "crawler.extensions.ProgressLine": 500,
     "crawler.extensions.Watchdog": 510,
     "crawler.extensions.RedactLogs": 0,
+    "crawler.host_lookups.HostLookups": 520,  # off without JIAZHENG_DNS_RESOLVER
 }
 
 # --- browser (scrapy-playwright; used only for requests with meta["playwright"]) ---------------

@@ -28,6 +28,7 @@ script), so this library has no Scrapy import. Runs its own asyncio loop: call i
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ from leads.evidence import folder as files
 from leads.evidence.page import open_and_save
 from leads.evidence.record import OUTCOMES, CaptureResult, Observed, finish, outcome, when_and_how
 from leads.evidence.settings import CaptureSettings, EvidenceError
+from leads.hosting.evidence import host_evidence
+from leads.hosting.host_facts import refresh_host_facts
 from leads.judge.verdict import LEAD_THRESHOLD
 from leads.store import Store
 
@@ -58,6 +61,9 @@ def capture_leads(store: Store, leads: list[dict[str, Any]], out_dir: Path,
     each capture is stored as soon as it is done."""
     if not leads:
         return []
+    # Who is behind each host, as of now (or within the lookup TTL), before the pages are opened.
+    refresh_host_facts(store, [lead["url"] for lead in leads],
+                       replace(settings.hosting, proxy=settings.proxy))
     return asyncio.run(_capture_all(store, leads, out_dir, settings))
 
 
@@ -118,6 +124,7 @@ async def _capture_and_store(store: Store, browser: Browser, guard: BrowserEgres
         record["error"] = record["error"] or str(exc)
         observed.hung = True
     record["events"] = observed.events
+    record["host_facts"] = host_evidence(store, folder, lead["url"])
     record["outcome"] = outcome(record, folder)
     record["outcome_zh"] = OUTCOMES[record["outcome"]]
     return finish(store, folder, record, settings)

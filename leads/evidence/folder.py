@@ -31,6 +31,9 @@ WACZ = "evidence.wacz"
 CAPTURE_RECORD = "capture.json"
 MANIFEST = "manifest.json"
 TIMESTAMP = "manifest.tsr"
+# Who is behind the host (leads/hosting/): each source's answers as received, one file a source.
+HOST_FILES = {"dns": "host-dns.txt", "rdap_ip": "host-rdap-ip.txt",
+              "rdap_domain": "host-rdap-domain.txt", "whois": "host-whois.txt"}
 
 # 类别 and 文件格式 of each file, as the 电子数据提取固定清单 names them.
 FILE_KINDS: dict[str, tuple[str, str]] = {
@@ -41,6 +44,12 @@ FILE_KINDS: dict[str, tuple[str, str]] = {
     CAPTURE_RECORD: ("提取记录（HTTP 头、跳转链、IP、TLS 证书、时间、工具及参数）", "JSON"),
     MANIFEST: ("文件校验清单（SHA-256）", "JSON"),
     TIMESTAMP: ("可信时间戳（RFC 3161，对 manifest.json）", "TSR（DER）"),
+    HOST_FILES["dns"]: ("网站主机的 DNS 解析原始答复（A/AAAA/CNAME/NS/MX）", "TXT"),
+    HOST_FILES["rdap_ip"]: ("服务器 IP 的注册信息原始答复（RDAP：所属网络、接入服务商、滥用投诉）",
+                            "TXT（含 JSON）"),
+    HOST_FILES["rdap_domain"]: ("域名注册信息原始答复（RDAP：注册商、注册及到期日期、状态）",
+                                "TXT（含 JSON）"),
+    HOST_FILES["whois"]: ("域名注册信息原始答复（WHOIS）", "TXT"),
 }
 EVIDENCE_KIND_HEADER = "Jiazheng-Evidence-Kind"  # marks which WARC record is which
 # The browser hands over the body decoded: headers that describe the wire encoding are renamed.

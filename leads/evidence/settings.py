@@ -8,10 +8,11 @@ Kept apart from the capture steps because every step reads the settings (the orc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
 from leads.egress.chromium import BROWSER_USER
+from leads.hosting.settings import HostingSettings
 
 
 class EvidenceError(RuntimeError):
@@ -46,6 +47,9 @@ class CaptureSettings:
     # for test and demo servers on 127.0.0.1
     egress_allow: tuple[str, ...] = ()
     tsa_cert: str = ""  # PEM: the TSA's certificate or its CA; answers are verified against it
+    # who is behind the lead's host (leads/hosting/): looked up (or taken from the store within
+    # its TTL) at capture, through ``proxy``; each source's raw answers are files of the capture
+    hosting: HostingSettings = field(default_factory=HostingSettings)
 
 
 def tool_versions() -> dict[str, str]:

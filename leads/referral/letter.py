@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from leads.hosting.quick_look import REFERRAL_HEADING
 from leads.judge.observations import BEIJING
 from leads.referral.checksums import CHECKSUMS_TXT
 from leads.referral.office_config import OfficeConfig
 from leads.store.lifecycle import UNREVIEWED_MARK
 
 TITLE = "关于移送涉嫌假冒安全生产类资格证书网络线索的函"
+# The agencies that act on 接入 and 注册 (order a host or registrar to act, or ask them for data).
+HOSTING_AGENCIES = ("网信", "公安")
 LEADS_ATTACHMENT = "线索表"
 CHECKLIST_ATTACHMENT = "电子数据提取固定清单"
 # 附件2 on paper: the columns an officer checks a file by; the rest are in the XLSX and CSV.
@@ -86,7 +89,7 @@ def compose_letter(office: OfficeConfig, facts: PacketFacts) -> Letter:
         f"我单位在打击假冒安全生产类资格证书工作中，通过互联网监测发现涉嫌出售假证或仿冒证书"
         f"查询网站的网络线索{len(facts.lead_rows)}条（{counted}）。",
         f"{office.basis}现将上述线索移送你单位，请依法核查处理。",
-        "线索明细见附件1。" + (
+        "线索明细见附件1。" + _hosting_note(facts) + (
             f"电子数据（整页截图、网页原始数据、提取记录）共{len(facts.checklist)}个文件，"
             f"随函以电子文件移送，文件清单及校验值（SHA-256）见附件2。" if facts.checklist
             else "") + f"移送包{facts.packet_id}内全部文件的校验值见“{CHECKSUMS_TXT}”。"
@@ -106,6 +109,16 @@ def compose_letter(office: OfficeConfig, facts: PacketFacts) -> Letter:
                        preface="每个文件的网址、类别和提取方法/工具见线索表.xlsx 的“电子数据提取"
                                "固定清单”工作表和电子数据提取固定清单.csv。")),
         packet_id=facts.packet_id)
+
+
+def _hosting_note(facts: PacketFacts) -> str:
+    """For 网信 and 公安, when the lead table names who hosts or registered a site: say so."""
+    if facts.agency not in HOSTING_AGENCIES or REFERRAL_HEADING not in facts.lead_headings:
+        return ""
+    column = list(facts.lead_headings).index(REFERRAL_HEADING)
+    if not any(row[column] for row in facts.lead_rows):
+        return ""
+    return "附件1列明各网站的接入服务商、域名注册商及其滥用投诉联系方式，供调证及协调处置。"
 
 
 def _cautions(facts: PacketFacts) -> str:
