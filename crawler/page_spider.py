@@ -52,6 +52,7 @@ from crawler.middlewares import ENCODING_META, TLS_META, UNCHANGED_META
 from crawler.qr_images import QR_ORIGIN_META, QrImages
 from crawler.serp import Engine
 from keywords import load_library
+from keywords.post_platforms import load_post_platforms
 from leads.egress.policy import EgressPolicy
 from leads.egress.proxy_errors import proxy_failure
 from leads.judge.batch import judge_text
@@ -71,6 +72,7 @@ MAX_REFUSED_SIGNALS = 20  # a page listing a thousand internal links records the
 # Pages found by search, by a watched name or by a probe: the other sites such a seller's page
 # links are fetched one hop (a contact page's or a linked site's links are not followed on).
 ONE_HOP_ROLES = frozenset({"result", "candidate", "probe"})
+POST_PLATFORMS = load_post_platforms()  # forums, Q&A, video, classified sites sellers post on
 
 
 class PageSpider(QrImages, scrapy.Spider):
@@ -135,7 +137,8 @@ class PageSpider(QrImages, scrapy.Spider):
             self.logger.warning("%s", reason)
             return
         host = host_parts(url).host
-        if count_host:
+        # Each post on a platform is its own seller's page: the platform host is not one site.
+        if count_host and POST_PLATFORMS.post_of(url) is None:
             if self.pages_per_host[host] >= self.settings.getint("JIAZHENG_MAX_PAGES_PER_HOST"):
                 return
             self.pages_per_host[host] += 1
@@ -229,7 +232,9 @@ class PageSpider(QrImages, scrapy.Spider):
             return
         base = page.final_url
         selector = Selector(text=page.html) if page.html else Selector(text="<html/>")
-        for url in self.permitted(page, contact_links(selector, base))[:3]:
+        # A platform's 联系我们 is the platform's, not the poster's: never a seller's contacts.
+        contacts = [] if POST_PLATFORMS.platform_of(base) else contact_links(selector, base)
+        for url in self.permitted(page, contacts)[:3]:
             yield from self.page_request(url, "contact", parent_url=base, depth=depth)
         own_site = host_parts(base).registered_domain
         refresh = refresh_link(page.html, base)

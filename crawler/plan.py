@@ -5,7 +5,7 @@ settings — the office's list, the budget, each engine's politeness delay — s
 ``jiazheng plan`` decide alike. Settings read: JIAZHENG_QUERIES_FILE, JIAZHENG_BUDGET,
 JIAZHENG_MAX_QUERIES (a cap; lifted by a budget unless set on the command line),
 JIAZHENG_EXPLORATION, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_MAX_SERP_PAGES_YIELDING, DOWNLOAD_SLOTS,
-DOWNLOAD_DELAY.
+DOWNLOAD_DELAY; and keywords/post_platforms.toml for the ``site:`` queries of the web engines.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from scrapy.settings.default_settings import DOWNLOAD_DELAY
 
 from crawler.serp import Engine
 from keywords import load_intents, load_library
+from keywords.post_platforms import load_post_platforms
+from leads.plan.platform_queries import choose_site_tonight, compose_site_plan
 from leads.plan.query_plan import (
     Budget,
     PlannedQuery,
@@ -64,15 +66,24 @@ def tonight_queries(
     yields: Mapping[str, Mapping[str, QueryYield]],
     plan: Sequence[PlannedQuery] | None = None,
 ) -> dict[str, list[TonightQuery]]:
-    """Engine name → tonight's queries for it, in asking order."""
+    """Engine name → tonight's queries for it, in asking order: on the web engines of
+    post_platforms.toml, the few ``site:`` queries first (their pages reserved from a budget, so
+    the plan never crowds them out), then the plan's."""
     plan = query_plan(settings) if plan is None else plan
     budget, cap = budget_of(settings), query_cap(settings)
+    platforms = load_post_platforms()
+    site_plan = compose_site_plan(plan, platforms)
+    paging = {"base_pages": settings.getint("JIAZHENG_MAX_SERP_PAGES"),
+              "yielding_pages": settings.getint("JIAZHENG_MAX_SERP_PAGES_YIELDING"),
+              "exploration": settings.getfloat("JIAZHENG_EXPLORATION")}
     tonight = {}
     for engine in engines:
         pages, queries = engine_capacity(budget, engine_delay(settings, engine), cap)
-        tonight[engine.name] = choose_tonight(
-            plan, yields.get(engine.name, {}), pages=pages, queries=queries,
-            base_pages=settings.getint("JIAZHENG_MAX_SERP_PAGES"),
-            yielding_pages=settings.getint("JIAZHENG_MAX_SERP_PAGES_YIELDING"),
-            exploration=settings.getfloat("JIAZHENG_EXPLORATION"))
+        engine_yields = yields.get(engine.name, {})
+        sites = (choose_site_tonight(site_plan, engine_yields, platforms, pages=pages, **paging)
+                 if engine.name in platforms.site_engines else [])
+        spent = sum(item.pages for item in sites)
+        tonight[engine.name] = sites + choose_tonight(
+            plan, engine_yields, pages=max(pages - spent, 1) if pages else 0, queries=queries,
+            **paging)
     return tonight

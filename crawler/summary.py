@@ -13,7 +13,8 @@ from leads.store import Store
 OUTCOMES = ("results", "empty", "captcha", "blocked", "error")
 OUTCOME_LABELS = {"results": "有结果", "empty": "无结果", "captcha": "验证码", "blocked": "被拦截",
                   "error": "错误"}
-CATEGORY_LABELS = {"fake_ad": "假证广告 fake_ad", "lookalike_site": "仿冒查询网站 lookalike_site"}
+CATEGORY_LABELS = {"fake_ad": "假证广告 fake_ad", "lookalike_site": "仿冒查询网站 lookalike_site",
+                   "lookalike_account": "仿冒公众号 lookalike_account"}
 
 
 def engine_table(store: Store, run_id: int) -> Table:
@@ -26,6 +27,12 @@ def engine_table(store: Store, run_id: int) -> Table:
         table.add_column(OUTCOME_LABELS[outcome], justify="right")
     for engine, by_outcome in sorted(counts.items()):
         table.add_row(engine, *(str(by_outcome[o]) for o in OUTCOMES))
+    # The login-walled platforms, asked through the web engines above (their pages counted there).
+    sites: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
+    for row in store.site_query_outcomes(run_id):
+        sites[row["site"]][row["outcome"]] = row["n"]
+    for site, by_outcome in sorted(sites.items()):
+        table.add_row(f"  {site}（经网页引擎）", *(str(by_outcome[o]) for o in OUTCOMES))
     return table
 
 

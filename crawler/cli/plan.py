@@ -12,6 +12,8 @@ import click
 from crawler.cli.options import db_option, open_store
 from crawler.plan import budget_of, query_cap, query_plan, tonight_queries
 from crawler.runner import CrawlSetupError, crawl_settings
+from keywords.post_platforms import load_post_platforms
+from leads.plan.platform_queries import compose_site_plan, site_plan_line
 from leads.plan.query_plan import (
     PlanError,
     count_by,
@@ -24,6 +26,7 @@ from spiders.search import SearchSpider
 
 KIND_LABELS = {
     "office": "本单位词表", "sales": "销售话术", "obtain": "办证意图", "verify": "查询意图",
+    "site": "平台站内(site:)",
 }
 
 
@@ -56,7 +59,8 @@ def plan_overrides(budget: str, queries_file: Path | None) -> tuple[str, ...]:
 @click.command()
 @db_option
 @click.option("--max-queries", type=int,
-              help="Cap on tonight's queries per engine (default 40, lifted by --budget).")
+              help="Cap on tonight's plan queries per engine (default 40, lifted by --budget); "
+                   "the web engines add post_platforms.toml's few site: queries.")
 @plan_options
 @click.option("--show", type=int, default=20, show_default=True,
               help="How many of tonight's first queries to list per engine.")
@@ -84,6 +88,8 @@ def plan(db: str, max_queries: int | None, budget: str, queries_file: Path | Non
     click.echo(f"查询计划：共 {len(whole)} 条（"
                + "，".join(f"{KIND_LABELS[kind]} {kinds[kind]}" for kind in KIND_LABELS
                           if kinds[kind]) + "）")
+    platforms = load_post_platforms()
+    click.echo(site_plan_line(compose_site_plan(whole, platforms), platforms))
     exploration = settings.getfloat("JIAZHENG_EXPLORATION")
     click.echo(f"今晚预算：{budget_of(settings)}；每引擎查询上限："
                f"{query_cap(settings) or '不限'}；探索比例 {exploration:.0%}")
@@ -94,7 +100,7 @@ def plan(db: str, max_queries: int | None, budget: str, queries_file: Path | Non
         click.echo(f"{engine.name}\t{len(chosen)}\t{reasons['yield']}\t{reasons['rotation']}\t"
                    f"{sum(item.pages for item in chosen)}\t"
                    f"{coverage(whole, yields.get(engine.name, {})):.1%}\t"
-                   f"{nights_to_cover(len(whole), len(chosen))} 晚")
+                   f"{nights_to_cover(len(whole), sum(i.query.kind != 'site' for i in chosen))} 晚")
     for engine in engines:
         chosen = tonight[engine.name]
         queries = [item.query for item in chosen]
@@ -103,5 +109,7 @@ def plan(db: str, max_queries: int | None, budget: str, queries_file: Path | Non
         click.echo(f"{engine.name} 今晚按证书类别：" + "，".join(
             f"{family} {n}" for family, n in count_by(queries, "family").most_common()))
         for item in chosen[:max(show, 0)]:
+            platform = platforms.named(item.query.platform).name_zh if item.query.platform else ""
             click.echo(f"  {item.query.text}\t{KIND_LABELS[item.query.kind]}\t"
-                       f"{'收益' if item.why == 'yield' else '轮换'}\t{item.pages} 页")
+                       f"{'收益' if item.why == 'yield' else '轮换'}\t{item.pages} 页"
+                       + (f"\t平台：{platform}" if platform else ""))

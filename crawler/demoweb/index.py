@@ -2,17 +2,22 @@
 
 Deterministic on purpose (tests compare runs): a page matches when any query word, or its main part
 (电工证 → 电工), occurs in its visible text or its site's ``search_terms``; hits are ranked by the
-number of matched words, then by manifest order. Sites with ``indexed = false`` never appear."""
+number of matched words, then by manifest order. Sites with ``indexed = false`` never appear.
+``site:zhihu.com`` keeps a query to that domain; posts on platforms (keywords/post_platforms.toml)
+come only to such queries and to the platforms' own search (crawler/demoweb/platforms.py)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from crawler.demoweb.engines import DemoHit
 from crawler.demoweb.manifest import Page, Site
+from keywords.post_platforms import load_post_platforms
 
+POST_PLATFORMS = load_post_platforms()
 GENERIC_SUFFIXES = ("证书", "证件", "证")  # 电工证书 / 电工证 → 电工
 SNIPPET_BEFORE, SNIPPET_AFTER = 30, 50
 
@@ -40,8 +45,16 @@ class SearchIndex:
         """Pages matching any query word; ``all_words``: only pages matching every word (how
         real engines treat a short query — bench/plan_bench.py's stricter web)."""
         scored = []
-        forms = [_match_forms(word) for word in query.lower().split()]
+        words = query.lower().split()
+        # ``site:zhihu.com``: only that domain's pages, as the real engines read the operator.
+        sites = tuple(word.removeprefix("site:") for word in words if word.startswith("site:"))
+        forms = [_match_forms(word) for word in words if not word.startswith("site:")]
         for order, document in enumerate(self._documents):
+            # A post on a platform is found through its site: or the platform's own search only,
+            # so the demo's other sites keep their ranks in plain results.
+            if (not _on_site(document.url, sites) if sites
+                    else POST_PLATFORMS.platform_of(document.url)):
+                continue
             matched = [next((f for f in word if f in document.haystack), None) for word in forms]
             score = sum(form is not None for form in matched)
             if score and (not all_words or score == len(forms)):
@@ -63,6 +76,11 @@ def _document(site: Site, page: Page) -> _Document:
         haystack=" ".join((text, title, *site.search_terms)).lower(),
         is_ad=site.ad,
     )
+
+
+def _on_site(url: str, sites: tuple[str, ...]) -> bool:
+    host = urlsplit(url).hostname or ""
+    return any(host == site or host.endswith("." + site) for site in sites)
 
 
 def _match_forms(word: str) -> tuple[str, ...]:

@@ -62,9 +62,10 @@ class PlannedQuery:
     """One query of the plan: its text, the kind of searcher it imitates, and what it names."""
 
     text: str
-    kind: str  # office | sales | obtain | verify
+    kind: str  # office | sales | obtain | verify | site (leads/plan/platform_queries.py)
     family: str  # the certificate family (certificates.tsv), 查询平台 or 本单位词表
     subject: str  # the certificate, platform or office term the query is built on
+    platform: str = ""  # kind site: the post platform (post_platforms.toml key) it searches
 
 
 @dataclass(frozen=True)

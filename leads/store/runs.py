@@ -109,6 +109,15 @@ class RunQueries(Database):
                               "run_id = ? GROUP BY engine, outcome ORDER BY engine, outcome",
                               run_id)
 
+    def site_query_outcomes(self, run_id: int) -> list[dict[str, Any]]:
+        """Per ``site:`` operator (a login-walled platform searched through the web engines,
+        leads/plan/platform_queries.py) and outcome, the result pages a run asked for — a share
+        of their engines' pages in ``query_outcomes``."""
+        return self._run_rows(
+            "SELECT substr(query, 1, instr(query || ' ', ' ') - 1) AS site, outcome, "
+            "count(*) AS n FROM queries WHERE run_id = ? AND query LIKE 'site:%' "
+            "GROUP BY site, outcome ORDER BY site, outcome", run_id)
+
     def page_errors(self, run_id: int) -> list[dict[str, Any]]:
         return self._run_rows("SELECT error, count(*) AS n FROM pages WHERE run_id = ? AND "
                               "error != '' GROUP BY error ORDER BY n DESC", run_id)
