@@ -14,6 +14,7 @@ PageSpider's.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import scrapy
@@ -94,6 +95,8 @@ class SearchEngineSpider(PageSpider):
         for page in state.fetched:
             yield from self.follow(page)
         for sighting in state.unfetched:
+            if self.engine_named(sighting.engine).result_record is not None:
+                continue  # stored with its result page, nothing to fetch
             result = SerpResult(sighting.rank, sighting.title, sighting.link, sighting.url,
                                 sighting.snippet, sighting.is_ad)
             yield from self.result_request(self.engine_named(sighting.engine), sighting.query,
@@ -127,8 +130,13 @@ class SearchEngineSpider(PageSpider):
             self.logger.warning("%s answered %s for %r", engine.name, serp.block, query)
             return
         for result in serp.results:
-            yield self.sighting(engine, query, page, result)
-            yield from self.result_request(engine, query, result)
+            if engine.result_record is None:
+                yield self.sighting(engine, query, page, result)
+                yield from self.result_request(engine, query, result)
+            else:  # not a web page (a WeChat account): judged from the result, never fetched
+                record = engine.result_record(engine.name, query, page, result)
+                yield record  # first: a run killed in between keeps the judged account
+                yield replace(self.sighting(engine, query, page, result), url=record.url)
         next_page, pages = page + 1, response.meta["jz_pages"]
         if serp.next_url and next_page < pages:
             yield self.serp_request(engine, query, next_page, serp.next_url, pages=pages,

@@ -11,13 +11,15 @@ import json
 from dataclasses import asdict, fields
 from typing import Any
 
+from leads.judge.accounts import AccountObservation
 from leads.judge.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
 from leads.judge.takedown import RecheckOutcome
 from leads.judge.verdict import Verdict
 
-Record = QueryOutcome | Sighting | LinkResolved | PageObservation
+Record = QueryOutcome | Sighting | LinkResolved | PageObservation | AccountObservation
 RECORD_TYPES: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (QueryOutcome, Sighting, LinkResolved, PageObservation)
+    cls.__name__: cls
+    for cls in (QueryOutcome, Sighting, LinkResolved, PageObservation, AccountObservation)
 }
 TUPLE_FIELDS = ("tls_problems", "contacts", "agencies", "reasons", "logo_hashes")
 
@@ -50,4 +52,6 @@ def decode_record(raw: bytes) -> Record:
             data["verdict"] = Verdict(**_tuples(data["verdict"]))
         if data.get("recheck"):
             data["recheck"] = RecheckOutcome(**data["recheck"])
+    if cls is AccountObservation and data.get("verdict"):
+        data["verdict"] = Verdict(**_tuples(data["verdict"]))
     return cls(**_tuples(data))

@@ -17,6 +17,7 @@ from typing import Any
 SUSPICIONS = {
     "fake_ad": "涉嫌出售假冒安全生产类资格证书（网上推销“办证”，承诺不考试即可拿证）",
     "lookalike_site": "涉嫌仿冒官方证书查询网站（让假证在网上“查得到”，以骗取信任）",
+    "lookalike_account": "涉嫌仿冒官方证书查询公众号（冒用“国家安全生产考试”等名称为假证“验证”）",
 }
 CONTACT_KINDS = {"phone": "电话", "wechat": "微信", "wechat_qr": "微信二维码", "qq": "QQ",
                  "telegram": "Telegram", "email": "邮箱"}

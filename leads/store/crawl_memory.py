@@ -80,10 +80,12 @@ class CrawlMemory(Database):
         return Verdict("none", row[1], "", (), (), ("内容与上次抓取相同，沿用上次结论",), {})
 
     def leads_to_recheck(self) -> list[str]:
-        """URLs of referred leads, and of those a re-check already classified."""
+        """URLs of referred leads, and of those a re-check already classified. A WeChat account
+        (``weixin:`` address) is no page to fetch again: its search card shows it or not."""
         marks = ",".join("?" * len(RECHECKED_STATES))
         return [url for (url,) in self.db.execute(
-            f"SELECT url FROM leads WHERE state IN ({marks}) ORDER BY id", RECHECKED_STATES)]
+            f"SELECT url FROM leads WHERE state IN ({marks}) AND url NOT LIKE 'weixin:%' "
+            "ORDER BY id", RECHECKED_STATES)]
 
     def lead_body_sha256(self, url: str) -> str:
         row = self.db.execute("SELECT pages.body_sha256 FROM leads JOIN pages ON "

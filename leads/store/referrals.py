@@ -29,9 +29,12 @@ class ReferralRecords(Database):
     """Captures, packets and referrals."""
 
     def leads_without_capture(self, min_score: int) -> list[dict[str, Any]]:
-        """Leads at or above ``min_score`` with no evidence capture yet, best first."""
+        """Leads at or above ``min_score`` with no evidence capture yet, best first. A WeChat
+        account (``weixin:`` address) has no page to capture: what was seen of it is its search
+        card (``account_cards``)."""
         return list(self.db.query(
-            "SELECT id, url, score FROM leads WHERE score >= ? AND NOT EXISTS "
+            "SELECT id, url, score FROM leads WHERE score >= ? AND url NOT LIKE 'weixin:%' "
+            "AND NOT EXISTS "
             "(SELECT 1 FROM captures WHERE captures.lead_id = leads.id) ORDER BY score DESC, id",
             [min_score]))
 
