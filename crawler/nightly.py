@@ -7,6 +7,9 @@ run report. A lock file stops a second nightly on the same database; a nightly
 killed mid-crawl is resumed by the next one (same run, nothing fetched twice, nothing lost).
 The report says, per engine, how its result pages were answered: a night when every engine
 served captchas or block pages is *degraded* (its "0 new leads" means nothing was searched).
+Seller networks are rebuilt last, after the export (``jiazheng networks`` shows them).
+Before the crawl, in this process (no reactor needed), the learned signal is refitted from
+analysts' decisions (leads/learning/, as ``jiazheng learn`` does), so tonight judges with them.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crawler.summary import OUTCOME_LABELS, OUTCOMES
 from leads.egress.redact import redact_text
 from leads.judge.observations import utc_now
+from leads.learning import fit
 from leads.outputs import atomic_file, exclusive
 from leads.referral.export import export_leads_since
 from leads.store import Store
@@ -61,6 +65,12 @@ class NightlyReport:
     engines: dict[str, dict[str, int]] = field(default_factory=dict)
     blocked_engines: list[str] = field(default_factory=list)
     degraded: bool = False
+    # The learned model refitted before the crawl (leads.learning.FitReport): counts, active,
+    # version, previous_version, fitted_at.
+    learned: dict[str, Any] = field(default_factory=dict)
+    # Seller networks rebuilt after the export (leads/networks/, as ``jiazheng networks``):
+    # networks, leads in them, numbers new and retired.
+    networks: dict[str, int] = field(default_factory=dict)
 
 
 REFUSALS = ("captcha", "blocked")  # the engine would not answer (not "nothing found")
@@ -142,6 +152,7 @@ def _run_steps(config: NightlyConfig, report: NightlyReport) -> None:
     try:
         since_run = store.last_finished_run("search")
         unfinished = store.unfinished_run("search")
+        report.learned = asdict(fit(store))
     finally:
         store.close()
     crawl_args = ["crawl", *_common(config)]
@@ -168,6 +179,7 @@ def _run_steps(config: NightlyConfig, report: NightlyReport) -> None:
         out = config.out_dir / f"new-leads-run{report.crawl_run}.csv"
         report.new_leads = export_leads_since(store, out, after_run=since_run)
         report.new_leads_csv = str(out)
+        report.networks = asdict(store.rebuild_networks())
     finally:
         store.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote_plus, urljoin, urlsplit
 
 from parsel import Selector
@@ -38,6 +39,7 @@ class SerpResult:
     target_url: str | None  # real landing URL when the markup reveals it, else None
     snippet: str
     is_ad: bool  # paid / 推广 / 广告 result
+    fields: tuple[tuple[str, str], ...] = ()  # (name, text) read by the engine's field_xpaths
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,16 @@ class Engine:
     target_xpath: str | None = None  # attribute(s) holding the real landing URL
     target_from_link: Callable[[str], str | None] | None = None  # decodes a link that embeds it
     extra_hosts: tuple[str, ...] = ()  # hosts besides the search host (captcha, redirects)
+    # (name, XPath) of further texts of a result, relative to it: an account's 微信号, its 认证
+    # line. An XPath ending in an attribute gives the attribute's value, "." the result's text.
+    field_xpaths: tuple[tuple[str, str], ...] = ()
+    # Results that are not web pages (WeChat accounts): each becomes this record, with the
+    # address it is known by as ``url``, judged from the result itself and never fetched.
+    # Called as (engine name, query, result page, result); None: results are pages to fetch.
+    result_record: Callable[[str, str, int, SerpResult], Any] | None = None
+    # The results are pages of the search host itself (a platform's own search: Tieba posts on
+    # tieba.baidu.com); other engines' links to their own host are never landing pages.
+    own_host_results: bool = False
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -142,6 +154,8 @@ class Engine:
                     target_url=self._target_url(node, link),
                     snippet=element_text(snippet_nodes[0]) if snippet_nodes else "",
                     is_ad=node.xpath(f"boolean({self.ad_xpath})").get() == "1",
+                    fields=tuple((name, _first_text(node, xpath))
+                                 for name, xpath in self.field_xpaths),
                 )
             )
         return tuple(results)
@@ -153,9 +167,10 @@ class Engine:
             candidates.append(self.target_from_link(link) or "")
         for candidate in candidates:
             candidate = candidate.strip()
-            if candidate.startswith(_WEB_SCHEMES) and not self._is_own_url(candidate):
+            if candidate.startswith(_WEB_SCHEMES) and (
+                    self.own_host_results or not self._is_own_url(candidate)):
                 return candidate
-        return None if self._is_own_url(link) else link
+        return None if self._is_own_url(link) and not self.own_host_results else link
 
     def _is_own_url(self, url: str) -> bool:
         try:
@@ -168,6 +183,15 @@ def element_text(element: Selector) -> str:
     """Visible text of an element, highlight tags (<em>, <strong>) joined, whitespace collapsed."""
     pieces = element.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall()
     return " ".join("".join(pieces).split())
+
+
+def _first_text(node: Selector, xpath: str) -> str:
+    """Text of the first match of ``xpath`` under ``node`` (an attribute's value as it is)."""
+    found = node.xpath(xpath)
+    if not found:
+        return ""
+    first = found[0]
+    return " ".join(first.root.split()) if isinstance(first.root, str) else element_text(first)
 
 
 def _absolute_web_url(base_url: str, href: str) -> str | None:
@@ -187,6 +211,13 @@ _JS_LOCATION = re.compile(
     r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*(['"])(.+?)\1"""
     r"""|(?:window\.|document\.|top\.|self\.)?location\.(?:replace|assign)\(\s*(['"])(.+?)\3\s*\)"""
 )
+# A location set from a variable the script builds piece by piece, as Sogou WeChat's /link page
+# does against scrapers: var url = ''; url += 'https://mp.'; url += 'weixin.qq.c'; …
+_JS_LOCATION_VARIABLE = re.compile(
+    r"location(?:\.href)?\s*=\s*([A-Za-z_$][\w$]*)\s*[;\n}]"
+    r"|location\.(?:replace|assign)\(\s*([A-Za-z_$][\w$]*)\s*\)"
+)
+_JS_STRING_PIECE = r"""(?<![\w$.]){name}\s*(?:\+=|=)\s*(['"])(.*?)\1"""
 
 
 def redirect_target(html: str, base_url: str) -> str | None:
@@ -215,7 +246,17 @@ def redirect_target(html: str, base_url: str) -> str | None:
             target = _absolute_web_url(base_url, _unescape_js(raw))
             if target:
                 return target
+        for match in _JS_LOCATION_VARIABLE.finditer(script):
+            if target := _built_string_target(script, match.group(1) or match.group(2), base_url):
+                return target
     return None
+
+
+def _built_string_target(script: str, name: str, base_url: str) -> str | None:
+    """The URL a script assembles in variable ``name`` from string pieces, in script order."""
+    pieces = re.finditer(_JS_STRING_PIECE.format(name=re.escape(name)), script)
+    built = "".join(_unescape_js(piece.group(2)) for piece in pieces)
+    return _absolute_web_url(base_url, built) if built else None
 
 
 def _unescape_js(literal: str) -> str:

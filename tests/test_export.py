@@ -67,11 +67,13 @@ def test_the_lead_csv_is_byte_for_byte_the_contract(store: Store, tmp_path: Path
     assert out.read_bytes() == (
         "\ufefflead_id,url,host,registered_domain,category,score,target,contacts,agencies,"
         "reasons,source,first_seen,last_seen,title,state,note,parent_url,"
-        "province,phone_carrier,virtual_phone,page_identifiers\r\n"
+        "province,phone_carrier,virtual_phone,page_identifiers,"
+        "server_ips,network_owner,asn,registrar,domain_created,domain_expires,domain_status,"
+        "abuse_contacts,host_signals,platform,poster,account_name,wechat_id,imitated_official\r\n"
         "1,http://ban-zheng.example.com/,ban-zheng.example.com,example.com,fake_ad,80,,"
         "phone:13812345678,公安;网信,页面含办证推销用语：免考、包过,,"
         "2026-11-30T17:00:00+00:00,2026-11-30T17:00:00+00:00,'=1+1 电工证,new,,,"
-        "江苏省,中国移动,,\r\n"
+        "江苏省,中国移动,,,,,,,,,,,,,,,,\r\n"
     ).encode()
 
 
@@ -161,7 +163,7 @@ def test_the_seller_province_is_a_column_and_a_filter(store: Store, tmp_path: Pa
         contacts=("qq:909299940",))))
     out = tmp_path / "leads.csv"
     assert export_leads(store, out) == 3
-    assert list(COLUMNS[-4:]) == ["province", "phone_carrier", "virtual_phone",
+    assert list(COLUMNS[COLUMNS.index("province"):][:4]) == ["province", "phone_carrier", "virtual_phone",
                                   "page_identifiers"]
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = {row["host"]: row for row in csv.DictReader(handle)}

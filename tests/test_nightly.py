@@ -31,6 +31,7 @@ from crawler.nightly import (
     run_nightly,
     write_report,
 )
+from keywords.post_platforms import load_post_platforms
 from leads.outputs import OutputError
 from leads.store import Store
 from spiders.search import ENGINES
@@ -84,7 +85,8 @@ def test_every_engine_serving_captchas_is_a_degraded_night_exit_3(tmp_path: Path
             capture_output=True, text=True, timeout=300, check=False, env={
                 **os.environ, "COLUMNS": "400"})
     assert result.returncode == 3, result.stderr[-2000:]
-    assert "nightly 降级：所有搜索引擎都只返回了验证码或拦截页（baidu 验证码 2、被拦截 0；" in result.stderr
+    # Each web engine also asks post_platforms.toml's 6 site: queries, beyond --max-queries 2.
+    assert "nightly 降级：所有搜索引擎都只返回了验证码或拦截页（baidu 验证码 8、被拦截 0；" in result.stderr
     assert "本次没有搜到任何结果" in result.stderr and "nightly 完成" not in result.stderr
     [path] = (tmp_path / "out").glob("nightly-*.json")
     report = json.loads(path.read_text(encoding="utf-8"))
@@ -92,10 +94,13 @@ def test_every_engine_serving_captchas_is_a_degraded_night_exit_3(tmp_path: Path
     assert report["steps"] == {"crawl": "ok", "recheck": "ok"}, "a degraded night still runs"
     assert report["degraded"] is True
     assert sorted(report["blocked_engines"]) == sorted(engine.name for engine in ENGINES)
-    for counts in report["engines"].values():
-        assert counts["asked"] == counts["captcha"] == 2
+    site = load_post_platforms()  # the web engines' site: queries, on top of the plan's 2
+    for engine, counts in report["engines"].items():
+        asked = 2 + (site.site_queries_per_night if engine in site.site_engines else 0)
+        assert counts["asked"] == counts["captcha"] == asked
         assert counts["results"] == counts["empty"] == counts["blocked"] == 0
-    assert report["counts"]["result_pages_asked"] == 2 * len(ENGINES)
+    assert report["counts"]["result_pages_asked"] == 2 * len(ENGINES) + (
+        site.site_queries_per_night * len(site.site_engines))
 
 
 def outcome_rows(engine: str, **counts: int) -> list[dict[str, object]]:

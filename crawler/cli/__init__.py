@@ -12,7 +12,21 @@ from typing import Any
 
 import click
 
-from crawler.cli import crawl, domains, export, init, nightly, packets, plan, review, text
+from crawler.cli import (
+    crawl,
+    domains,
+    export,
+    hosting,
+    init,
+    learn,
+    networks,
+    nightly,
+    packets,
+    plan,
+    review,
+    serve,
+    text,
+)
 from crawler.cli.options import fail
 from leads.outputs import OutputError
 from leads.store import StoreCorruptError
@@ -45,5 +59,5 @@ def main() -> None:
 for command in (crawl.crawl, export.export, crawl.demo, text.score_text, domains.score_domains,
                 domains.watch_ct, review.review, packets.capture, packets.packet, packets.check,
                 export.stats, nightly.nightly, nightly.recheck, nightly.drain, plan.plan,
-                init.init):
+                init.init, serve.serve, hosting.whois, learn.learn, networks.networks):
     main.add_command(command)

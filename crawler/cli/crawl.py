@@ -32,6 +32,9 @@ def crawl_and_report(spider: str, db: str, *, drain: bool = False, **options: ob
             result.run_id, _ = drain_session(settings.get("REDIS_URL"),
                                              settings.get("JIAZHENG_REDIS_ITEMS_KEY"), store)
         print_summary(store, result.run_id, result.stats, console)
+        # Tonight's leads may join a seller's other sites: the review pages and packets read
+        # the networks as the store holds them.
+        store.rebuild_networks()
     if result.stuck:
         # Plain print, not the console: a wrapped line would cut the URL in nightly's message.
         print(result.stuck, file=sys.stderr, flush=True)
@@ -53,7 +56,8 @@ def crawl_and_report(spider: str, db: str, *, drain: bool = False, **options: ob
 @db_option
 @proxy_option
 @click.option("--max-queries", type=int,
-              help="Cap on tonight's queries per engine (default 40, lifted by --budget).")
+              help="Cap on tonight's plan queries per engine (default 40, lifted by --budget); "
+                   "the web engines add post_platforms.toml's few site: queries.")
 @plan_options
 @click.option("--engine", "spider", default="search", show_default=True,
               help="Spider to run: search (all engines), "
@@ -100,7 +104,7 @@ def demo(out_dir: Path, max_queries: int, no_browser: bool) -> None:
         console.print(f"离线演示网络已启动：代理 {web.proxy_url}")
         crawl_and_report("search", db, proxy=web.proxy_url, max_queries=max_queries,
                           no_delay=True, browser=not no_browser,
-                          overrides=("JIAZHENG_MAX_SERP_PAGES=3",))
+                          overrides=("JIAZHENG_MAX_SERP_PAGES=3", *web.hosting.overrides))
     with open_store(db) as store:
         count = export_leads(store, out_dir / "leads.csv")
     console.print(f"已导出 {count} 条线索到 {out_dir / 'leads.csv'}")

@@ -44,7 +44,8 @@ def stats(month: str, out: Path, db: str) -> None:
 
     Months are Beijing-time months; each figure for the month and 累计 (up to its end); leads
     marked 误报 are not counted. The XLSX adds breakdowns (category, certificate family, search
-    engine, agency, province and city of the seller's phone), a monthly trend and a chart sheet.
+    engine, post platform, agency, province and city of the seller's phone), a monthly trend
+    and a chart sheet.
 
     Example: jiazheng stats --month 2026-11 --out reports
     """

@@ -15,6 +15,7 @@ import click
 from rich.table import Table
 
 from crawler.browser import CHROMIUM_ARGS, pac_url, proxy_from
+from crawler.cli.hosting import print_host_facts
 from crawler.cli.options import (
     console,
     db_option,
@@ -24,6 +25,7 @@ from crawler.cli.options import (
     proxy_option,
 )
 from crawler.egress import egress_policy
+from crawler.host_lookups import hosting_settings
 from crawler.runner import CrawlSetupError, check_proxy, crawl_settings, run_crawl
 from keywords import load_library
 from leads.evidence.capture import (
@@ -42,7 +44,12 @@ from leads.referral.office_config import (
     config_path,
     load_office_config,
 )
-from leads.referral.packets import PacketError, build_packet, leads_without_evidence
+from leads.referral.packets import (
+    PacketError,
+    build_packet,
+    leads_without_evidence,
+    packet_leads,
+)
 
 
 def tsa_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,7 +81,8 @@ def capture_settings(proxy: str | None, tsa_url: str = "", tsa_cert: str = "") -
         proxy=proxy_url, user_agent=settings.get("USER_AGENT"), tsa_url=tsa_url,
         tsa_cert=tsa_cert, egress_allow=tuple(settings.getlist("JIAZHENG_EGRESS_ALLOW")),
         no_sandbox=settings.getbool("JIAZHENG_CHROMIUM_NO_SANDBOX"),
-        browser_user=settings.get("JIAZHENG_BROWSER_USER"))
+        browser_user=settings.get("JIAZHENG_BROWSER_USER"),
+        hosting=hosting_settings(settings, with_proxy=False))
 
 
 @contextmanager
@@ -133,14 +141,18 @@ def capture(db: str, min_score: int, proxy: str | None, evidence_dir: Path, tsa_
 @click.option("--include-unreviewed", is_flag=True,
               help="Also refer leads no analyst has confirmed yet (review import); every "
                    "document marks them 未核实. Default: confirmed leads only.")
+@click.option("--network", type=int, default=None, metavar="N",
+              help="Refer seller network N (jiazheng networks) as one case (串案): all its "
+                   "leads not yet referred to the agency, whatever agency each was routed to; "
+                   "the 移送函 lists the shared contacts that make them one seller.")
 @tsa_option
 @click.option("--config", "config", default=None, metavar="PATH",
               help=f"The office's settings for the 移送函 (sending unit, addressees, basis, "
                    f"contact, 发文字号); default: ${CONFIG_ENV}, else ./{CONFIG_NAME}; "
                    f"without one the letter shows what to fill in. jiazheng init writes one.")
 def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
-           evidence_dir: Path, no_capture: bool, include_unreviewed: bool, tsa_url: str,
-           tsa_cert: str, config: str | None) -> None:
+           evidence_dir: Path, no_capture: bool, include_unreviewed: bool,
+           network: int | None, tsa_url: str, tsa_cert: str, config: str | None) -> None:
     """Build the next referral packet for one agency (移送函 as PDF and DOCX, XLSX, evidence,
     清单, 校验值清单, zip) from the leads analysts confirmed.
 
@@ -154,16 +166,19 @@ def packet(agency: str, since: object, out: Path, db: str, proxy: str | None,
         console.print(f"未找到 {CONFIG_NAME}：移送函中的发文机关、主送机关等以“请填写”占位"
                       f"（jiazheng init 生成配置文件）")
     with _failing_clearly(), open_store(db, must_exist=True) as store:
+        if network is not None and store.network(network) is None:
+            fail(f"没有编号为 {network} 的卖家网络（jiazheng networks 列出现有网络）")
         missing = [] if no_capture else leads_without_evidence(
-            store, agency, since_text, include_unreviewed=include_unreviewed)
+            store, agency, since_text, include_unreviewed=include_unreviewed, network=network)
         if missing:
             console.print(f"先为 {len(missing)} 条线索提取证据")
             _print_captures(capture_leads(store, missing, evidence_dir,
                                           capture_settings(proxy, tsa_url, tsa_cert)))
         built = build_packet(store, agency, out, since_text,
-                             include_unreviewed=include_unreviewed, office=office)
+                             include_unreviewed=include_unreviewed, office=office,
+                             network=network)
         waiting = 0 if include_unreviewed else len(
-            store.leads_to_refer(agency, since_text, include_unreviewed=True))
+            packet_leads(store, agency, (since_text, 0, True), network))
     if built is None:
         console.print(f"没有需要移送{agency}的已核实新线索" + (
             f"；另有 {waiting} 条线索尚未核实（用 review import 核实，或加 --include-unreviewed）"
@@ -212,3 +227,5 @@ def check(urls: tuple[str, ...], db: str, proxy: str | None, evidence_dir: Path,
                       str(page["score"]), str(page["lead_id"] or "-"),
                       f"{done.outcome} {done.folder}" if done else "-")
     console.print(table)
+    with open_store(db) as store:
+        print_host_facts(store, [page["final_url"] for page in pages if page["lead_id"]])

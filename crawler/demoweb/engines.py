@@ -508,3 +508,8 @@ _ENGINES: dict[str, _Engine] = {
         captcha_location=_so360_captcha_location,
     ),
 }
+
+# Baidu Tieba's and Zhidao's own search pages, built on the helpers above (so imported last).
+from crawler.demoweb.platforms import PLATFORM_ENGINES  # noqa: E402
+
+_ENGINES.update(PLATFORM_ENGINES)

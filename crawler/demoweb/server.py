@@ -21,10 +21,13 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from crawler.demoweb.engines import ENGINE_HOSTS, DemoResponse, engine_response
+from crawler.demoweb.hosting import DemoHosting
 from crawler.demoweb.index import SearchIndex
 from crawler.demoweb.manifest import load_sites
 from crawler.demoweb.pages import redirect_reply, site_reply, status_reply
+from crawler.demoweb.platforms import platform_response
 from crawler.demoweb.tls import CertificateAuthority
+from crawler.demoweb.weixin import weixin_response
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,9 @@ class DemoWeb:
         self._canary_port = str(canary_port).encode()
         self._requested_port = port
         self._ca = CertificateAuthority()
+        # Its DNS resolver, RDAP and WHOIS servers (hosting.toml): ``hosting.overrides`` and
+        # ``hosting.settings`` point jiazheng's host lookups at them.
+        self.hosting = DemoHosting()
         self._lock = threading.Lock()
         self._requests_seen: list[tuple[str, str]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -112,6 +118,7 @@ class DemoWeb:
         ready.wait()
         if failure:
             raise failure[0]
+        self.hosting.start()
         return self
 
     def stop(self) -> None:
@@ -119,6 +126,7 @@ class DemoWeb:
             self._loop.call_soon_threadsafe(self._stopping.set)
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.hosting.stop()
         self._ca.close()
 
     def __enter__(self) -> DemoWeb:
@@ -228,7 +236,10 @@ class DemoWeb:
         if host in self._removed_hosts:
             return status_reply(HTTPStatus.NOT_FOUND, "404 Not Found")
         captcha = ENGINE_HOSTS.get(host, "") in self._captcha_engines
-        engine_reply = engine_response(host, path, self._index.search, captcha=captcha)
+        engine_reply = weixin_response(host, path, self._index.search, captcha=captcha) or \
+            platform_response(host, path, self._index.search, self._sites.get(host),
+                              captcha=captcha) or engine_response(
+            host, path, self._index.search, captcha=captcha)
         if engine_reply is not None:
             return engine_reply
         site = self._sites.get(host)

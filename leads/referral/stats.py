@@ -5,9 +5,9 @@ Each column says where its figure comes from; columns the crawler cannot know (c
 suspects caught …) stay empty for the analyst to fill in. Months are Beijing-time months; each
 figure is given for the month (the notice's headings) and, in the columns after them, up to the
 month's end (累计：…). A lead an analyst marked 误报 counts nowhere. The workbook also breaks the
-leads found down by category, certificate family, search engine, agency and where the seller's
-phone is registered — every lead in exactly one row of each, so each breakdown sums to the 附表's
-figure — and charts the months and the categories.
+leads found down by category, certificate family, search engine, post platform, agency and where
+the seller's phone is registered — every lead in exactly one row of each, so each breakdown sums to
+the 附表's figure — and charts the months and the categories.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from keywords import load_library
 from leads.judge.phone_location import first_phone_location
-from leads.referral.export import FOUND_BY_NAME
+from leads.referral.export import FOUND_BY_NAME, platform_name
 from leads.referral.packets import CATEGORY_NAMES
 from leads.referral.tables import build_workbook, save_workbook, write_csv
 from leads.store import Store
@@ -38,6 +38,7 @@ UNIDENTIFIED = "未识别"
 NO_PHONE, PHONE_NOT_PLACED = "无电话", "未知归属地"
 NOT_ROUTED = "未路由"
 FOUND_BY_LINK = "经页面链接发现"
+OWN_SITE = "独立网站"  # a lead on no post platform: the seller's own site
 CERTIFICATE_REASON = "提及证书："  # the judge's reason naming certificates and, in （）, families
 TREND_SHEET, CHART_SHEET, NOTES_SHEET = "月度趋势", "图表", "填写说明"
 
@@ -151,6 +152,10 @@ BREAKDOWNS = (
               "无法判断的计为未识别"),
     Breakdown("按搜索引擎", ("搜索引擎或发现途径",), lambda lead: (found_by(lead),),
               "最先展示该线索的搜索引擎；非搜索发现的注明途径"),
+    Breakdown("按发布平台", ("发布平台",),
+              lambda lead: (platform_name(lead.get("platform", "")) or OWN_SITE,),
+              "线索所在的发布平台（贴吧、知道、知乎、小红书等，keywords/post_platforms.toml），"
+              "不在平台上的计为独立网站"),
     Breakdown("按移送部门", ("移送部门",),
               lambda lead: ("、".join(lead["agencies"]) or NOT_ROUTED,),
               "路由规则给出的移送部门组合（一条线索计一次）"),

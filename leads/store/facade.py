@@ -7,7 +7,11 @@ SHA-256 in ``bodies``), every run, query and search-engine sighting recorded.
 
 from __future__ import annotations
 
+from leads.store.accounts import AccountWrites
 from leads.store.crawl_memory import CrawlMemory
+from leads.store.host_facts import HostFactsRecords
+from leads.store.learning import LearnedExamples
+from leads.store.networks import NetworkRecords
 from leads.store.observations import ObservationWrites
 from leads.store.referrals import ReferralRecords
 from leads.store.reviews import LeadReviews
@@ -16,6 +20,7 @@ from leads.store.statistics import StoreStatistics
 
 
 class Store(ObservationWrites, RunQueries, CrawlMemory, LeadReviews, StoreStatistics,
-            ReferralRecords):
+            ReferralRecords, HostFactsRecords, LearnedExamples, AccountWrites,
+            NetworkRecords):
     """Open (creating and migrating) a jiazheng database; all reads and writes go through here:
     ``Store(path)`` … ``store.close()``."""

@@ -294,3 +294,108 @@ def m010_lead_seller_phone(db: sqlite_utils.Database) -> None:
     db["leads"].add_column("phone_carrier", str, not_null_default="")
     db["leads"].add_column("virtual_phone", int, not_null_default=0)
     db["leads"].add_column("page_identifiers", str, not_null_default="")
+
+
+
+@MIGRATIONS()
+def m011_host_facts(db: sqlite_utils.Database) -> None:
+    """Who is behind a lead host (leads/hosting/): every answer of every lookup — DNS, RDAP of an
+    address, RDAP or WHOIS of the domain — with its outcome, what it said (JSON) and the raw
+    answer; and on each lead what the latest lookup of its host says (``""`` until looked up)."""
+    db["host_facts"].create(
+        {"id": int, "host": str, "looked_up_at": str, "source": str, "subject": str,
+         "outcome": str, "detail": str, "server": str, "fields": str, "raw": str},
+        pk="id", not_null={"host", "looked_up_at", "source"},
+    )
+    db["host_facts"].create_index(["host", "looked_up_at"])
+    for column in ("server_ips", "network_owner", "asn", "registrar", "domain_created",
+                   "domain_expires", "domain_status", "abuse_contacts", "host_signals",
+                   "host_facts_at"):
+        db["leads"].add_column(column, str, not_null_default="")
+
+
+@MIGRATIONS()
+def m012_post_platforms(db: sqlite_utils.Database) -> None:
+    """A lead that is a post or answer on a platform (keywords/post_platforms.toml): the
+    platform's key (tieba, zhidao, zhihu …; "" for a page of the seller's own site) and the poster
+    as the page shows them ("name（ID：id）"; "" when it does not). Filled when the lead is next
+    written."""
+    db["leads"].add_column("platform", str, not_null_default="")
+    db["leads"].add_column("poster", str, not_null_default="")
+
+
+@MIGRATIONS()
+def m013_lookalike_accounts(db: sqlite_utils.Database) -> None:
+    """WeChat account cards as a search showed them (leads/judge/accounts.py), each with its
+    verdict; on a lookalike_account lead (url ``weixin://account/<微信号>``) the account's name,
+    微信号 and the official account it imitates (``""`` on every other lead)."""
+    columns = ("address", "engine", "query", "name", "wechat_id", "open_id", "description",
+               "verified_by", "link", "card_text", "seen_at", "category", "reasons",
+               "scoring_version")
+    db["account_cards"].create({"id": int, "run_id": int, "serp_page": int, "rank": int,
+                                "score": int, **dict.fromkeys(columns, str)}, pk="id",
+                               foreign_keys=[("run_id", "runs", "id")])
+    db["account_cards"].create_index(["address"])
+    for column in ("account_name", "wechat_id", "imitated_official"):
+        db["leads"].add_column(column, str, not_null_default="")
+
+
+@MIGRATIONS()
+def m014_review_search(db: sqlite_utils.Database) -> None:
+    """Full-text search for the review pages (``jiazheng serve``): one FTS5 row per lead (rowid =
+    lead id) holding its title and its page's text. The trigram tokenizer finds any run of three
+    or more characters, as Chinese has no spaces between words (shorter terms fall back to LIKE on
+    the same table). Triggers keep it current: a lead written or re-written (new page, new title)
+    is indexed again; pages never change, so the lead's page id says which text to index."""
+    db.execute("CREATE VIRTUAL TABLE lead_search USING fts5(title, text, tokenize='trigram')")
+    indexed = ("SELECT new.id, coalesce(new.title, ''), "
+               "coalesce((SELECT text FROM pages WHERE pages.id = new.page_id), '')")
+    db.execute(f"""CREATE TRIGGER lead_search_insert AFTER INSERT ON leads BEGIN
+        INSERT INTO lead_search (rowid, title, text) {indexed}; END""")
+    db.execute(f"""CREATE TRIGGER lead_search_update AFTER UPDATE OF title, page_id ON leads BEGIN
+        DELETE FROM lead_search WHERE rowid = old.id;
+        INSERT INTO lead_search (rowid, title, text) {indexed}; END""")
+    db.execute("""CREATE TRIGGER lead_search_delete AFTER DELETE ON leads BEGIN
+        DELETE FROM lead_search WHERE rowid = old.id; END""")
+    db.execute("INSERT INTO lead_search (rowid, title, text) SELECT leads.id, "
+               "coalesce(leads.title, ''), coalesce(pages.text, '') FROM leads "
+               "LEFT JOIN pages ON pages.id = leads.page_id")
+
+
+@MIGRATIONS()
+def m015_seller_networks(db: sqlite_utils.Database) -> None:
+    """Seller networks (leads/networks/, rebuilt by Store.rebuild_networks): each network's
+    members (``lead_ids``, JSON), sites, the contacts its leads show, why it is one seller
+    (``reasons``), first/last seen of its leads, when it was first found and last changed; and
+    every link between two of its leads with its kind (phone, wechat, qq, email, telegram,
+    wechat_qr, logo, template), the shared value and its strength (1.0, or the similarity).
+    AUTOINCREMENT: a retired network number is never given to another network. A packet may
+    refer one network as one case (``packets.network_id``, 0 for an ordinary packet)."""
+    db.execute("""CREATE TABLE networks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, label TEXT NOT NULL DEFAULT '',
+        lead_count INTEGER NOT NULL DEFAULT 0, site_count INTEGER NOT NULL DEFAULT 0,
+        lead_ids TEXT NOT NULL DEFAULT '[]', sites TEXT NOT NULL DEFAULT '[]',
+        contacts TEXT NOT NULL DEFAULT '[]', reasons TEXT NOT NULL DEFAULT '[]',
+        first_seen TEXT NOT NULL DEFAULT '', last_seen TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL DEFAULT '')""")
+    db["network_links"].create(
+        {"id": int, "network_id": int, "lead_id": int, "other_lead_id": int, "kind": str,
+         "value": str, "strength": float, "reason": str},
+        pk="id", not_null={"network_id", "lead_id", "other_lead_id", "kind"},
+        foreign_keys=[("network_id", "networks", "id"), ("lead_id", "leads", "id"),
+                      ("other_lead_id", "leads", "id")],
+    )
+    db["network_links"].create_index(["network_id"])
+    db["network_links"].create_index(["lead_id"])
+    db["network_links"].create_index(["other_lead_id"])
+    db["packets"].add_column("network_id", int, not_null_default=0)
+
+
+@MIGRATIONS()
+def m016_learned_examples(db: sqlite_utils.Database) -> None:
+    """What ``jiazheng learn`` fitted (leads/learning/): per decided lead its latest decision, who
+    and when, its URL and page text, replaced whole by each fit; every fit's version and counts."""
+    db["learned_examples"].create({"lead_id": int, "label": str, "url": str, "decided_at": str,
+                                   "decided_by": str, "text": str}, pk="lead_id")
+    db["learned_fits"].create({"id": int, "fitted_at": str, "version": str, "confirmed": int,
+                               "false_positives": int, "active": int}, pk="id")

@@ -7,10 +7,13 @@ import hashlib
 import json
 from dataclasses import asdict
 
+from keywords.post_platforms import load_post_platforms
+from leads.judge.accounts import AccountObservation
 from leads.judge.domains import host_parts
 from leads.judge.observations import LinkResolved, PageObservation, QueryOutcome, Sighting
 from leads.judge.page_identifiers import identifiers_of
 from leads.judge.phone_location import seller_phone
+from leads.judge.post_pages import post_facts
 from leads.judge.verdict import route
 from leads.store.database import Database, json_text
 from leads.store.lifecycle import RECHECK_OUTCOME_STATES, StateChange, reupload_reason
@@ -27,6 +30,15 @@ def seller_fields(contacts: tuple[str, ...] | list[str]) -> dict[str, object]:
     phone = seller_phone(contacts)
     return {"province": phone.province, "phone_carrier": phone.carrier,
             "virtual_phone": int(phone.virtual)}
+
+
+def post_fields(page: PageObservation) -> dict[str, str]:
+    """A post's platform and poster (leads/judge/post_pages.py); an empty poster is left out, so
+    a later fetch that shows none (304, a login wall) keeps the one read before."""
+    facts = post_facts(page.final_url, page.html)
+    if facts is None:
+        return {"platform": ""}
+    return {"platform": facts.platform, **({"poster": facts.poster} if facts.poster else {})}
 
 
 def text_fingerprint(text: str) -> str:
@@ -49,6 +61,8 @@ class ObservationWrites(Database):
             self.save_query(run_id, record)
         elif isinstance(record, LinkResolved):
             self.save_link(record)
+        elif isinstance(record, AccountObservation):
+            self.save_account(run_id, record)  # leads/store/accounts.py
 
     def save_query(self, run_id: int, outcome: QueryOutcome) -> None:
         with self.transaction():
@@ -182,6 +196,7 @@ class ObservationWrites(Database):
             "signals": json_text(verdict.signals),
             **seller_fields(verdict.contacts),
             "page_identifiers": ";".join(identifiers_of(verdict.signals)),
+            **post_fields(page),
             "title": page.title,
             "parent_url": page.parent_url,
             "page_id": page_id,
@@ -249,7 +264,7 @@ class ObservationWrites(Database):
         """A host that never answered is watched, with the page that named it, and probed again
         by later crawls (as a candidate) until it answers and is judged like any page."""
         host = host_parts(page.url).host
-        if not host:
+        if not host or load_post_platforms().platform_of(host):  # a platform is never a lookalike
             return
         source = page.parent_url or page.role
         self.db.execute(

@@ -55,10 +55,11 @@ class StoreStatistics(Database):
         """Every lead first seen up to the end of ``month`` (false positives left out), with what
         a breakdown sorts it by: ``month`` found (Beijing), category, agencies, contacts, reasons,
         ``engine`` (the search engine that showed it first, "" if none did) and ``found_as``
-        (the role of its page: result, link, probe, candidate …)."""
+        (the role of its page: result, link, probe, candidate …), ``platform`` (the post
+        platform it was published on, "" for the seller's own site)."""
         sql = f"""
             SELECT leads.id, {beijing_month('leads.first_seen')} AS month, leads.category,
-              leads.agencies, leads.contacts, leads.reasons, (
+              leads.agencies, leads.contacts, leads.reasons, leads.platform, (
                 SELECT engine FROM sightings
                 WHERE sightings.url = leads.url
                    OR sightings.url IN (SELECT url FROM pages WHERE final_url = leads.url)
