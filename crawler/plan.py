@@ -5,7 +5,8 @@ settings — the office's list, the budget, each engine's politeness delay — s
 ``jiazheng plan`` decide alike. Settings read: JIAZHENG_QUERIES_FILE, JIAZHENG_BUDGET,
 JIAZHENG_MAX_QUERIES (a cap; lifted by a budget unless set on the command line),
 JIAZHENG_EXPLORATION, JIAZHENG_MAX_SERP_PAGES, JIAZHENG_MAX_SERP_PAGES_YIELDING, DOWNLOAD_SLOTS,
-DOWNLOAD_DELAY; and keywords/post_platforms.toml for the ``site:`` queries of the web engines.
+DOWNLOAD_DELAY; keywords/post_platforms.toml for the ``site:`` queries of the web engines; and
+keywords/official_accounts.toml for the official account names WeChat account search asks first.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from scrapy.settings.default_settings import DOWNLOAD_DELAY
 
 from crawler.serp import Engine
 from keywords import load_intents, load_library
+from keywords.official_accounts import load_official_accounts
 from keywords.post_platforms import load_post_platforms
+from leads.plan.account_queries import choose_accounts_tonight, compose_account_plan
 from leads.plan.platform_queries import choose_site_tonight, compose_site_plan
 from leads.plan.query_plan import (
     Budget,
@@ -66,13 +69,16 @@ def tonight_queries(
     yields: Mapping[str, Mapping[str, QueryYield]],
     plan: Sequence[PlannedQuery] | None = None,
 ) -> dict[str, list[TonightQuery]]:
-    """Engine name → tonight's queries for it, in asking order: on the web engines of
-    post_platforms.toml, the few ``site:`` queries first (their pages reserved from a budget, so
-    the plan never crowds them out), then the plan's."""
+    """Engine name → tonight's queries for it, in asking order: on WeChat account search, the
+    official account names and their variants first (official_accounts.toml); on the web engines
+    of post_platforms.toml, the few ``site:`` queries first; then the plan's (the pages of those
+    first ones reserved from a budget, so the plan never crowds them out)."""
     plan = query_plan(settings) if plan is None else plan
     budget, cap = budget_of(settings), query_cap(settings)
     platforms = load_post_platforms()
     site_plan = compose_site_plan(plan, platforms)
+    accounts = load_official_accounts()
+    account_plan = compose_account_plan(accounts)
     paging = {"base_pages": settings.getint("JIAZHENG_MAX_SERP_PAGES"),
               "yielding_pages": settings.getint("JIAZHENG_MAX_SERP_PAGES_YIELDING"),
               "exploration": settings.getfloat("JIAZHENG_EXPLORATION")}
@@ -80,10 +86,13 @@ def tonight_queries(
     for engine in engines:
         pages, queries = engine_capacity(budget, engine_delay(settings, engine), cap)
         engine_yields = yields.get(engine.name, {})
-        sites = (choose_site_tonight(site_plan, engine_yields, platforms, pages=pages, **paging)
-                 if engine.name in platforms.site_engines else [])
-        spent = sum(item.pages for item in sites)
-        tonight[engine.name] = sites + choose_tonight(
-            plan, engine_yields, pages=max(pages - spent, 1) if pages else 0, queries=queries,
-            **paging)
+        first = choose_accounts_tonight(engine.name, account_plan, engine_yields, accounts,
+                                        pages=pages, **paging)
+        first += (choose_site_tonight(site_plan, engine_yields, platforms, pages=pages, **paging)
+                  if engine.name in platforms.site_engines else [])
+        spent = sum(item.pages for item in first)
+        asked_first = {item.query.text for item in first}  # a plan query of the same words
+        tonight[engine.name] = first + choose_tonight(
+            [query for query in plan if query.text not in asked_first], engine_yields,
+            pages=max(pages - spent, 1) if pages else 0, queries=queries, **paging)
     return tonight

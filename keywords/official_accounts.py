@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from keywords.load import DEFAULT_DIRECTORY, known_keys, phrases, read_toml, required
 
@@ -33,18 +34,37 @@ class OfficialAccount:
 
 
 @dataclass(frozen=True)
+class AccountSearch:
+    """What WeChat account search asks before the plan: the official names, then the variants a
+    lookalike's name is found by ([account_search]), at most ``per_night`` a night."""
+
+    engines: tuple[str, ...]
+    per_night: int
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OfficialAccounts:
     """The official accounts and the imitation vocabulary (lower-cased, NFKC)."""
 
     accounts: tuple[OfficialAccount, ...]
     official_words: tuple[str, ...]
     claim_words: tuple[str, ...]
+    search: AccountSearch
+
+    @property
+    def search_queries(self) -> tuple[str, ...]:
+        """The official names (file order), then the variants; each once."""
+        names = (account.name for account in self.accounts)
+        return tuple(dict.fromkeys((*names, *self.search.variants)))
 
 
 # The keys an entry may have: its fields and its note; the tables of the file.
 ACCOUNT_KEYS = frozenset({field.name for field in fields(OfficialAccount)} | {"note"})
-IMITATION_KEYS = frozenset({field.name for field in fields(OfficialAccounts)} - {"accounts"})
-TOP_LEVEL_KEYS = frozenset({"account", "imitation"})
+IMITATION_KEYS = frozenset({"official_words", "claim_words"})
+SEARCH_KEYS = frozenset({"engines", "per_night", "variant"})
+VARIANT_KEYS = frozenset({"query", "why"})
+TOP_LEVEL_KEYS = frozenset({"account", "imitation", "account_search"})
 
 
 def _known_or_empty(table: dict[str, object], key: str, where: str) -> str:
@@ -78,7 +98,25 @@ def read_official_accounts(path: Path) -> OfficialAccounts:
     where = f"{path.name}: [imitation]"
     known_keys(imitation, IMITATION_KEYS, where)
     return OfficialAccounts(tuple(accounts), phrases(imitation, "official_words", where),
-                            phrases(imitation, "claim_words", where))
+                            phrases(imitation, "claim_words", where),
+                            _account_search(required(data, "account_search", path.name),
+                                            f"{path.name}: [account_search]"))
+
+
+def _account_search(table: dict[str, Any], where: str) -> AccountSearch:
+    """[account_search]: every variant with its ``why``; ``per_night`` at least 1."""
+    known_keys(table, SEARCH_KEYS, where)
+    per_night = required(table, "per_night", where)
+    if not isinstance(per_night, int) or per_night < 1:
+        raise ValueError(f"{where}: per_night must be a whole number of at least 1")
+    variants = []
+    for index, variant in enumerate(required(table, "variant", where), 1):
+        at = f"{where} variant #{index}"
+        known_keys(variant, VARIANT_KEYS, at)
+        if not str(required(variant, "why", at)).strip():
+            raise ValueError(f"{at}: why is empty")
+        variants.append(" ".join(str(required(variant, "query", at)).split()))
+    return AccountSearch(tuple(required(table, "engines", where)), per_night, tuple(variants))
 
 
 @cache

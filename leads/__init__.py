@@ -8,7 +8,7 @@
 - ``leads.egress``    where we may connect and how: the egress policy, proxy errors, Chromium
 - ``leads.feeds``     leads that arrive from outside a crawl: CT logs, Redis items, domain lists
 - ``leads.hosting``   who is behind a lead host: DNS, RDAP, WHOIS, abuse contacts, cached
-- ``leads.networks``  seller networks: leads joined by a shared contact, logo or page template (pure)
+- ``leads.networks``  seller networks: leads joined by a shared contact, logo or template (pure)
 - ``leads.learning``  analysts' decisions as labelled examples: the model the judge takes
 
 docs/ARCHITECTURE.md draws how they fit together.

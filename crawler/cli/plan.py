@@ -12,8 +12,10 @@ import click
 from crawler.cli.options import db_option, open_store
 from crawler.plan import budget_of, query_cap, query_plan, tonight_queries
 from crawler.runner import CrawlSetupError, crawl_settings
+from keywords.official_accounts import load_official_accounts
 from keywords.post_platforms import load_post_platforms
-from leads.plan.platform_queries import compose_site_plan, site_plan_line
+from leads.plan.account_queries import ACCOUNT_KIND, account_plan_line, compose_account_plan
+from leads.plan.platform_queries import SITE_KIND, compose_site_plan, site_plan_line
 from leads.plan.query_plan import (
     PlanError,
     count_by,
@@ -24,9 +26,10 @@ from leads.plan.query_plan import (
 )
 from spiders.search import SearchSpider
 
+FIRST_KINDS = (SITE_KIND, ACCOUNT_KIND)  # asked before and beside the plan, not part of it
 KIND_LABELS = {
     "office": "本单位词表", "sales": "销售话术", "obtain": "办证意图", "verify": "查询意图",
-    "site": "平台站内(site:)",
+    "site": "平台站内(site:)", "account": "官方账号名称",
 }
 
 
@@ -90,6 +93,8 @@ def plan(db: str, max_queries: int | None, budget: str, queries_file: Path | Non
                           if kinds[kind]) + "）")
     platforms = load_post_platforms()
     click.echo(site_plan_line(compose_site_plan(whole, platforms), platforms))
+    accounts = load_official_accounts()
+    click.echo(account_plan_line(compose_account_plan(accounts), accounts))
     exploration = settings.getfloat("JIAZHENG_EXPLORATION")
     click.echo(f"今晚预算：{budget_of(settings)}；每引擎查询上限："
                f"{query_cap(settings) or '不限'}；探索比例 {exploration:.0%}")
@@ -97,10 +102,11 @@ def plan(db: str, max_queries: int | None, budget: str, queries_file: Path | Non
     for engine in engines:
         chosen = tonight[engine.name]
         reasons = count_by(chosen, "why")
+        planned = sum(item.query.kind not in FIRST_KINDS for item in chosen)
         click.echo(f"{engine.name}\t{len(chosen)}\t{reasons['yield']}\t{reasons['rotation']}\t"
                    f"{sum(item.pages for item in chosen)}\t"
                    f"{coverage(whole, yields.get(engine.name, {})):.1%}\t"
-                   f"{nights_to_cover(len(whole), sum(i.query.kind != 'site' for i in chosen))} 晚")
+                   f"{nights_to_cover(len(whole), planned)} 晚")
     for engine in engines:
         chosen = tonight[engine.name]
         queries = [item.query for item in chosen]

@@ -8,7 +8,9 @@ response and the rendered DOM, the same WARC as WACZ, ``capture.json`` (headers,
 connection address, TLS certificate, charsets, UTC and Beijing time, tool versions and settings,
 steps), ``manifest.json`` with the SHA-256 of every file and, when a TSA is configured, an RFC 3161
 timestamp of the manifest. A page whose charset label lies is rendered from its own bytes with the
-charset the crawl found (``leads.evidence.rerender``).
+charset the crawl found (``leads.evidence.rerender``). The screenshot's QR codes — drawn by canvas,
+CSS or SVG, which the crawl's image chain never sees — become the lead's WeChat contacts and pages
+for the next crawl (``leads.evidence.screenshot_codes``), and capture.json says which.
 A site that is down still gets a folder that says so.
 
 Nothing the egress policy refuses (``leads.egress.policy``: internal addresses, non-web schemes) is
@@ -42,6 +44,7 @@ from leads.egress.policy import EgressPolicy
 from leads.evidence import folder as files
 from leads.evidence.page import open_and_save
 from leads.evidence.record import OUTCOMES, CaptureResult, Observed, finish, outcome, when_and_how
+from leads.evidence.screenshot_codes import screenshot_findings
 from leads.evidence.settings import CaptureSettings, EvidenceError
 from leads.hosting.evidence import host_evidence
 from leads.hosting.host_facts import refresh_host_facts
@@ -127,4 +130,7 @@ async def _capture_and_store(store: Store, browser: Browser, guard: BrowserEgres
     record["host_facts"] = host_evidence(store, folder, lead["url"])
     record["outcome"] = outcome(record, folder)
     record["outcome_zh"] = OUTCOMES[record["outcome"]]
+    if record["outcome"] == "captured" and (found := screenshot_findings(
+            store, lead, folder / files.SCREENSHOT, settings)) is not None:
+        record["screenshot_codes"] = found
     return finish(store, folder, record, settings)

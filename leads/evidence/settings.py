@@ -36,6 +36,7 @@ class CaptureSettings:
     max_scrolls: int = 10  # endless-scrolling pages stop growing here
     scroll_pause: float = 0.3
     max_screenshot_height: int = 16000  # pixels
+    screenshot_qr_tiles: int = 20  # overlapping tiles of it read for QR codes (0: not read)
     max_pdf_bytes: int = 20 * 1024 * 1024  # a larger PDF print is not kept (noted)
     wacz_timeout: float = 60.0  # seconds for packaging the WARC as evidence.wacz
     load_timeout: float = 10.0  # seconds the load event is waited for (a busy page goes on without)

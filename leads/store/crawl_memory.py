@@ -8,13 +8,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from leads.judge.domains import is_official_host
+from leads.judge.domains import host_parts, is_official_host
 from leads.judge.observations import utc_now
+from leads.judge.qr_codes import LINK_PREFIX
 from leads.judge.verdict import Verdict
 from leads.plan.query_plan import QueryYield
 from leads.store.database import Database, json_text
 from leads.store.lifecycle import RECHECKED_STATES
 from leads.store.migrations import YIELDS_FROM_HISTORY
+
+# A lead's own page points there: fetched before the lookalike names scored by name alone (0-100).
+DISCOVERED_SCORE = 100
 
 
 class CrawlMemory(Database):
@@ -97,26 +101,50 @@ class CrawlMemory(Database):
     ) -> int:
         """Record lookalike domains ``(domain, score, target, reasons)``; a domain seen again
         keeps its row (times_seen, last_seen, the higher score). Returns how many were new."""
-        now, new = utc_now(), 0
+        now = utc_now()
         with self.transaction():
-            for domain, score, target, reasons in found:
-                row = self.db.execute(
-                    "SELECT id, score FROM domain_candidates WHERE domain = ?", [domain]
-                ).fetchone()
-                if row is None:
-                    self.db["domain_candidates"].insert(
-                        {"domain": domain, "url": f"http://{domain}/", "score": score,
-                         "target": target, "reasons": json_text(list(reasons)), "source": source,
-                         "first_seen": now, "last_seen": now, "times_seen": 1, "fetched_at": ""})
-                    new += 1
-                    continue
-                self.db.execute(
-                    "UPDATE domain_candidates SET last_seen = ?, times_seen = times_seen + 1, "
-                    "score = max(score, ?) WHERE id = ?", [now, score, row[0]])
-        return new
+            return sum(self._save_candidate(domain, f"http://{domain}/", score, target, reasons,
+                                            source, now)
+                       for domain, score, target, reasons in found)
+
+    def save_discovered_page(self, url: str, source: str, reason: str) -> bool:
+        """A page a QR code in a lead's screenshot points to (``leads.evidence.screenshot_codes``),
+        queued for the next crawl like a lookalike domain, with the URL the code has (path and
+        all) and ahead of name-only candidates. False when its host was a candidate already."""
+        with self.transaction():
+            return self._save_candidate(host_parts(url).host, url, DISCOVERED_SCORE, "",
+                                        (reason,), source, utc_now())
+
+    def _save_candidate(self, domain: str, url: str, score: int, target: str,
+                        reasons: tuple[str, ...], source: str, now: str) -> bool:
+        row = self.db.execute(
+            "SELECT id, score FROM domain_candidates WHERE domain = ?", [domain]).fetchone()
+        if row is None:
+            self.db["domain_candidates"].insert(
+                {"domain": domain, "url": url, "score": score, "target": target,
+                 "reasons": json_text(list(reasons)), "source": source,
+                 "first_seen": now, "last_seen": now, "times_seen": 1, "fetched_at": ""})
+            return True
+        self.db.execute(
+            "UPDATE domain_candidates SET last_seen = ?, times_seen = times_seen + 1, "
+            "score = max(score, ?) WHERE id = ?", [now, score, row[0]])
+        return False
+
+    def qr_link_known(self, lead_id: int, url: str) -> bool:
+        """Whether the lead's page already gave ``url`` through its images' QR codes (a signal
+        on it), or the URL was fetched or queued already."""
+        if self.db.execute(
+                "SELECT 1 FROM pages WHERE final_url = ?1 UNION ALL "
+                "SELECT 1 FROM domain_candidates WHERE url = ?1 LIMIT 1", [url]).fetchone():
+            return True
+        row = self.db.execute("SELECT pages.fetch_signals FROM leads JOIN pages ON "
+                              "pages.id = leads.page_id WHERE leads.id = ?", [lead_id]).fetchone()
+        return row is not None and any(signal.startswith(f"{LINK_PREFIX}{url}（")
+                                       for signal in json.loads(row[0] or "[]"))
 
     def pending_candidates(self, limit: int, before_run: int | None = None) -> list[str]:
-        """URLs (``http://<domain>/``) of candidates not yet fetched: never probed first, then
+        """URLs (``http://<domain>/``, or the page a screenshot's QR code named) of candidates
+        not yet fetched: never probed first, then
         the longest unprobed, highest score first; with ``before_run``, only those known when
         that run started (the hosts it found dead itself are not its candidates)."""
         return [row[0] for row in self.db.execute(

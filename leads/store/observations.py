@@ -147,21 +147,32 @@ class ObservationWrites(Database):
     def _add_site_contacts(self, lead_url: str, source_url: str, contacts: tuple[str, ...]) -> None:
         """Sellers put phone and WeChat on 联系我们: those contacts belong to the site's lead."""
         lead_id = self.lead_id(lead_url)
-        if lead_id is None:
-            return
+        if lead_id is not None:
+            self._merge_contacts(lead_id, contacts, f"联系页 {source_url} 上的联系方式：")
+
+    def add_lead_contacts(self, lead_id: int, contacts: tuple[str, ...],
+                          reason: str) -> tuple[str, ...]:
+        """Contacts found beside a lead's page (e.g. QR codes in its screenshot) join the lead,
+        its routing and seller fields; the reason is ``reason`` and the new contacts. Returns
+        those that were new."""
+        with self.transaction():
+            return self._merge_contacts(lead_id, contacts, reason)
+
+    def _merge_contacts(self, lead_id: int, contacts: tuple[str, ...],
+                        reason: str) -> tuple[str, ...]:
         lead = self.db["leads"].get(lead_id)
         known = json.loads(lead["contacts"])
-        new = [contact for contact in contacts if contact not in known]
+        new = tuple(contact for contact in contacts if contact not in known)
         if not new:
-            return
+            return ()
         merged = (*known, *new)
-        agencies = route(lead["category"], merged, host_parts(lead_url), lead["target"])
-        found = f"联系页 {source_url} 上的联系方式：{'、'.join(new)}"
-        reasons = [*json.loads(lead["reasons"]), found]
+        agencies = route(lead["category"], merged, host_parts(lead["url"]), lead["target"])
+        reasons = [*json.loads(lead["reasons"]), f"{reason}{'、'.join(new)}"]
         self.db["leads"].update(lead_id, {"contacts": json_text(list(merged)),
                                           "agencies": json_text(list(agencies)),
                                           "reasons": json_text(reasons),
                                           **seller_fields(merged)})
+        return new
 
     def save_link(self, resolved: LinkResolved) -> None:
         with self.transaction():
