@@ -22,8 +22,8 @@ from crawler.serp import Engine
 from keywords import load_intents, load_library
 from keywords.official_accounts import load_official_accounts
 from keywords.post_platforms import load_post_platforms
-from leads.plan.account_queries import choose_accounts_tonight, compose_account_plan
-from leads.plan.platform_queries import choose_site_tonight, compose_site_plan
+from leads.plan.account_queries import ACCOUNT_KIND, choose_accounts_tonight, compose_account_plan
+from leads.plan.platform_queries import SITE_KIND, choose_site_tonight, compose_site_plan
 from leads.plan.query_plan import (
     Budget,
     PlannedQuery,
@@ -35,6 +35,10 @@ from leads.plan.query_plan import (
     parse_budget,
     read_queries_file,
 )
+
+# Kinds asked before and beside the plan each night (site: posts, official account names), not
+# part of it: they do not count toward covering the plan.
+FIRST_KINDS = (SITE_KIND, ACCOUNT_KIND)
 
 
 def query_plan(settings: BaseSettings) -> tuple[PlannedQuery, ...]:

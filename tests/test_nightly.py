@@ -31,6 +31,7 @@ from crawler.nightly import (
     run_nightly,
     write_report,
 )
+from keywords.official_accounts import load_official_accounts
 from keywords.post_platforms import load_post_platforms
 from leads.outputs import OutputError
 from leads.store import Store
@@ -45,18 +46,28 @@ def config(tmp_path: Path, proxy: str, capture: bool = False) -> NightlyConfig:
                          max_queries=4, no_delay=True, overrides=FAST, capture=capture)
 
 
-def test_second_nightly_on_an_unchanged_web_finds_nothing_new_and_rescores_nothing(
+def test_second_nightly_on_an_unchanged_web_finds_only_what_it_had_not_looked_at(
     tmp_path: Path,
 ) -> None:
+    evidence = tmp_path / "out" / "evidence"
     with DemoWeb() as web:
         first = run_nightly(config(tmp_path, web.proxy_url, capture=True))
+        captured_first = sorted(path.parent.name for path in evidence.glob("L*/manifest.json"))
         second = run_nightly(config(tmp_path, web.proxy_url, capture=True))
     assert first.steps == {"crawl": "ok", "recheck": "ok", "capture": "ok"}
-    evidence = list((tmp_path / "out" / "evidence").glob("L*/manifest.json"))
-    assert len(evidence) == first.new_leads, "every new lead has its evidence, once"
+    store = Store(tmp_path / "j.db")
+    accounts = store.db.execute("SELECT count(*) FROM leads WHERE url LIKE 'weixin:%'").fetchone()[0]
+    unexplained = _new_leads_not_explained(store, first.crawl_run, second.crawl_run)
+    store.close()
+    # an account lead (weixin://) has no page to capture; every other new lead has its evidence
+    assert accounts >= 1
+    assert len(captured_first) == first.new_leads - accounts, "every new page lead has evidence"
+    assert len({name.split("-")[0] for name in captured_first}) == len(captured_first), "once"
     assert first.new_leads >= 10
     assert first.new_leads_csv and Path(first.new_leads_csv).read_bytes().startswith(b"\xef\xbb\xbf")
-    assert second.new_leads == 0
+    # New on an unchanged web only: a page a first-night screenshot's QR code queued, or a lead
+    # on a result page the first night never asked (the plan explores, pages deeper).
+    assert second.new_leads <= 3 and unexplained == []
     counts = second.counts
     assert counts["pages"] > 0 and counts["pages_unchanged"] >= 0.8 * counts["pages"]
     # The query plan asks the yielding queries again but keeps a slot for a query never asked
@@ -69,6 +80,17 @@ def test_second_nightly_on_an_unchanged_web_finds_nothing_new_and_rescores_nothi
     assert all(counts["results"] > 0 and counts["captcha"] == counts["blocked"] == 0
                for counts in first.engines.values())
     assert (first.blocked_engines, first.degraded) == ([], False)
+
+
+def _new_leads_not_explained(store: Store, first_run: int, second_run: int) -> list[str]:
+    """URLs of leads first seen on the second night that neither a screenshot QR code queued
+    nor a result page new that night (engine, query, page not asked on the first) showed."""
+    return [row[0] for row in store.db.execute(
+        "SELECT url FROM leads WHERE first_run_id = ?2 "
+        "AND url NOT IN (SELECT url FROM domain_candidates WHERE source LIKE 'screenshot_qr:%') "
+        "AND NOT EXISTS (SELECT 1 FROM sightings AS s WHERE s.url = leads.url AND s.run_id = ?2 "
+        "AND NOT EXISTS (SELECT 1 FROM queries AS q WHERE q.run_id = ?1 AND q.engine = s.engine "
+        "AND q.query = s.query AND q.page = s.serp_page))", [first_run, second_run])]
 
 
 # The nightly report's keys before issue 14: scripts read them, so they stay.
@@ -94,13 +116,17 @@ def test_every_engine_serving_captchas_is_a_degraded_night_exit_3(tmp_path: Path
     assert report["steps"] == {"crawl": "ok", "recheck": "ok"}, "a degraded night still runs"
     assert report["degraded"] is True
     assert sorted(report["blocked_engines"]) == sorted(engine.name for engine in ENGINES)
-    site = load_post_platforms()  # the web engines' site: queries, on top of the plan's 2
+    # on top of the plan's 2: the web engines' site: queries, and account search's official names
+    site = load_post_platforms()
+    names = load_official_accounts()
+    first = {engine.name: (site.site_queries_per_night if engine.name in site.site_engines else 0)
+             + (min(names.search.per_night, len(names.search_queries))
+                if engine.name in names.search.engines else 0) for engine in ENGINES}
+    assert first["sogou_weixin_account"] > 0
     for engine, counts in report["engines"].items():
-        asked = 2 + (site.site_queries_per_night if engine in site.site_engines else 0)
-        assert counts["asked"] == counts["captcha"] == asked
+        assert counts["asked"] == counts["captcha"] == 2 + first[engine]
         assert counts["results"] == counts["empty"] == counts["blocked"] == 0
-    assert report["counts"]["result_pages_asked"] == 2 * len(ENGINES) + (
-        site.site_queries_per_night * len(site.site_engines))
+    assert report["counts"]["result_pages_asked"] == 2 * len(ENGINES) + sum(first.values())
 
 
 def outcome_rows(engine: str, **counts: int) -> list[dict[str, object]]:

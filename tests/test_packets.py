@@ -33,6 +33,7 @@ from crawler.demoweb.manifest import load_sites
 from crawler.demoweb.server import DemoWeb
 from leads.evidence.capture import capture_pending
 from leads.evidence.folder import sha256_file
+from leads.judge.accounts import shown_address
 from leads.judge.observations import BEIJING
 from leads.referral.checksums import CHECKSUMS_TXT
 from leads.referral.letter import chinese_date
@@ -192,9 +193,11 @@ def test_pdf_is_portrait_a4_with_its_parts_and_every_lead_url(built: Built) -> N
                      packet.reference):
             assert part in flat, part
         store = Store(built.db)
-        urls = [lead["url"] for lead in store.leads() if lead["id"] in packet.lead_ids]
+        # a lead's URL, or an account's name and 微信号 (it has no web address to print)
+        urls = ["".join(shown_address(lead).split()) for lead in store.leads()
+                if lead["id"] in packet.lead_ids]
         store.close()
-        assert urls and all(url in flat for url in urls)
+        assert urls and all(url in flat for url in urls), [u for u in urls if u not in flat]
         pages = pdf_pages(packet.folder / LETTER_PDF)
         assert len(pages) >= 3 and all(abs(w - 595.3) < 1 and abs(h - 841.9) < 1
                                        for w, h in pages), pages
@@ -488,12 +491,15 @@ def test_plain_reasons_keep_the_facts_and_drop_the_scoring() -> None:
         "含联系方式：phone:13671820954、wechat:yjzs1820",
         "搜索结果摘要：推销概念：保证通过 +25「包过」",
         "TLS 证书问题：expired",
+        "拟合权重（2026-12-05）：规则得分 +6.5、不用考试 +1.2；合计 +12.6 → 100 分",
+        "页面截图中的二维码为微信联系人：wechat_qr:https://u.wechat.com/MHx7Qp2sLc9VtR4nZa8kEwB",
     ]}
     text = "\n".join(plain_reasons(lead))
     for internal in ("token_combination", "suffix_swap", "card-text1", "e781813c188181e7",
-                     "扣减", "+25", "expired", "13671820954"):
+                     "扣减", "+25", "expired", "13671820954", "拟合权重", "wechat_qr"):
         assert internal not in text, internal
     for fact in ("cx.mem.gov.cn", "官方域名片段组合、更换后缀", "「包过」", "「免考」", "诈骗",
-                 "中华人民共和国应急管理部", "标志图片", "电话、微信", "已过期", "搜索引擎"):
+                 "中华人民共和国应急管理部", "标志图片", "电话、微信", "已过期", "搜索引擎",
+                 "微信二维码 https://u.wechat.com/MHx7Qp2sLc9VtR4nZa8kEwB"):
         assert fact in text, fact
     assert plain_reasons({"reasons": ["+cmd|' /C calc'!A0"]}) == ["+cmd|' /C calc'!A0"]

@@ -14,7 +14,7 @@ from scrapy.settings import Settings
 
 from crawler import settings as crawler_settings
 from crawler.demoweb.server import DemoWeb
-from crawler.plan import tonight_queries
+from crawler.plan import FIRST_KINDS, tonight_queries
 from keywords import load_intents, load_library
 from keywords.load import DEFAULT_DIRECTORY
 from keywords.post_platforms import load_post_platforms, read_post_platforms
@@ -134,7 +134,7 @@ def test_web_engines_ask_a_bounded_share_of_site_queries_and_platform_engines_no
     tonight = tonight_queries(_settings(JIAZHENG_MAX_QUERIES=10), ENGINES, {}, plan=PLAN)
     for engine in ENGINES:
         sites = [item for item in tonight[engine.name] if item.query.kind == "site"]
-        plain = [item for item in tonight[engine.name] if item.query.kind != "site"]
+        plain = [item for item in tonight[engine.name] if item.query.kind not in FIRST_KINDS]
         assert len(plain) == 10
         if engine.name in PLATFORMS.site_engines:
             assert len(sites) == PLATFORMS.site_queries_per_night

@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from crawler.cli.options import db_option, open_store
-from crawler.plan import budget_of, query_cap, query_plan, tonight_queries
+from crawler.plan import FIRST_KINDS, budget_of, query_cap, query_plan, tonight_queries
 from crawler.runner import CrawlSetupError, crawl_settings
 from keywords.official_accounts import load_official_accounts
 from keywords.post_platforms import load_post_platforms
-from leads.plan.account_queries import ACCOUNT_KIND, account_plan_line, compose_account_plan
-from leads.plan.platform_queries import SITE_KIND, compose_site_plan, site_plan_line
+from leads.plan.account_queries import account_plan_line, compose_account_plan
+from leads.plan.platform_queries import compose_site_plan, site_plan_line
 from leads.plan.query_plan import (
     PlanError,
     count_by,
@@ -26,7 +26,6 @@ from leads.plan.query_plan import (
 )
 from spiders.search import SearchSpider
 
-FIRST_KINDS = (SITE_KIND, ACCOUNT_KIND)  # asked before and beside the plan, not part of it
 KIND_LABELS = {
     "office": "本单位词表", "sales": "销售话术", "obtain": "办证意图", "verify": "查询意图",
     "site": "平台站内(site:)", "account": "官方账号名称",

@@ -46,8 +46,11 @@ FRAME_SENTENCES = {"办证/代办证件信息附联系方式": "推销办证并�
                    "办证/代办证件信息并招揽私信": "推销办证并招揽私信联系",
                    "同一句中对证书作出卖点承诺": "同一句话里对证书作出承诺"}
 SELLER_WORDS = "页面含办证推销用语："
+# A stored contact inside a sentence (联系页/截图二维码 reasons): phone:139…, wechat_qr:https://…
+_KINDS = "|".join(sorted(CONTACT_KINDS, key=len, reverse=True))  # wechat_qr before wechat
+CONTACT_TOKEN = re.compile(rf"\b(?:{_KINDS}):[^\s、，；）]+")
 # Scoring notes with no fact for an officer in them.
-SCORING_ONLY = ("否定说法中的推销用语不计分", "按半数计分")
+SCORING_ONLY = ("否定说法中的推销用语不计分", "按半数计分", "拟合权重")
 
 
 def suspicion(category: str) -> str:
@@ -99,6 +102,7 @@ def _plain(reason: str) -> str:
         text = "页面原话：" + "".join(f"「{word}」" for word in words.split("、")) + "等" * more
     if text.startswith("含联系方式："):
         return _contacts_sentence(text.removeprefix("含联系方式："))
+    text = CONTACT_TOKEN.sub(lambda found: contact_text(found[0]), text)
     return FRAME_SENTENCES.get(text, text).replace("推销概念：", "卖家承诺：")
 
 
