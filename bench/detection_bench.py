@@ -8,6 +8,7 @@ verdict (``leads.judge.batch.judge_text``, at the scorer's default threshold) si
 - **dev3**: ``tests/data/texts_dev3.tsv`` — a blind probe written before the scorer changes of its
   round (weak kinds and evasions, hard negatives), then tuned on; its own row so the before/after
   figures of that round stay comparable;
+- **dev4**: ``tests/data/texts_dev4.tsv`` — blind like dev3, for the fitted model's refit;
 - **test**: ``tests/data/texts_heldout.tsv`` — written by an independent writer before the concept
   scorer, measured only (nobody tunes on it or reads its misses while changing the scorer);
 - **real**: ``../shared/realdata`` beside the repository — real spam lines by our relevance tier
@@ -19,10 +20,11 @@ verdict (``leads.judge.batch.judge_text``, at the scorer's default threshold) si
 Per set it prints recall by kind and by evasion (positives) and false positives by kind
 (negatives), with the goals of issue 10 beside the figures. ``--json`` prints the same as one JSON
 object; ``--misses dev|test|real`` lists the texts the verdict got wrong (for the test set this is
-allowed for the record, but whoever tunes the scorer must not use it).
+allowed for the record, but whoever tunes the scorer must not use it). ``--weights FILE`` scores
+with a candidate's fitted weights (``bench/fit_text_weights.py --write FILE``), not the library's.
 
 Usage: .venv/bin/python bench/detection_bench.py [--json] [--misses SET] [--realdata PATH]
-(SET: dev, dev3, test or real)
+[--weights FILE] (SET: dev, dev3, dev4, test or real)
 """
 
 from __future__ import annotations
@@ -31,11 +33,15 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leads.judge.batch import judge_text
+from keywords import load_library
+from keywords.fitted import read_fitted
+from leads.judge.batch import TextVerdict, judge_text
+from leads.judge.text_score import TextScorer
+from leads.judge.verdict import sales_verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_FILES = (
@@ -44,6 +50,7 @@ DEV_FILES = (
     ROOT / "tests/data/texts_dev2.tsv",
 )
 DEV3_FILE = ROOT / "tests/data/texts_dev3.tsv"
+DEV4_FILE = ROOT / "tests/data/texts_dev4.tsv"
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
@@ -199,11 +206,22 @@ def read_real(path: Path, label: bool, tier_column: int | None) -> Iterator[Samp
 # ---- judging ---------------------------------------------------------------------------------
 
 
-def judge(samples: Iterable[Sample]) -> list[Outcome]:
-    """The verdict ``jiazheng score-text`` gives each sample."""
+def weighted_judge(weights: Path) -> Callable[[str], TextVerdict]:
+    """``judge_text`` with the scorer's weights read from ``weights``."""
+    scorer = TextScorer(load_library(), read_fitted(weights))
+
+    def judge_weighted(text: str) -> TextVerdict:
+        result = scorer.score(text)
+        return TextVerdict(sales_verdict(result.context, result.score)[0], result)
+
+    return judge_weighted
+
+
+def judge_samples(samples: Iterable[Sample], one: Callable[[str], TextVerdict]) -> list[Outcome]:
+    """The verdict ``jiazheng score-text`` (``judge_text``, or ``one``) gives each sample."""
     outcomes = []
     for sample in samples:
-        verdict = judge_text(sample.text)
+        verdict = one(sample.text)
         outcomes.append(Outcome(sample, verdict.is_lead, verdict.result.score))
     return outcomes
 
@@ -326,18 +344,19 @@ def print_misses(name: str, wrong: list[Outcome]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object instead of tables")
-    parser.add_argument("--misses", choices=("dev", "dev3", "test", "real"),
+    parser.add_argument("--misses", choices=("dev", "dev3", "dev4", "test", "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
+    parser.add_argument("--weights", type=Path,
+                        help="score with these fitted weights (bench/fit_text_weights.py --write)")
     args = parser.parse_args(argv)
+    one = weighted_judge(args.weights) if args.weights else judge_text
 
-    dev_files = [path for path in DEV_FILES if path.exists()]
-    dev = judge(sample for path in dev_files for sample in read_labelled(path))
-    dev3_files = [DEV3_FILE] if DEV3_FILE.exists() else []
-    dev3 = judge(sample for path in dev3_files for sample in read_labelled(path))
-    test = judge(read_labelled(TEST_FILE))
-    sets = [report_set("dev", dev_files, dev), report_set("dev3", dev3_files, dev3),
-            report_set("test", [TEST_FILE], test)]
+    files = {"dev": DEV_FILES, "dev3": (DEV3_FILE,), "dev4": (DEV4_FILE,), "test": (TEST_FILE,)}
+    files = {name: [path for path in paths if path.exists()] for name, paths in files.items()}
+    judged = {name: judge_samples((s for path in paths for s in read_labelled(path)), one)
+              for name, paths in files.items()}
+    sets = [report_set(name, files[name], judged[name]) for name in files]
 
     real_outcomes: list[Outcome] | None = None
     real_note = ""
@@ -346,14 +365,14 @@ def main(argv: list[str] | None = None) -> int:
                for s in read_real(args.realdata / name, True, REAL_TIER_COLUMN)]
         negatives = [s for name in REAL_NEGATIVE_FILES
                      for s in read_real(args.realdata / name, False, None)]
-        real_outcomes = judge(ads + negatives)
+        real_outcomes = judge_samples(ads + negatives, one)
     else:
         real_note = f"skipped: {args.realdata} (or one of its line files) is absent."
     real = real_figures(real_outcomes) if real_outcomes is not None else None
 
     wrong: list[Outcome] = []
     if args.misses:
-        chosen = {"dev": dev, "dev3": dev3, "test": test, "real": real_outcomes}[args.misses]
+        chosen = {**judged, "real": real_outcomes}[args.misses]
         if chosen is None:
             print(f"no {args.misses} set: {real_note}", file=sys.stderr)
             return 1

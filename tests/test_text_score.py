@@ -306,7 +306,7 @@ def test_a_claim_far_from_any_certificate_makes_no_frame():
     far = score_text("焊工证，我们这里环境很好，老师也很耐心，学员都说好，不用考")
     assert near.signals.get("frame.claim_of_certificate") == 10
     assert "frame.claim_of_certificate" not in far.signals
-    assert near.score - far.score == 10
+    assert near.rules_score - far.rules_score == 10  # the frame's points (a fitted model reweighs)
 
 
 def test_emoji_contact_labels_count_in_the_score():

@@ -16,6 +16,11 @@ half (``leads.judge.text_voice``). A school a seller waves aside (不用去培�
 off, nor the Q&A form of an answer that asks to be messaged; an errand agency's 代办房产证 with a
 phone is no lead. Sellers of papers outside the safety-production families (驾驶证, 毕业证, 职称,
 刻章) are leads too, with scope ``other_documents`` so analysts can filter them. Pure function.
+
+What it found is also kept as the features of a fitted model (``leads.judge.text_fitted``); with
+keywords/fitted_weights.tsv present, that model may raise the score of a text making a sales
+claim about safety-production or unnamed papers (never lower it), and a reason line gives each
+feature's contribution.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from keywords import load_library
+from keywords import KeywordLibrary, load_library
+from keywords.fitted import FittedWeights, load_fitted
 from leads.judge.contacts import (
     EMOJI_LABELS,
     EMOJI_WORDS,
@@ -33,6 +39,7 @@ from leads.judge.contacts import (
     has_direct_contact,
 )
 from leads.judge.normalize import fold
+from leads.judge.text_fitted import fitted_applies, fitted_score, text_features
 from leads.judge.text_frames import FRAME_REASONS, NOUN_ROLES, frame_points
 from leads.judge.text_matching import SALES_ROLES, Evidence, Hit, TextMatcher
 from leads.judge.text_respell import respell
@@ -103,6 +110,11 @@ class TextScore:
     # "safety" (a safety-production certificate), "other_documents" (驾驶证, 毕业证, 职称, 刻章,
     # exam fraud for other exams) or "" (neither named)
     scope: str = ""
+    # the fitted model's input (leads.judge.text_fitted.text_features), the rules' own score and
+    # whether the model may raise it (leads.judge.text_fitted.fitted_applies)
+    features: Mapping[str, float] = field(default_factory=dict)
+    rules_score: int = 0
+    fitted_applies: bool = False
 
     def terms(self, kind: str) -> tuple[str, ...]:
         return self.matches.get(kind, ())
@@ -115,7 +127,12 @@ def _shown(items: tuple[str, ...] | list[str]) -> str:
 
 
 class TextScorer(TextMatcher):
-    """Scores texts with one keyword library's matchers, built once."""
+    """Scores texts with one keyword library's matchers, built once; with the library's fitted
+    weights (keywords/fitted_weights.tsv) the score is the fitted model's, else the rules'."""
+
+    def __init__(self, library: KeywordLibrary, fitted: FittedWeights | None = None) -> None:
+        super().__init__(library)
+        self.fitted = fitted
 
     def score(self, text: str) -> TextScore:
         """Score ``text`` (only its first MAX_SCAN_CHARS characters are read)."""
@@ -200,8 +217,25 @@ class TextScorer(TextMatcher):
         denied = tuple(words for words in denied if words not in terms.get("fraud", ()))
         if denied:
             reasons += (f"否定说法中的推销用语不计分：{_shown(denied)}",)
+        rules_score = max(0, min(100, round(positive - negative)))
+        features = text_features(
+            {name: found.points for name, found in evidence.items()},
+            certificate,
+            len(families),
+            (contact == DIRECT_CONTACT_POINTS, bool(contacts)),
+            frames,
+            self._by_tag(weights.by_kind["negative"]),
+            {"quoted": weights.quoted_sales, "denied": bool(denied), "other_documents":
+             scope == SCOPE_OTHER},
+            rules_score,
+        )
+        score = rules_score
+        applies = fitted_applies(features, bool(sales_concepts))
+        if self.fitted is not None and applies:
+            score, fitted_reason = fitted_score(self.fitted, features, rules_score)
+            reasons += (fitted_reason,)
         return TextScore(
-            score=max(0, min(100, round(positive - negative))),
+            score=score,
             matches=terms,
             families=families,
             contacts=contacts,
@@ -216,6 +250,9 @@ class TextScorer(TextMatcher):
             },
             concepts={name: found.points for name, found in evidence.items()},
             scope=scope,
+            features=features,
+            rules_score=rules_score,
+            fitted_applies=applies,
         )
 
     def _tagged_weight(self, negative: Mapping[int, float], tags: frozenset[str]) -> float:
@@ -244,12 +281,17 @@ class TextScorer(TextMatcher):
             for index, weight in negative.items()
         )
 
-    def _context(self, negative: Mapping[int, float]) -> str:
-        """The negative-context tag that weighs most, once the negative words weigh enough."""
+    def _by_tag(self, negative: Mapping[int, float]) -> dict[str, float]:
+        """The weight of the negative words of each context tag."""
         by_tag: dict[str, float] = {}
         for index, weight in negative.items():
             tag = self.library.negative_context[index].tag
             by_tag[tag] = by_tag.get(tag, 0.0) + weight
+        return by_tag
+
+    def _context(self, negative: Mapping[int, float]) -> str:
+        """The negative-context tag that weighs most, once the negative words weigh enough."""
+        by_tag = self._by_tag(negative)
         if sum(by_tag.values()) < CONTEXT_MIN_WEIGHT:
             return ""
         return max(by_tag, key=by_tag.__getitem__)
@@ -299,7 +341,8 @@ def _reasons(
 
 @cache
 def _default_scorer() -> TextScorer:
-    return TextScorer(load_library())
+    library = load_library()
+    return TextScorer(library, load_fitted(library.directory))
 
 
 def score_text(text: str) -> TextScore:
