@@ -117,6 +117,19 @@ def test_a_link_the_image_chain_found_is_not_queued_again(tmp_path: Path) -> Non
     store.close()
 
 
+def test_the_next_crawl_keeps_the_contact_the_screenshot_gave(tmp_path: Path) -> None:
+    store = Store(tmp_path / "j.db")
+    lead = add_lead(store, "http://seller.example.com/")
+    found = record_screenshot_codes(store, lead, ScreenshotCodes((WECHAT,), 1), EgressPolicy())
+    assert found["contacts_added"] == [f"wechat_qr:{WECHAT}"]
+    for _night in range(2):  # the page judged again, its own verdict without the QR contact
+        store.save_page(store.start_run("test", {}), make_page("http://seller.example.com/"))
+        row = store.db["leads"].get(lead["id"])
+        assert f"wechat_qr:{WECHAT}" in json.loads(row["contacts"])
+        assert sum(WECHAT in reason for reason in json.loads(row["reasons"])) == 1
+    store.close()
+
+
 def test_tiles_overlap_so_a_code_across_an_edge_is_read() -> None:
     boxes = tile_boxes(1366, 3800)
     assert all(b[1] < a[3] for a, b in itertools.pairwise(boxes))

@@ -127,8 +127,10 @@ def test_the_sellers_province_and_carrier_are_fields_of_the_lead(store: Store) -
         "广东省", "虚拟运营商（中国移动网络）", 1)
     store.save_page(run, make_page(verdict=make_verdict(contacts=("phone:13812345678",))))
     [lead] = list(store.leads())
+    # the page's own phone comes first; the contact page's virtual number stays the lead's
+    assert lead["contacts"] == ["phone:13812345678", "phone:16512345678", "phone:075512345678"]
     assert (lead["province"], lead["phone_carrier"], lead["virtual_phone"]) == (
-        "江苏省", "中国移动", 0)
+        "江苏省", "中国移动", 1)
 
 
 def test_a_link_resolved_before_its_page_is_fetched_still_credits_the_sighting(

@@ -38,13 +38,13 @@ from leads.evidence.settings import CaptureSettings
 from leads.judge.domains import is_government_host
 from leads.judge.qr_codes import DEFAULT_MAX_PIXELS, QrReading, read_qr_codes
 from leads.store import Store
+from leads.store.observations import SCREENSHOT_CONTACT_REASON
 
 TILE_SIDE = 1400  # pixels; below the decoder's downscaling side, so a tile is read at full size
 OVERLAP = 400  # pixels two neighbouring tiles share: a code this size is whole in one of them
 MAX_PIXELS = 60_000_000  # a 1366 × 16000 screenshot is 22 million; more is no screenshot of ours
 DECODE_SECONDS = 30.0  # tiles not begun by then are not read (and the record says so)
 MAX_CODES = 8  # codes kept from one screenshot
-CONTACT_REASON = "页面截图中的二维码为微信联系人："
 SOURCE_PREFIX = "screenshot_qr:"  # domain_candidates.source: screenshot_qr:<lead URL>
 # What became of a web link, as the record says it.
 LINK_OUTCOMES = {
@@ -130,7 +130,8 @@ def record_screenshot_codes(store: Store, lead: dict[str, Any], codes: Screensho
                             policy: EgressPolicy) -> dict[str, Any]:
     """Give the lead its WeChat contacts and queue its links; what was done, for capture.json."""
     reading = codes.reading
-    contacts = store.add_lead_contacts(lead["id"], reading.wechat_contacts, CONTACT_REASON)
+    contacts = store.add_lead_contacts(lead["id"], reading.wechat_contacts,
+                                      SCREENSHOT_CONTACT_REASON)
     links = [_queue_link(store, lead, url, policy) for url in reading.web_links]
     return {"tiles_read": codes.tiles, "problem": codes.problem, "codes": list(codes.payloads),
             "wechat_contacts": list(reading.wechat_contacts), "contacts_added": list(contacts),

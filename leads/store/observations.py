@@ -23,6 +23,11 @@ DEAD_HOST_ERRORS = ("dns", "refused")
 WATCHED_WHEN_DEAD = ("result", "verification", "linked", "candidate", "check")
 # Pages walked back from a new lead to the search result it was followed from (follow depth + 1).
 MAX_CREDIT_HOPS = 3
+# Reason lines of contacts found beside a lead's page, "<prefix>：<contact>、<contact>": its
+# 联系我们 page, the QR codes of its evidence screenshot. A crawl that judges the page again does
+# not see them, so they are carried over instead of dropped with the old verdict.
+CONTACT_PAGE_REASON = "联系页 {} 上的联系方式："
+SCREENSHOT_CONTACT_REASON = "页面截图中的二维码为微信联系人："
 
 
 def seller_fields(contacts: tuple[str, ...] | list[str]) -> dict[str, object]:
@@ -148,7 +153,7 @@ class ObservationWrites(Database):
         """Sellers put phone and WeChat on 联系我们: those contacts belong to the site's lead."""
         lead_id = self.lead_id(lead_url)
         if lead_id is not None:
-            self._merge_contacts(lead_id, contacts, f"联系页 {source_url} 上的联系方式：")
+            self._merge_contacts(lead_id, contacts, CONTACT_PAGE_REASON.format(source_url))
 
     def add_lead_contacts(self, lead_id: int, contacts: tuple[str, ...],
                           reason: str) -> tuple[str, ...]:
@@ -221,7 +226,18 @@ class ObservationWrites(Database):
             )
             self._credit_queries(run_id, page)
         else:
+            earlier = json.loads(self.db["leads"].get(existing)["reasons"])
             self.db["leads"].update(existing, fields)
+            self._carry_contacts_found_beside(existing, earlier)
+
+    def _carry_contacts_found_beside(self, lead_id: int, earlier_reasons: list[str]) -> None:
+        """Keep the contacts an earlier 联系页 or evidence screenshot gave the lead, each with its
+        reason line (unless the page itself now shows them)."""
+        beside = (CONTACT_PAGE_REASON.split("{}")[0], SCREENSHOT_CONTACT_REASON)
+        for line in earlier_reasons:
+            if line.startswith(beside):
+                prefix, _, listed = line.rpartition("：")
+                self._merge_contacts(lead_id, tuple(listed.split("、")), f"{prefix}：")
 
     def _credit_queries(self, run_id: int, page: PageObservation) -> None:
         """A new lead counts for the queries whose results led to it this run: the result itself,
