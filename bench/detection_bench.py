@@ -35,13 +35,13 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from keywords import load_library
 from keywords.fitted import read_fitted
 from leads.judge.batch import TextVerdict, judge_text
 from leads.judge.text_score import TextScorer
-from leads.judge.verdict import sales_verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_FILES = (
@@ -208,13 +208,7 @@ def read_real(path: Path, label: bool, tier_column: int | None) -> Iterator[Samp
 
 def weighted_judge(weights: Path) -> Callable[[str], TextVerdict]:
     """``judge_text`` with the scorer's weights read from ``weights``."""
-    scorer = TextScorer(load_library(), read_fitted(weights))
-
-    def judge_weighted(text: str) -> TextVerdict:
-        result = scorer.score(text)
-        return TextVerdict(sales_verdict(result.context, result.score)[0], result)
-
-    return judge_weighted
+    return partial(judge_text, scorer=TextScorer(load_library(), read_fitted(weights)))
 
 
 def judge_samples(samples: Iterable[Sample], one: Callable[[str], TextVerdict]) -> list[Outcome]:

@@ -3,8 +3,8 @@
 The crawl reads the QR codes of a page's ``<img>`` images (``crawler.qr_images``), but a code
 drawn on a canvas, set as a CSS background image or written as inline SVG is no image it
 fetches. The capture's full-page screenshot shows them all, so it is read too, with the crawl's
-decoder (``leads.judge.qr_codes.read_qr_codes``, with the same pixel limit, downscaling and thus
-decode time per piece):
+decoder (``leads.judge.qr_codes``: ``open_image`` checks the pixels from the header, each tile
+goes to ``codes_in_image`` as it is, never re-encoded):
 
 - the screenshot (our own Chromium's PNG, up to ``max_screenshot_height`` tall) is cut into
   overlapping tiles (``TILE_SIDE`` square, ``OVERLAP`` shared, so a code up to that size cut by
@@ -24,19 +24,15 @@ capture.json, whose SHA-256 the manifest holds.
 
 from __future__ import annotations
 
-import io
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
-
 from leads.egress.policy import EgressPolicy
 from leads.evidence.settings import CaptureSettings
 from leads.judge.domains import is_government_host
-from leads.judge.qr_codes import DEFAULT_MAX_PIXELS, QrReading, read_qr_codes
+from leads.judge.qr_codes import ImageProblem, QrReading, codes_in_image, open_image
 from leads.store import Store
 from leads.store.observations import SCREENSHOT_CONTACT_REASON
 
@@ -79,22 +75,16 @@ def tile_boxes(width: int, height: int, side: int = TILE_SIDE,
             for top in tops for left in lefts]
 
 
-def read_screenshot_codes(png: bytes, max_tiles: int,
-                          max_pixels: int = DEFAULT_MAX_PIXELS) -> ScreenshotCodes:
+def read_screenshot_codes(png: bytes, max_tiles: int) -> ScreenshotCodes:
     """The QR codes in a screenshot, read tile by tile within the bounds; never raises."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(png))  # the header only
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                return ScreenshotCodes(problem=f"截图过大（{width}×{height} 像素），未识别二维码")
-            gray = image.convert("L")
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return ScreenshotCodes(problem="截图过大（超过图片库的像素上限），未识别二维码")
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
-        return ScreenshotCodes(problem=f"截图无法读取（{type(error).__name__}）")
-    boxes = tile_boxes(width, height)
+    image = open_image(png, MAX_PIXELS)
+    if isinstance(image, ImageProblem):
+        return ScreenshotCodes(problem={
+            "too_big": f"截图过大（{image.detail} 像素），未识别二维码",
+            "bomb": "截图过大（超过图片库的像素上限），未识别二维码",
+        }.get(image.kind, f"截图无法读取（{image.words}）"))
+    gray = image.convert("L")
+    boxes = tile_boxes(*gray.size)
     problems = []
     if len(boxes) > max_tiles:
         problems.append(f"截图共 {len(boxes)} 块，仅识别前 {max_tiles} 块")
@@ -106,9 +96,7 @@ def read_screenshot_codes(png: bytes, max_tiles: int,
         if time.monotonic() > deadline:
             problems.append(f"识别超过 {DECODE_SECONDS:g} 秒，余下 {len(boxes) - read} 块未识别")
             break
-        buffer = io.BytesIO()
-        gray.crop(box).save(buffer, "PNG", compress_level=1)
-        tile = read_qr_codes(buffer.getvalue(), max_pixels)
+        tile = codes_in_image(gray.crop(box))  # a tile is under DECODE_SIDE: read at full size
         read += 1
         if tile.problem:
             problems.append(f"第 {read} 块：{tile.problem}")

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TextIO
 
-from leads.judge.text_score import TextScore, score_text
+from leads.judge.text_score import TextScore, TextScorer, score_text
 from leads.judge.verdict import sales_verdict
 
 MAX_LINE_BYTES = 1_000_000  # an ad is a few hundred bytes; a longer line is not one text
@@ -66,9 +66,10 @@ class LineError(ValueError):
         self.kind = kind
 
 
-def judge_text(text: str) -> TextVerdict:
-    """The verdict on a text alone, by the same rules ``judge_page`` applies to a page's text."""
-    result = score_text(text)
+def judge_text(text: str, scorer: TextScorer | None = None) -> TextVerdict:
+    """The verdict on a text alone, by the same rules ``judge_page`` applies to a page's text
+    (with ``scorer``: that scorer's, e.g. a candidate's fitted weights, not the library's)."""
+    result = scorer.score(text) if scorer is not None else score_text(text)
     category, _ = sales_verdict(result.context, result.score)
     return TextVerdict(category, result)
 

@@ -65,31 +65,63 @@ class QrReading:
                      if WEB_PAYLOAD.match(p) and not WECHAT_PAYLOAD.match(p))
 
 
-def read_qr_codes(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> QrReading:
-    """The QR codes in an image's bytes; never raises."""
+@dataclass(frozen=True)
+class ImageProblem:
+    """Why image bytes were not decoded: ``empty``, ``too_big`` (``detail`` W×H, from the
+    header), ``bomb`` (over Pillow's own pixel limit), ``not_image`` or ``broken`` (``detail``
+    the error's type); each reader words it for its own record."""
+
+    kind: str
+    detail: str = ""
+
+    @property
+    def words(self) -> str:
+        """The problem as a page's signals say it."""
+        return {"empty": "空文件", "too_big": f"图片过大（{self.detail} 像素），未解码",
+                "broken": f"图片损坏（{self.detail}）"}.get(self.kind, "不是可识别的图片")
+
+
+def open_image(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
+    """The decoded image, its pixels checked from the header before anything is decoded; never
+    raises."""
     if not data:
-        return QrReading(problem="空文件")
+        return ImageProblem("empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))  # reads the header only
             width, height = image.size
             if width * height > max_pixels:
-                return QrReading(problem=f"图片过大（{width}×{height} 像素），未解码")
+                return ImageProblem("too_big", f"{width}×{height}")
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        return QrReading(problem="不是可识别的图片")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return ImageProblem("bomb")
+    except UnidentifiedImageError:
+        return ImageProblem("not_image")
     except (OSError, ValueError, SyntaxError, EOFError) as error:
-        return QrReading(problem=f"图片损坏（{type(error).__name__}）")
-    if max(width, height) > DECODE_SIDE:
-        image.thumbnail((DECODE_SIDE, DECODE_SIDE))
+        return ImageProblem("broken", type(error).__name__)
+    return image
+
+
+def codes_in_image(image: Image.Image) -> QrReading:
+    """The QR codes in a decoded image, downscaled first when larger than ``DECODE_SIDE``."""
+    gray = image.convert("L")  # a copy: the caller's image is left as it was
+    if max(gray.size) > DECODE_SIDE:
+        gray.thumbnail((DECODE_SIDE, DECODE_SIDE))
     try:
-        codes = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+        codes = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)
     except (ValueError, RuntimeError) as error:
         return QrReading(problem=f"解码失败（{type(error).__name__}）")
     payloads = tuple(dict.fromkeys(code.text.strip() for code in codes if code.text.strip()))
     return QrReading(payloads=payloads[:MAX_CODES])
+
+
+def read_qr_codes(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> QrReading:
+    """The QR codes in an image's bytes; never raises."""
+    image = open_image(data, max_pixels)
+    if isinstance(image, ImageProblem):
+        return QrReading(problem=image.words)
+    return codes_in_image(image)
 
 
 def origin_reason(image_url: str, page_url: str) -> str:

@@ -128,7 +128,7 @@ def _shown(items: tuple[str, ...] | list[str]) -> str:
 
 class TextScorer(TextMatcher):
     """Scores texts with one keyword library's matchers, built once; with the library's fitted
-    weights (keywords/fitted_weights.tsv) the score is the fitted model's, else the rules'."""
+    weights (keywords/fitted_weights.tsv) the fitted model may raise the rules' score."""
 
     def __init__(self, library: KeywordLibrary, fitted: FittedWeights | None = None) -> None:
         super().__init__(library)

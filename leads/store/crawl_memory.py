@@ -144,9 +144,9 @@ class CrawlMemory(Database):
 
     def pending_candidates(self, limit: int, before_run: int | None = None) -> list[str]:
         """URLs (``http://<domain>/``, or the page a screenshot's QR code named) of candidates
-        not yet fetched: never probed first, then
-        the longest unprobed, highest score first; with ``before_run``, only those known when
-        that run started (the hosts it found dead itself are not its candidates)."""
+        not yet fetched: never probed first, then the longest unprobed, highest score first;
+        with ``before_run``, only those known when that run started (the hosts it found dead
+        itself are not its candidates)."""
         return [row[0] for row in self.db.execute(
             "SELECT url FROM domain_candidates WHERE fetched_at = '' AND (?1 IS NULL OR "
             "first_seen < (SELECT started_at FROM runs WHERE id = ?1)) "
