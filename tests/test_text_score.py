@@ -156,6 +156,7 @@ def test_garbage_never_raises(garbage: str):
         ("本培训机构拒绝一切代考、包过，须本人参加考试", ("代考", "包过")),
         ("登高证没有免考的渠道", ("免考",)),
         ("严禁替考，违者取消成绩", ("替考",)),
+        ("全部参加统一考试，不承诺包过，不合格可免费补考一次", ("包过",)),
     ],
 )
 def test_denied_sales_phrases_do_not_count(text: str, denied: tuple[str, ...]):
@@ -346,6 +347,9 @@ def test_second_dev_set_is_balanced_and_clean():
         ("dian工证 bao过", "电工证包过"),
         ("办※证，免丨考，电—工—证", "办证,免考,电工证"),  # symbols fold() keeps inside words
         ("电工证 mian3kao3，ke3 cha2，v1", "电工证免考,可查,v1"),  # tone numbers; v1 stays
+        # a run that does not decode whole is read in spans: 可以上网查 le
+        ("ni de hangong zheng xia lai le, ke yi shang wang cha le", "你的焊工证下来了, 可以上网查了"),
+        ("ke yi shang wang cha lo", "可以上网查lo"),  # lo decodes to nothing: it stays
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -362,6 +366,7 @@ def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, resp
         "这家店很靠谱，如果要买的话一半的钱",  # 靠, 果, 半 in their own words
         "微信 hangong_365，qq dgz_2024",  # pinyin inside an id stays
         "please ban this account",  # English words stay English
+        "you can go to the shop and ban the man who wanted to",  # a sentence of English words
     ],
 )
 def test_respelling_leaves_ordinary_words_alone(text: str):
@@ -440,6 +445,8 @@ def test_lawful_texts_doubters_holders_schools_and_employers_are_not_leads(text:
         ("安泉员证", "安全员证"),
         ("官往可茶", "官网可查"),  # at most half of a word's characters swapped
         ("店垫正", "店垫正"),  # more than half: never made up from sounds alone
+        ("登搞正", "登高证"),  # a card's 证 written 正 is every seller's swap: it costs nothing
+        ("店公正", "店公正"),  # but two further swaps are still too many
         ("行车正常", "行车正常"),  # a real word that sounds like one (keep)
         ("家政服务", "家政服务"),
         ("补考试题", "补考试题"),  # three-character phrases are not restored from sounds
@@ -510,6 +517,28 @@ def test_a_school_waved_aside_by_a_seller_takes_nothing_off():
     assert judge_text(seller).is_lead
     assert score_text(school).signals["negative_context"] < 0
     assert not judge_text(school).is_lead
+
+
+def test_a_schools_step_said_as_not_needed_takes_nothing_off():
+    seller = "登高证过期了不用复审，我们直接给你出新的，网上可查"
+    school = "登高证到期前须参加复审，请按时报名"
+    assert "复审" not in score_text(seller).terms("negative")
+    assert judge_text(seller).is_lead
+    assert "复审" in score_text(school).terms("negative")
+    assert not judge_text(school).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "招代理：特种作业证、安全员证、特种设备证，货源稳定，利润高，新手可带，vx zs8866a",
+        "电工证一千二，高空一千，两个一起办给你算两千，加急的话加五百，v：zs8866a",
+        "你的焊工證已經出來了，官網可以查到，尾款轉我",
+        "考不过可以走内部，我有关系，电工证焊工证都行，私聊",
+    ],
+)
+def test_agents_bundles_balances_and_connections_are_a_sellers(text: str):
+    assert judge_text(text).is_lead
 
 
 def test_a_wary_buyer_denies_what_sellers_say():

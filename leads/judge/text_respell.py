@@ -135,11 +135,18 @@ PINYIN_WORDS: Mapping[str, str] = {
     "xueli": "学历", "zhenzheng": "真证", "xian": "先", "hou": "后", "kuan": "款",
     "daofu": "到付", "yizhou": "一周", "tian": "天", "zhou": "周", "gongzuori": "工作日",
     "zhuanye": "专业", "chengxin": "诚信", "youhui": "优惠", "pianyi": "便宜",
+    # chat's little words, so a pinyin sentence decodes around the words that matter
+    # (ni de hangong zheng xia lai le: 你的焊工证下来了); alone they stay as written
+    "de": "的", "le": "了", "ma": "吗", "xia": "下", "xialai": "下来", "chulai": "出来",
+    "chu": "出", "shang": "上", "wang": "网", "xiang": "想", "buxiang": "不想", "zenme": "怎么",
+    "zhao": "找", "zhaowo": "找我", "hao": "好", "fa": "发",
+    "ji": "寄", "dao": "到", "shoudao": "收到", "weikuan": "尾款", "dingjin": "定金",
 }
 PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
 PINYIN_LONGEST = max(map(len, PINYIN_WORDS))
 PINYIN_SYLLABLES = re.compile(f"(?:{PINYIN_SYLLABLE})+")  # a word that could be pinyin at all
 PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
+PINYIN_SHARE = 0.8  # a run with fewer syllable-shaped words is some other language
 # Pinyin with tone numbers (ban4 zheng4, mian3kao3): a word made only of syllables each with its
 # digit loses the digits; ids keep theirs (dgz2024 is no syllable run).
 TONED_PINYIN = re.compile(
@@ -181,10 +188,32 @@ def _pinyin(match: re.Match[str]) -> str:
     )
     if whole and (len(whole) > 1 or touching):
         return whole
-    words = [_pinyin_word(part) if PINYIN_SYLLABLES.fullmatch(part) else None for part in parts]
-    return " ".join(
-        word if word and len(word) > 1 else part for word, part in zip(words, parts, strict=True)
-    )
+    return " ".join(_pinyin_spans(parts))
+
+
+def _pinyin_spans(parts: list[str]) -> list[str]:
+    """A run that does not decode whole, read in spans: the longest span of two words or more
+    that decodes becomes characters (ke yi shang wang cha le: 可以上网查 le), a word of two
+    syllables or more alone too (kaoshi), any other word stays. Only in a run mostly made of
+    syllables: an English sentence (you can go) is left as it is."""
+    syllables = sum(1 for part in parts if PINYIN_SYLLABLES.fullmatch(part))
+    if syllables < PINYIN_SHARE * len(parts):
+        return [word if word and len(word) > 1 else part for part, word in (
+            (part, _pinyin_word(part) if PINYIN_SYLLABLES.fullmatch(part) else None)
+            for part in parts)]
+    pieces: list[str] = []
+    start = 0
+    while start < len(parts):
+        for end in range(min(len(parts), start + PINYIN_RUN_WORDS), start, -1):
+            word = _pinyin_word("".join(parts[start:end]))
+            if word and (end - start > 1 or len(word) > 1):
+                pieces.append(word)
+                break
+        else:
+            end = start + 1
+            pieces.append(parts[start])
+        start = end
+    return pieces
 
 
 def respell(folded: str) -> str:
