@@ -568,3 +568,37 @@ def test_an_errand_agency_with_a_phone_is_no_lead(text: str):
 )
 def test_a_street_ad_of_cards_and_a_phone_is_a_lead(text: str):
     assert judge_text(text).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "查询地址：www.tzzy-cx.com（全国联网查询中心），本中心办理的电工证焊工证全部可查",
+        "已经给您录进去了，您现在打开这个链接 http://czzcx-gov.cn.com/query 输入证号就能看到，确认后把尾款转过来",
+        "证书编号和发证机关都是真实的，数据挂在省里的系统上，任何单位核验都能通过",
+        "先查后付，您拿到证号去官网验证，信息正确再付款，我们做了这么多年不怕您查",
+    ],
+)
+def test_a_seller_vouching_that_the_card_verifies_is_a_lead(text: str):
+    assert judge_text(text).is_lead
+
+
+def test_a_lookup_address_on_an_official_platform_is_no_sellers():
+    official = "查询地址：cx.mem.gov.cn（应急管理部特种作业操作证查询），输入证号和姓名即可"
+    fake = "查询地址：cx-mem-gov.cn.com（特种作业操作证查询），输入证号和姓名即可"
+    assert "VERIFIABLE_ONLINE" not in score_text(official).concepts
+    assert "VERIFIABLE_ONLINE" in score_text(fake).concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这周末去考叉车证，教练说倒车入库那块要多练",  # 入库 of parking, not of a record
+        "问：我的电工证怎么在网上查真假？答：打开应急管理部官网，输入证号和姓名就行，查得到就是真的",
+        "笑死，这个汗工正，我考了三次才过，哪来的包锅，全靠自己练",  # 哪来的 denies
+        "网上有人说不用考试就能办叉车证，是不是骗子？有没有人上过当？",
+        "高校学信网提醒：近期有人冒用学信网名义提供“学历可查”服务，学信网从未委托第三方代办学历",
+    ],
+)
+def test_buyers_doubters_and_warnings_in_new_wording_are_no_lead(text: str):
+    assert not judge_text(text).is_lead

@@ -66,7 +66,7 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
         ("查", "茬察茶碴楂",
          r"(?<=[可能网上以都就时久身验得一]){C}(?![叶水馆杯道])|{C}(?=[询到得验]|不到)"),
         ("过", "锅果裹郭",
-         r"(?<=[包保必稳通考]){C}|(?<=[人你我])锅(?=来)"),
+         r"(?<=[包保必稳通考]){C}|(?<=[包保][你您]){C}|(?<=[人你我])锅(?=来)"),
         ("不", "卟布埠步",
          r"{C}(?=[用需必考])"),
         ("免", "勉兔缅冕娩",
@@ -95,6 +95,10 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
          r"(?<=焊){C}|(?<=电)攻"),
         ("拿", "哪那",
          r"(?<=[能就以也快包接速]){C}(?=证|到证)"),
+    ),
+    (  # and what stands after those (查 after a restored 网: 官往茶)
+        ("查", "茬察茶碴楂",
+         r"(?<=[网]){C}(?![叶水馆杯道])"),
     ),
 )
 HOMOPHONE_CHARS = frozenset("".join(chars for rules in HOMOPHONE_RULES for _, chars, _ in rules))
@@ -141,6 +145,9 @@ PINYIN_WORDS: Mapping[str, str] = {
     "chu": "出", "shang": "上", "wang": "网", "xiang": "想", "buxiang": "不想", "zenme": "怎么",
     "zhao": "找", "zhaowo": "找我", "hao": "好", "fa": "发",
     "ji": "寄", "dao": "到", "shoudao": "收到", "weikuan": "尾款", "dingjin": "定金",
+    "xing": "行", "yiqi": "一起", "banhao": "办好", "wangzhi": "网址", "gei": "给",
+    "kaoqian": "考前", "buliao": "不了", "guobuliao": "过不了", "doushi": "都是", "jiade": "假的",
+    "buyao": "不要", "shangdang": "上当", "tixing": "提醒", "pianzi": "骗子", "xiaoxin": "小心",
 }
 PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
 PINYIN_LONGEST = max(map(len, PINYIN_WORDS))
