@@ -212,3 +212,24 @@ def test_review_words_state_check_uses_the_states_given(library_copy: Path):
     """The library does not know the lifecycle: a state the caller does not list is refused."""
     with pytest.raises(ValueError, match=r"review_words\.tsv:\d+: state must be one of"):
         load_review_words(("new", "false_positive"), library_copy)
+
+
+def test_the_library_words_in_pinyin_are_regenerated_with_the_library():
+    """keywords/pinyin_words.tsv is generated from the other files: a word added there must be
+    in it (python -m keywords.pinyin_words --write), and it holds the words sellers spell."""
+    from keywords.pinyin_words import FILE_NAME, build, read_pinyin_words, render
+
+    kept = (DEFAULT_DIRECTORY / FILE_NAME).read_text(encoding="utf-8")
+    assert kept == render(build()), "run: python -m keywords.pinyin_words --write"
+    words = read_pinyin_words()
+    assert words["sanleirenyuan"] == "三类人员"
+    assert words["lianwangkecha"] == "联网可查"
+
+
+def test_library_words_written_in_pinyin_are_read_as_the_words():
+    from leads.judge.normalize import fold
+    from leads.judge.text_respell import respell
+
+    assert respell(fold("san lei ren yuan zheng bao guo")) == "三类人员证包过"
+    # the hand-kept chat reading wins where the library has another word of that spelling
+    assert respell(fold("dian gong zheng bu kao")) == "电工证不考"

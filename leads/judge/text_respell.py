@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
 
+from keywords.pinyin_words import read_pinyin_words
 from leads.judge.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD
 from leads.judge.text_sounds import restore_sound_alikes
 
@@ -148,11 +150,29 @@ PINYIN_WORDS: Mapping[str, str] = {
     "xing": "行", "yiqi": "一起", "banhao": "办好", "wangzhi": "网址", "gei": "给",
     "kaoqian": "考前", "buliao": "不了", "guobuliao": "过不了", "doushi": "都是", "jiade": "假的",
     "buyao": "不要", "shangdang": "上当", "tixing": "提醒", "pianzi": "骗子", "xiaoxin": "小心",
+    "shebei": "设备", "renyuan": "人员", "sanlei": "三类",
 }
+
+
+@cache
+def _pinyin_vocabulary() -> tuple[Mapping[str, str], int]:
+    """The hand-kept words above and the library's own words in pinyin
+    (keywords/pinyin_words.tsv: every certificate name, sales phrase, concept and context word);
+    where both spell a word, the hand-kept one wins. With the longest spelling's length."""
+    hand_longest = max(map(len, PINYIN_WORDS))
+    words = dict(PINYIN_WORDS)
+    for spelled, word in read_pinyin_words().items():
+        # bukao is 补考 in the library but 不考 in chat: a spelling the hand-kept words already
+        # read as something else keeps their reading
+        if _split(spelled, PINYIN_WORDS, hand_longest) in (None, word):
+            words.setdefault(spelled, word)
+    return words, max(map(len, words))
+
+
 PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
-PINYIN_LONGEST = max(map(len, PINYIN_WORDS))
 PINYIN_SYLLABLES = re.compile(f"(?:{PINYIN_SYLLABLE})+")  # a word that could be pinyin at all
 PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
+PINYIN_SPAN_WORDS = 12  # the longest word read from a run, in syllables (特种设备作业人员证: 9)
 PINYIN_SHARE = 0.8  # a run with fewer syllable-shaped words is some other language
 # Pinyin with tone numbers (ban4 zheng4, mian3kao3): a word made only of syllables each with its
 # digit loses the digits; ids keep theirs (dgz2024 is no syllable run).
@@ -166,11 +186,17 @@ TONE_NUMBER_CHARS = frozenset("12345")
 
 def _pinyin_word(run: str) -> str | None:
     """The characters a run of pinyin syllables (no spaces) spells, or None when it does not
-    split wholly into PINYIN_WORDS (fewest pieces, so kaoshi is 考试, not 考 + 试)."""
+    split wholly into known words (fewest pieces, so kaoshi is 考试, not 考 + 试)."""
+    return _split(run, *_pinyin_vocabulary())
+
+
+def _split(run: str, vocabulary: Mapping[str, str], longest: int) -> str | None:
+    """``run`` split into the fewest words of ``vocabulary``, as characters; None if it cannot
+    be split wholly."""
     best: list[list[str] | None] = [[]] + [None] * len(run)
     for end in range(1, len(run) + 1):
-        for start in range(max(0, end - PINYIN_LONGEST), end):
-            word = PINYIN_WORDS.get(run[start:end])
+        for start in range(max(0, end - longest), end):
+            word = vocabulary.get(run[start:end])
             previous = best[start]
             if word and previous is not None and (
                 best[end] is None or len(previous) + 1 < len(best[end])  # type: ignore[arg-type]
@@ -211,7 +237,7 @@ def _pinyin_spans(parts: list[str]) -> list[str]:
     pieces: list[str] = []
     start = 0
     while start < len(parts):
-        for end in range(min(len(parts), start + PINYIN_RUN_WORDS), start, -1):
+        for end in range(min(len(parts), start + PINYIN_SPAN_WORDS), start, -1):
             word = _pinyin_word("".join(parts[start:end]))
             if word and (end - start > 1 or len(word) > 1):
                 pieces.append(word)
