@@ -1,15 +1,15 @@
 """Fit the text score's weights (keywords/fitted_weights.tsv) on the dev sets, cross-validated.
 
-../shared/DETECTION.md §3: instead of hand-set points with caps, a logistic model over the
-scorer's own features (``leads.judge.text_fitted.text_features``: concept points, certificate,
-contact, frames, negative words per context, the rules' score) gets its weights from labelled
-texts. Only the dev sets are read (labelled_texts.tsv, texts_dev.tsv, texts_dev2.tsv,
-texts_dev3.tsv, texts_dev4.tsv, texts_dev5a/b.tsv) — never the held-out set nor the real lines of ../shared/realdata,
-which stay the check. L2-regularised, fitted with scipy's L-BFGS-B; the weights of sales evidence
-are kept ≥ 0 and those of negative contexts ≤ 0, so every reason points the way an analyst
-expects. It is fitted on all dev texts but, as in the scorer, only raises the rules' score of
-the texts ``fitted_applies`` lets it (a sales claim, not about papers other than
-safety-production certificates): the verdict is the rules' lead or the model's.
+../shared/DETECTION.md §3: instead of hand-set points with caps, a logistic model over the scorer's
+own features (``leads.judge.text_fitted.text_features``: concept points, certificate, contact,
+frames, negative words per context, the rules' score) gets its weights from labelled texts. Only
+the dev sets are read (labelled_texts.tsv, texts_dev.tsv, texts_dev2.tsv, texts_dev3.tsv,
+texts_dev4.tsv, texts_dev5a/b.tsv) — never the held-out set nor the real lines of
+../shared/realdata, which stay the check. L2-regularised, fitted with scipy's L-BFGS-B; the weights
+of sales evidence are kept ≥ 0 and those of negative contexts ≤ 0, so every reason points the way
+an analyst expects. It is fitted on all dev texts but, as in the scorer, only raises the rules'
+score of the texts ``fitted_applies`` lets it (a sales claim, not about papers other than safety-
+production certificates): the verdict is the rules' lead or the model's.
 
 It prints, for the rules and for the model, precision and recall cross-validated by leaving one
 dev set out at a time (the model never sees the set it is scored on) and by five folds over the
