@@ -602,3 +602,31 @@ def test_a_lookup_address_on_an_official_platform_is_no_sellers():
 )
 def test_buyers_doubters_and_warnings_in_new_wording_are_no_lead(text: str):
     assert not judge_text(text).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "各位工友：年前最后一批特种证，名额有限，人不用回来，证直接寄工地，电话 (0379)6421 5873",
+        "主要负责人和安全管理人员合格证，人员不参加统一考试，信息能在省厅网站上显示。联系张工 0531-88264197",
+        "各种证件 质量保证 可上网 先拿后付 1876 4430 921",
+        "焊工熔化焊操作证，老师傅不想再去考场折腾的可以联系，结果出来前不用交全款。联系电话 152 7731 0946",
+        "客户收到焊工证后扫背面二维码，会跳到我们这边的查询页，跟正规查询一样，工地老板一看就放心。",
+    ],
+)
+def test_sellers_who_avoid_the_stock_phrases_are_leads(text: str):
+    assert judge_text(text).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "高处作业证培训，理论课三天，实操两天，考试由考试中心统一安排，合格率高，电话15090213326",
+        "电子证照上线：特种作业操作证电子证与纸质证书具有同等效力，可在政务APP出示",
+        "应急管理厅提示：本厅从未委托任何中介机构代办特种作业操作证，证书查询请以本厅官方网站为准",
+        "二手叉车出售：合力3吨叉车，九成新，价格面议，有意者联系13938274105",
+        "急聘塔吊司机，持建筑施工特种作业操作资格证，有高层项目经验者优先",
+    ],
+)
+def test_schools_notices_and_other_trades_in_the_same_words_are_no_lead(text: str):
+    assert not judge_text(text).is_lead

@@ -150,7 +150,8 @@ PINYIN_WORDS: Mapping[str, str] = {
     "xing": "行", "yiqi": "一起", "banhao": "办好", "wangzhi": "网址", "gei": "给",
     "kaoqian": "考前", "buliao": "不了", "guobuliao": "过不了", "doushi": "都是", "jiade": "假的",
     "buyao": "不要", "shangdang": "上当", "tixing": "提醒", "pianzi": "骗子", "xiaoxin": "小心",
-    "shebei": "设备", "renyuan": "人员", "sanlei": "三类",
+    "shebei": "设备", "renyuan": "人员", "sanlei": "三类", "pengyou": "朋友", "siwo": "私我",
+    "yijing": "已经", "meiwenti": "没问题", "zhuanqian": "转钱", "yixia": "一下",
 }
 
 
