@@ -85,8 +85,10 @@ CHINESE_DIGITS = str.maketrans(
     "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "001234567891123456789"
 )
 CHINESE_NUMBER_RUN = re.compile(r"[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖0-9]{7,}")
-# fold() drops emoji. These stand for a word in any text (➕v is 加v) ...
-EMOJI_WORD_MAP = {"➕": "加", "✚": "加"}
+# fold() drops emoji. These stand for a word in any text (➕v is 加v, 🛜可查 is 网上可查, 🈚考
+# is folded to 无考 by NFKC, 高处作业📜 is 高处作业证, 不用📖不用✍ is 不用看书不用考) ...
+EMOJI_WORD_MAP = {"➕": "加", "✚": "加", "🛜": "网上", "🌐": "网上", "📜": "证", "📖": "看书",
+                  "✍": "考", "🔍": "查", "💬": "私"}
 EMOJI_WORDS = str.maketrans(EMOJI_WORD_MAP)
 # ... and these for a contact label, so extract_contacts spells them out first.
 EMOJI_LABELS = str.maketrans(

@@ -37,7 +37,7 @@ SEPARATOR_INSIDE_WORD = re.compile(
 # A pinyin syllable in brackets right after a character (證(zhèng), 查(cha2)): an annotation.
 # Only syllable-shaped contents go, so 联系(qq) and 电话(tel) keep their label.
 PINYIN_SYLLABLE = "(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[aeiouvü]{1,3}(?:ng|n|r)?[1-5]?"
-PINYIN_ANNOTATION = re.compile(rf"(?<=[{CJK}])\((?:{PINYIN_SYLLABLE})\)")
+PINYIN_ANNOTATION = re.compile(rf"(?<=[{CJK}])\((?:{PINYIN_SYLLABLE}){{1,6}}\)")
 TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ", "aaaaeeeeiiiioooouuuuvvvvvnnn")
 # OpenCC's own t2s character table, applied with str.translate: the phrase-level OpenCC
 # converter takes ~0.7 s per 200k characters, the table a few milliseconds.

@@ -38,7 +38,8 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
          r"{C}(?=网[^。!?;\n,]{0,4}[查验])"),
         ("办", "半扮伴瓣拌绊般板扳",
          r"{C}(?=证|理|下来|好的|个证)|[半扮伴瓣拌绊般扳](?=[正征政症])"
-         r"|(?<=[代快速能可包找帮急来])[半扮伴瓣拌绊](?![价个年天夜小岛演时斤路截边])"),
+         r"|(?<=[代快速能可包找帮急来])[半扮伴瓣拌绊](?![价个年天夜小岛演时斤路截边])"
+         r"|(?<=先)[半扮伴瓣拌绊般板扳](?=后)"),
         ("考", "烤拷栲",
          r"{C}(?=[试核证过场])|(?<=[免代替用去别没报来难要不你]){C}(?![肉鸭鱼串箱炉贝红面的])"
          r"|(?<=[跟和与]){C}(?=的|出来)"),
@@ -71,8 +72,8 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
          r"(?<=[包保必稳通考]){C}|(?<=[包保][你您]){C}|(?<=[人你我])锅(?=来)"),
         ("不", "卟布埠步",
          r"{C}(?=[用需必考])"),
-        ("免", "勉兔缅冕娩",
-         r"{C}(?=[考试培学])"),
+        ("免", "勉兔缅冕娩棉绵",
+         r"{C}(?=[考试培学烤拷])"),
         ("包", "饱苞宝煲",
          r"{C}(?=过|通过|拿证|查)"),
         ("培", "陪赔裴",
@@ -98,9 +99,11 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
         ("拿", "哪那",
          r"(?<=[能就以也快包接速]){C}(?=证|到证)"),
     ),
-    (  # and what stands after those (查 after a restored 网: 官往茶)
+    (  # and what stands after those (查 after a restored 网: 官往茶; 考 after 免: 棉烤)
         ("查", "茬察茶碴楂",
          r"(?<=[网]){C}(?![叶水馆杯道])"),
+        ("考", "烤拷栲",
+         r"(?<=免){C}"),
     ),
 )
 HOMOPHONE_CHARS = frozenset("".join(chars for rules in HOMOPHONE_RULES for _, chars, _ in rules))
@@ -152,6 +155,8 @@ PINYIN_WORDS: Mapping[str, str] = {
     "buyao": "不要", "shangdang": "上当", "tixing": "提醒", "pianzi": "骗子", "xiaoxin": "小心",
     "shebei": "设备", "renyuan": "人员", "sanlei": "三类", "pengyou": "朋友", "siwo": "私我",
     "yijing": "已经", "meiwenti": "没问题", "zhuanqian": "转钱", "yixia": "一下",
+    "shuru": "输入", "jike": "即可", "nin": "您", "tongbu": "同步", "yu": "与",
+    "shenfenzhenghao": "身份证号",
 }
 
 

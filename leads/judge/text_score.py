@@ -230,7 +230,7 @@ class TextScorer(TextMatcher):
             rules_score,
         )
         score = rules_score
-        applies = fitted_applies(features, bool(sales_concepts))
+        applies = fitted_applies(features, sales_concepts)
         if self.fitted is not None and applies:
             score, fitted_reason = fitted_score(self.fitted, features, rules_score)
             reasons += (fitted_reason,)

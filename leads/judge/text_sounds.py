@@ -30,6 +30,7 @@ MIN_PHRASE_CHARS = 4  # 不考试 would catch 补考试题; 官网可查 is safe
 # real words of jieba's dictionary that sound the same as keep (tests/test_text_score.py checks).
 USES = ("fold", "keep")
 CARD = "证"
+LONG_WORD = 4
 
 
 class SoundFolder(NamedTuple):
@@ -52,7 +53,7 @@ class SoundFolder(NamedTuple):
                 differing = sum(a != b for a, b in zip(original, word, strict=True))
                 if word.endswith(CARD) and original[-1] != CARD:
                     differing -= 1  # 正/政 for the card's 证 is every seller's swap, not a guess
-                if 2 * differing <= len(word):
+                if differing <= _max_swaps(len(word)):
                     found.append((start, end, word))
         if not found:
             return text
@@ -63,6 +64,13 @@ class SoundFolder(NamedTuple):
                 chars[start:end] = word
                 taken.append((start, end))
         return "".join(chars)
+
+
+def _max_swaps(length: int) -> int:
+    """How many of a word's characters may be sound-alikes: half of a short word (店垫正 is no
+    电工证); all but one of a word of four syllables or more, which no everyday text spells by
+    chance (特肿做页 is 特种作业, 宝正可茶 is 保证可查)."""
+    return length // 2 if length < LONG_WORD else length - 1
 
 
 def _spans(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int]]:
