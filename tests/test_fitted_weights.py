@@ -126,3 +126,13 @@ def test_the_fit_keeps_evidence_positive_and_contexts_negative() -> None:
     y = ((x[:, 0] + 0.5 * x[:, 1]) > 0.8).astype(float)
     theta = fit_module.fit(x, y, ["concept.NO_EXAM", "context.news"], l2=0.1)
     assert theta[0] > 2.0 and theta[1] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_prompt_or_a_price_alone_is_not_raised_by_the_model(library) -> None:
+    """加我/私我, a price, stock phrases or a delivery are said by every trade and every chat:
+    the model may not raise a text that has only those (it raised 我QQ是…你加我 over 50)."""
+    generous = FittedWeights(5.0, {}, {}, "2026-12-05")
+    scorer = TextScorer(library, generous)
+    weak = scorer.score("我ＱＱ是８８７６５４３２ 你加我 我把电工考试的复习资料发你")
+    assert not weak.fitted_applies and weak.score == weak.rules_score
+    assert scorer.score("电工证不用考试，你加我").fitted_applies

@@ -447,6 +447,8 @@ def test_lawful_texts_doubters_holders_schools_and_employers_are_not_leads(text:
         ("店垫正", "店垫正"),  # more than half: never made up from sounds alone
         ("登搞正", "登高证"),  # a card's 证 written 正 is every seller's swap: it costs nothing
         ("店公正", "店公正"),  # but two further swaps are still too many
+        ("特肿做页", "特种作业"),  # four syllables or more: all but one may be swapped
+        ("宝正可查", "保证可查"),
         ("行车正常", "行车正常"),  # a real word that sounds like one (keep)
         ("家政服务", "家政服务"),
         ("补考试题", "补考试题"),  # three-character phrases are not restored from sounds
@@ -630,3 +632,20 @@ def test_sellers_who_avoid_the_stock_phrases_are_leads(text: str):
 )
 def test_schools_notices_and_other_trades_in_the_same_words_are_no_lead(text: str):
     assert not judge_text(text).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【特种作业】⚡电工🔥焊工🪜高处 🈚考办理 🛜可查 ☎️15036628471",
+        "證書查詢(cháxún)：輸入身分證(shēnfènzhèng)號即可查到您的電銲證 與官網(guānwǎng)同步，包過",
+        "年底冲量 叉车正 司炉正 起重机正 统统棉烤 宝正可茶 先般后付",
+    ],
+)
+def test_emoji_for_words_annotations_and_many_swaps_are_read(text: str):
+    assert judge_text(text).is_lead
+
+
+def test_a_denial_does_not_skip_over_the_word_it_denies():
+    assert "FAST_ISSUE" in score_text("出叉车证名额 不是培训 直接拿证").concepts
+    assert "FAST_ISSUE" not in score_text("我们不是直接拿证的那种").concepts
