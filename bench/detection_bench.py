@@ -13,6 +13,8 @@ verdict (``leads.judge.batch.judge_text``, at the scorer's default threshold) si
   blind like dev3, written by two helpers for the round after the fitted model;
 - **dev6**: ``tests/data/texts_dev6a.tsv`` (sellers who avoid the stock phrases) and
   ``texts_dev6b.tsv`` (heavy evasions) — blind like dev3, the next round's probe;
+- **dev7**: ``tests/data/texts_dev7a.tsv`` (sellers in their own voices) and ``texts_dev7b.tsv``
+  (short lines) — blind like dev3, the round after;
 - **test**: ``tests/data/texts_heldout.tsv`` — written by an independent writer before the concept
   scorer, measured only (nobody tunes on it or reads its misses while changing the scorer);
 - **real**: ``../shared/realdata`` beside the repository — real spam lines by our relevance tier
@@ -28,7 +30,7 @@ allowed for the record, but whoever tunes the scorer must not use it). ``--weigh
 with a candidate's fitted weights (``bench/fit_text_weights.py --write FILE``), not the library's.
 
 Usage: .venv/bin/python bench/detection_bench.py [--json] [--misses SET] [--realdata PATH]
-[--weights FILE] (SET: dev, dev3, dev4, dev5, dev6, test or real)
+[--weights FILE] (SET: dev, dev3, …, dev7, test or real)
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ DEV3_FILE = ROOT / "tests/data/texts_dev3.tsv"
 DEV4_FILE = ROOT / "tests/data/texts_dev4.tsv"
 DEV5_FILES = (ROOT / "tests/data/texts_dev5a.tsv", ROOT / "tests/data/texts_dev5b.tsv")
 DEV6_FILES = (ROOT / "tests/data/texts_dev6a.tsv", ROOT / "tests/data/texts_dev6b.tsv")
+DEV7_FILES = (ROOT / "tests/data/texts_dev7a.tsv", ROOT / "tests/data/texts_dev7b.tsv")
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
@@ -344,7 +347,8 @@ def print_misses(name: str, wrong: list[Outcome]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object instead of tables")
-    parser.add_argument("--misses", choices=("dev", "dev3", "dev4", "dev5", "dev6", "test", "real"),
+    parser.add_argument("--misses",
+                        choices=("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "test", "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
     parser.add_argument("--weights", type=Path,
@@ -353,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     one = weighted_judge(args.weights) if args.weights else judge_text
 
     files = {"dev": DEV_FILES, "dev3": (DEV3_FILE,), "dev4": (DEV4_FILE,), "dev5": DEV5_FILES,
-             "dev6": DEV6_FILES, "test": (TEST_FILE,)}
+             "dev6": DEV6_FILES, "dev7": DEV7_FILES, "test": (TEST_FILE,)}
     files = {name: [path for path in paths if path.exists()] for name, paths in files.items()}
     judged = {name: judge_samples((s for path in paths for s in read_labelled(path)), one)
               for name, paths in files.items()}

@@ -4,12 +4,12 @@
 own features (``leads.judge.text_fitted.text_features``: concept points, certificate, contact,
 frames, negative words per context, the rules' score) gets its weights from labelled texts. Only
 the dev sets are read (labelled_texts.tsv, texts_dev.tsv, texts_dev2.tsv, texts_dev3.tsv,
-texts_dev4.tsv, texts_dev5a/b.tsv, texts_dev6a/b.tsv) — never the held-out set nor the real lines of
-../shared/realdata, which stay the check. L2-regularised, fitted with scipy's L-BFGS-B; the weights
-of sales evidence are kept ≥ 0 and those of negative contexts ≤ 0, so every reason points the way
-an analyst expects. It is fitted on all dev texts but, as in the scorer, only raises the rules'
-score of the texts ``fitted_applies`` lets it (a sales claim, not about papers other than safety-
-production certificates): the verdict is the rules' lead or the model's.
+texts_dev4.tsv, texts_dev5a/b.tsv, texts_dev6a/b.tsv, texts_dev7a/b.tsv) — never the held-out set
+nor the real lines of ../shared/realdata, which stay the check. L2-regularised, fitted with scipy's
+L-BFGS-B; the weights of sales evidence are kept ≥ 0 and those of negative contexts ≤ 0, so every
+reason points the way an analyst expects. It is fitted on all dev texts but, as in the scorer, only
+raises the rules' score of the texts ``fitted_applies`` lets it (a sales claim, not about papers
+other than safety- production certificates): the verdict is the rules' lead or the model's.
 
 It prints, for the rules and for the model, precision and recall cross-validated by leaving one
 dev set out at a time (the model never sees the set it is scored on) and by five folds over the
@@ -36,6 +36,7 @@ from detection_bench import (
     DEV4_FILE,
     DEV5_FILES,
     DEV6_FILES,
+    DEV7_FILES,
     DEV_FILES,
     ROOT,
     read_labelled,
@@ -83,7 +84,7 @@ class Data:
         library = load_library()
         scorer = TextScorer(library)  # no fitted weights: the rules' features and score
         rows, self.labels, self.sets, self.kinds, self.about_fakes, applies = [], [], [], [], [], []
-        for path in [*DEV_FILES, DEV3_FILE, DEV4_FILE, *DEV5_FILES, *DEV6_FILES]:
+        for path in [*DEV_FILES, DEV3_FILE, DEV4_FILE, *DEV5_FILES, *DEV6_FILES, *DEV7_FILES]:
             for sample in read_labelled(path):
                 result = scorer.score(sample.text)
                 rows.append(result.features)
@@ -195,8 +196,8 @@ def write(data: Data, theta: np.ndarray, shift: float, l2: float, path: Path) ->
         "# bench/fit_text_weights.py --write (refit after changing the concepts or the dev sets).",
         f"# fitted: {today}",
         "# data: tests/data/labelled_texts.tsv, texts_dev.tsv, texts_dev2.tsv, texts_dev3.tsv,",
-        f"# texts_dev4.tsv, texts_dev5a/b.tsv, texts_dev6a/b.tsv ({len(data.y)} texts, "
-        f"{int(data.y.sum())} leads);",
+        f"# texts_dev4.tsv, texts_dev5a/b.tsv, texts_dev6a/b.tsv, texts_dev7a/b.tsv ({len(data.y)} "
+        f"texts, {int(data.y.sum())} leads);",
         "# never the held-out set nor the real lines",
         "# applied only to raise texts with a sales claim, not about other papers (fitted_applies)",
         f"# l2 {l2}; threshold moved by {shift:+.1f} logit for out-of-fold precision "

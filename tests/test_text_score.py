@@ -649,3 +649,37 @@ def test_emoji_for_words_annotations_and_many_swaps_are_read(text: str):
 def test_a_denial_does_not_skip_over_the_word_it_denies():
     assert "FAST_ISSUE" in score_text("出叉车证名额 不是培训 直接拿证").concepts
     assert "FAST_ISSUE" not in score_text("我们不是直接拿证的那种").concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "回楼上，证过期了不用回去复审，我这直接给你续上，原号不变，vx zs8899a",
+        "电工证焊工证不考可办 电话 一三九 零八八七 五二六一 张",
+        "登高证急用？3天出 加q 2871634450",
+        "叉车的1800，要加急再加三百，一个礼拜出，V：cc_2024x",
+        "毕业证学位证职称证都能办，要的在吧里@我",
+    ],
+)
+def test_short_replies_renewals_and_prices_are_leads(text: str):
+    assert judge_text(text).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公告：以下人员特种作业操作证复审合格，名单见附件，证书有效期延长至2032年",
+        "答：特种设备作业人员证到期前要申请复审，在市场监管的网上平台提交材料就行，四年一次",
+        "各位乡亲，最近有人挨家收身份证说能办电工证不用考，大家千万别信",
+        "“包过”替考团伙被抓 涉电工证考试",
+    ],
+)
+def test_renewal_notices_and_warnings_stay_no_lead(text: str):
+    assert not judge_text(text).is_lead
+
+
+def test_renewal_words_count_against_a_seller_only_when_someone_must_attend():
+    seller = score_text("复审我能搞，人不用回去，把旧证拍给我就行")
+    school = score_text("特种作业操作证复审：持证人须本人参加复审培训")
+    assert "复审" not in seller.terms("negative")
+    assert "复审" in school.terms("negative")

@@ -106,11 +106,12 @@ WECHAT_LABEL = (
 )
 # No letter before qq, but a digit may be: a phone runs into the QQ label (138…qq909…). A lone q
 # is a label after 加/+ or a contact verb (详询Q 2284…, 联系q…), or before a colon.
-QQ_LABEL = r"(?<![a-z])qq|(?:(?<=加)|(?<=\+)|(?<=[询系联]))q|(?<![a-z0-9])q(?=\s*:)"
+QQ_LABEL = (r"(?<![a-z])qq|(?:(?<=加)|(?<=\+)|(?<=[询系联]))q|(?<![a-z0-9])q(?=\s*:)"
+            r"|(?<=加)扣(?=\s*:?\s*[1-9])")  # 加扣 2210874533: 扣 for QQ after 加, before a number
 PHONE_LABEL = r"电话|手机|座机|热线|(?<![a-z])(?:tel|phone|mobile)|电(?=\s*:)"
 LABELS = rf"(?P<wechat>{WECHAT_LABEL})|(?P<qq>{QQ_LABEL})|(?P<phone>{PHONE_LABEL})"
 # Every label starts with one of these: the regex engine skips other positions at once.
-LABEL_FIRST_CHARS = "微w绿v薇威危卫q电手座热tpm"
+LABEL_FIRST_CHARS = "微w绿v薇威危卫q扣电手座热tpm"
 LABEL = re.compile(rf"(?=[{LABEL_FIRST_CHARS}])(?:{LABELS})")
 # Labels written together name one value: 电话/微信：138…, QQ微信同号, qq、微信.
 NEXT_LABEL = re.compile(rf"[\s/、和及或]{{0,2}}(?:{LABELS})")

@@ -63,6 +63,7 @@ CONTEXT_NAMES = {
     "notice": "官方通报",
     "warning": "防骗提示",
     "training": "正规培训",
+    "renewal": "证书复审",
     "job": "招聘信息",
     "qa": "问答科普",
     "service": "政务服务",
@@ -80,7 +81,7 @@ CONTEXT_MIN_WEIGHT = 30  # negative weight from which a text has a dominant cont
 SHOWN_ITEMS = 6
 SAFETY_FAMILIES = frozenset({"特种作业", "建筑特种作业", "三类人员", "特种设备", "安全考核"})
 SCOPE_SAFETY, SCOPE_OTHER = "safety", "other_documents"
-LAWFUL_OFFER_CONTEXTS = frozenset({"training", "job"})
+LAWFUL_OFFER_CONTEXTS = frozenset({"training", "renewal", "job"})
 # An errand agency (过户, 上牌, 补领, 年审) offering 房产证 or 行驶证 with its phone is that trade's
 # ordinary ad: with one of its words, an offer of papers outside the safety families and a phone
 # are no lead on their own.
@@ -90,7 +91,11 @@ ERRAND_MIN_WEIGHT = 15
 # job, the news, a notice or a warning (报名, 考证): more, and they may be a school's or a
 # reporter's. Words of Q&A and of errands do not speak for anyone.
 PROMISES_MAX_NEGATIVE = 15
-LAWFUL_VOICE_TAGS = frozenset({"training", "job", "news", "notice", "warning"})
+LAWFUL_VOICE_TAGS = frozenset({"training", "renewal", "job", "news", "notice", "warning"})
+# 复审 is a school's or an office's word, and the topic of a seller who renews cards: said next
+# to "nobody need come / no training / no exam" in the text's own voice, it takes nothing off.
+RENEWAL_TAGS = frozenset({"renewal"})
+NOT_ATTENDING = ("NO_PRESENCE", "NO_TRAINING", "NO_EXAM")
 ANSWER_FORM_TAGS = frozenset({"qa"})
 FIRM_SALES_POINTS = 15
 
@@ -185,6 +190,8 @@ class TextScorer(TextMatcher):
             # a firm sales promise, is a seller's reply, not an explainer: the words of the Q&A
             # form (最佳答案, 答:, 分享一下) take nothing off.
             self._drop_tags(weights.by_kind["negative"], ANSWER_FORM_TAGS, terms)
+        if any(name in evidence and evidence[name].full_voice for name in NOT_ATTENDING):
+            self._drop_tags(weights.by_kind["negative"], RENEWAL_TAGS, terms)
         if context in LAWFUL_OFFER_CONTEXTS:
             # A school or an employer says what its card gives next to the card's name
             # (考试合格当月拿证, 全国可查): that is no seller's sentence.
