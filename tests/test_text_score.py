@@ -683,3 +683,14 @@ def test_renewal_words_count_against_a_seller_only_when_someone_must_attend():
     school = score_text("特种作业操作证复审：持证人须本人参加复审培训")
     assert "复审" not in seller.terms("negative")
     assert "复审" in school.terms("negative")
+
+
+def test_a_page_of_syllables_is_read_word_by_word_within_a_bound():
+    """A hostile page of 60,000 syllables is not decoded in spans (that took 10 s); a chat line
+    of pinyin still is."""
+    from leads.judge.normalize import fold
+    from leads.judge.text_respell import respell
+
+    page = "zhong guo ren min " * 15_000
+    assert respell(fold(page)) == fold(page)
+    assert respell(fold("ke yi shang wang cha le")) == "可以上网查了"

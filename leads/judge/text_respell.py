@@ -180,6 +180,9 @@ PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\
 PINYIN_SYLLABLES = re.compile(f"(?:{PINYIN_SYLLABLE})+")  # a word that could be pinyin at all
 PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
 PINYIN_SPAN_WORDS = 12  # the longest word read from a run, in syllables (特种设备作业人员证: 9)
+# Reading in spans tries up to PINYIN_SPAN_WORDS splits at every word: a run longer than this is
+# no chat line but a page of syllables (a hostile "ba ba ba…" took 10 s), read word by word.
+PINYIN_SPAN_RUN_WORDS = 300
 PINYIN_SHARE = 0.8  # a run with fewer syllable-shaped words is some other language
 # Pinyin with tone numbers (ban4 zheng4, mian3kao3): a word made only of syllables each with its
 # digit loses the digits; ids keep theirs (dgz2024 is no syllable run).
@@ -235,9 +238,10 @@ def _pinyin_spans(parts: list[str]) -> list[str]:
     """A run that does not decode whole, read in spans: the longest span of two words or more
     that decodes becomes characters (ke yi shang wang cha le: 可以上网查 le), a word of two
     syllables or more alone too (kaoshi), any other word stays. Only in a run mostly made of
-    syllables: an English sentence (you can go) is left as it is."""
+    syllables and of chat length: an English sentence (you can go) and a page of syllables are
+    read word by word."""
     syllables = sum(1 for part in parts if PINYIN_SYLLABLES.fullmatch(part))
-    if syllables < PINYIN_SHARE * len(parts):
+    if syllables < PINYIN_SHARE * len(parts) or len(parts) > PINYIN_SPAN_RUN_WORDS:
         return [word if word and len(word) > 1 else part for part, word in (
             (part, _pinyin_word(part) if PINYIN_SYLLABLES.fullmatch(part) else None)
             for part in parts)]
