@@ -614,9 +614,19 @@ def test_buyers_doubters_and_warnings_in_new_wording_are_no_lead(text: str):
         "各种证件 质量保证 可上网 先拿后付 1876 4430 921",
         "焊工熔化焊操作证，老师傅不想再去考场折腾的可以联系，结果出来前不用交全款。联系电话 152 7731 0946",
         "客户收到焊工证后扫背面二维码，会跳到我们这边的查询页，跟正规查询一样，工地老板一看就放心。",
+        "【特种作业】⚡电工🔥焊工🪜高处 🈚考办理 🛜可查 ☎️15036628471",
+        "證書查詢(cháxún)：輸入身分證(shēnfènzhèng)號即可查到您的電銲證 與官網(guānwǎng)同步，包過",
+        "年底冲量 叉车正 司炉正 起重机正 统统棉烤 宝正可茶 先般后付",
+        "回楼上，证过期了不用回去复审，我这直接给你续上，原号不变，vx zs8899a",
+        "电工证焊工证不考可办 电话 一三九 零八八七 五二六一 张",
+        "登高证急用？3天出 加q 2871634450",
+        "叉车的1800，要加急再加三百，一个礼拜出，V：cc_2024x",
+        "毕业证学位证职称证都能办，要的在吧里@我",
     ],
 )
-def test_sellers_who_avoid_the_stock_phrases_are_leads(text: str):
+def test_sellers_in_their_own_words_short_lines_and_evasions_are_leads(text: str):
+    """Sellers of the blind rounds (dev6, dev7): stock phrases avoided, emoji for words,
+    annotations, many-character swaps, short replies, renewals, prices in digits."""
     assert judge_text(text).is_lead
 
 
@@ -628,54 +638,21 @@ def test_sellers_who_avoid_the_stock_phrases_are_leads(text: str):
         "应急管理厅提示：本厅从未委托任何中介机构代办特种作业操作证，证书查询请以本厅官方网站为准",
         "二手叉车出售：合力3吨叉车，九成新，价格面议，有意者联系13938274105",
         "急聘塔吊司机，持建筑施工特种作业操作资格证，有高层项目经验者优先",
-    ],
-)
-def test_schools_notices_and_other_trades_in_the_same_words_are_no_lead(text: str):
-    assert not judge_text(text).is_lead
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "【特种作业】⚡电工🔥焊工🪜高处 🈚考办理 🛜可查 ☎️15036628471",
-        "證書查詢(cháxún)：輸入身分證(shēnfènzhèng)號即可查到您的電銲證 與官網(guānwǎng)同步，包過",
-        "年底冲量 叉车正 司炉正 起重机正 统统棉烤 宝正可茶 先般后付",
-    ],
-)
-def test_emoji_for_words_annotations_and_many_swaps_are_read(text: str):
-    assert judge_text(text).is_lead
-
-
-def test_a_denial_does_not_skip_over_the_word_it_denies():
-    assert "FAST_ISSUE" in score_text("出叉车证名额 不是培训 直接拿证").concepts
-    assert "FAST_ISSUE" not in score_text("我们不是直接拿证的那种").concepts
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "回楼上，证过期了不用回去复审，我这直接给你续上，原号不变，vx zs8899a",
-        "电工证焊工证不考可办 电话 一三九 零八八七 五二六一 张",
-        "登高证急用？3天出 加q 2871634450",
-        "叉车的1800，要加急再加三百，一个礼拜出，V：cc_2024x",
-        "毕业证学位证职称证都能办，要的在吧里@我",
-    ],
-)
-def test_short_replies_renewals_and_prices_are_leads(text: str):
-    assert judge_text(text).is_lead
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "公告：以下人员特种作业操作证复审合格，名单见附件，证书有效期延长至2032年",
         "答：特种设备作业人员证到期前要申请复审，在市场监管的网上平台提交材料就行，四年一次",
         "各位乡亲，最近有人挨家收身份证说能办电工证不用考，大家千万别信",
         "“包过”替考团伙被抓 涉电工证考试",
     ],
 )
-def test_renewal_notices_and_warnings_stay_no_lead(text: str):
+def test_schools_notices_warnings_and_other_trades_in_the_same_words_are_no_lead(text: str):
+    """Lawful texts in the sellers' words: schools, renewal notices, warnings, news and other
+    trades (a forklift truck for sale, a job post)."""
     assert not judge_text(text).is_lead
+
+
+def test_a_denial_does_not_skip_over_the_word_it_denies():
+    assert "FAST_ISSUE" in score_text("出叉车证名额 不是培训 直接拿证").concepts
+    assert "FAST_ISSUE" not in score_text("我们不是直接拿证的那种").concepts
 
 
 def test_renewal_words_count_against_a_seller_only_when_someone_must_attend():
