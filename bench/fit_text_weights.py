@@ -4,7 +4,7 @@
 own features (``leads.judge.text_fitted.text_features``: concept points, certificate, contact,
 frames, negative words per context, the rules' score) gets its weights from labelled texts. Only
 the dev sets are read (labelled_texts.tsv, texts_dev.tsv, texts_dev2.tsv, texts_dev3.tsv,
-texts_dev4.tsv, texts_dev5a/b.tsv, texts_dev6a/b.tsv, texts_dev7a/b.tsv) — never the held-out set
+texts_dev4.tsv, texts_dev5a/b.tsv … texts_dev8a/b.tsv) — never the held-out set
 nor the real lines of ../shared/realdata, which stay the check. L2-regularised, fitted with scipy's
 L-BFGS-B; the weights of sales evidence are kept ≥ 0 and those of negative contexts ≤ 0, so every
 reason points the way an analyst expects. It is fitted on all dev texts but, as in the scorer, only
@@ -37,6 +37,7 @@ from detection_bench import (
     DEV5_FILES,
     DEV6_FILES,
     DEV7_FILES,
+    DEV8_FILES,
     DEV_FILES,
     ROOT,
     read_labelled,
@@ -84,7 +85,8 @@ class Data:
         library = load_library()
         scorer = TextScorer(library)  # no fitted weights: the rules' features and score
         rows, self.labels, self.sets, self.kinds, self.about_fakes, applies = [], [], [], [], [], []
-        for path in [*DEV_FILES, DEV3_FILE, DEV4_FILE, *DEV5_FILES, *DEV6_FILES, *DEV7_FILES]:
+        for path in [*DEV_FILES, DEV3_FILE, DEV4_FILE, *DEV5_FILES, *DEV6_FILES, *DEV7_FILES,
+                     *DEV8_FILES]:
             for sample in read_labelled(path):
                 result = scorer.score(sample.text)
                 rows.append(result.features)

@@ -157,22 +157,17 @@ PINYIN_WORDS: Mapping[str, str] = {
     "shebei": "设备", "renyuan": "人员", "sanlei": "三类", "pengyou": "朋友", "siwo": "私我",
     "yijing": "已经", "meiwenti": "没问题", "zhuanqian": "转钱", "yixia": "一下",
     "shuru": "输入", "jike": "即可", "nin": "您", "tongbu": "同步", "yu": "与",
-    "shenfenzhenghao": "身份证号", "jiban": "急办",
+    "shenfenzhenghao": "身份证号", "jiban": "急办", "bukao": "不考", "meiguo": "没过",
 }
 
 
 @cache
 def _pinyin_vocabulary() -> tuple[Mapping[str, str], int]:
-    """The hand-kept words above and the library's own words in pinyin
-    (keywords/pinyin_words.tsv: every certificate name, sales phrase, concept and context word);
-    where both spell a word, the hand-kept one wins. With the longest spelling's length."""
-    hand_longest = max(map(len, PINYIN_WORDS))
-    words = dict(PINYIN_WORDS)
-    for spelled, word in read_pinyin_words().items():
-        # bukao is 补考 in the library but 不考 in chat: a spelling the hand-kept words already
-        # read as something else keeps their reading
-        if _split(spelled, PINYIN_WORDS, hand_longest) in (None, word):
-            words.setdefault(spelled, word)
+    """The hand-kept words above and the generated ones (keywords/pinyin_words.tsv: every
+    certificate name, sales phrase, concept and context word of the library, and jieba's
+    everyday words); where both spell a word, the hand-kept one wins (bukao is 补考 in the
+    library, 不考 in a seller's chat). With the longest spelling's length."""
+    words = {**read_pinyin_words(), **PINYIN_WORDS}
     return words, max(map(len, words))
 
 
