@@ -352,8 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object instead of tables")
     parser.add_argument("--misses",
-                        choices=("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "test",
-                                 "real"),
+                        choices=("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9",
+                                 "test", "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
     parser.add_argument("--weights", type=Path,

@@ -135,8 +135,31 @@ def test_term_inside_a_longer_term_counts_once():
     assert score_text("焊工证不用本人参加考试").terms("negative") == ()
 
 
-def test_without_sales_phrases_never_a_lead():
-    text = "电工证 焊工证 叉车证 安全员证 塔吊证 微信 abc123 电话 13812345678"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电工证 焊工证 叉车证 安全员证 塔吊证 微信 abc123 电话 13812345678",
+        "电工证 一三六零九八七四二五三",  # a street sticker, the number read aloud
+        "各类证书 加V：zs0825kk",
+        "證件 壹叁捌 伍贰柒零 陆肆玖壹",
+    ],
+)
+def test_papers_and_a_contact_alone_are_a_street_ad(text: str):
+    result = score_text(text)
+    assert result.score >= LEAD_THRESHOLD
+    assert "只有证件名称和联系方式的小广告 +25" in result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电工证 焊工证 叉车证 培训报名 电话 13812345678",  # a school says what it does
+        "招电工 持电工证 13812345678",  # a job post
+        "电工证 焊工证 叉车证 安全员证",  # no way to reach anyone
+        "电工证 周末门店正常营业 电话 13812345678",  # more than a listing
+    ],
+)
+def test_without_sales_phrases_or_a_bare_listing_never_a_lead(text: str):
     assert score_text(text).score < LEAD_THRESHOLD
 
 
@@ -622,11 +645,18 @@ def test_buyers_doubters_and_warnings_in_new_wording_are_no_lead(text: str):
         "登高证急用？3天出 加q 2871634450",
         "叉车的1800，要加急再加三百，一个礼拜出，V：cc_2024x",
         "毕业证学位证职称证都能办，要的在吧里@我",
+        "塔吊证压力容器证直出，电话 幺八五 三九两七 六洞一四",
+        "二建的题目考前一晚发你，不准不要钱，扣我 3816620479",
+        "中级职称代评，无需论文，评审那边有人",
+        "耳机加米粒接收器，考场实测稳定，资格考试都能用，13526071834",
+        "查询系统：输入身份证号即可查询，未查到请联系客服补录",
+        "登高证 现货 不考 详情看主页",
     ],
 )
 def test_sellers_in_their_own_words_short_lines_and_evasions_are_leads(text: str):
-    """Sellers of the blind rounds (dev6, dev7): stock phrases avoided, emoji for words,
-    annotations, many-character swaps, short replies, renewals, prices in digits."""
+    """Sellers of the blind rounds (dev6 to dev9): stock phrases avoided, emoji for words,
+    annotations, many-character swaps, short replies, renewals, prices in digits, numbers read
+    aloud, exam answers and earpieces, titles awarded without a thesis."""
     assert judge_text(text).is_lead
 
 
@@ -642,6 +672,9 @@ def test_sellers_in_their_own_words_short_lines_and_evasions_are_leads(text: str
         "答：特种设备作业人员证到期前要申请复审，在市场监管的网上平台提交材料就行，四年一次",
         "各位乡亲，最近有人挨家收身份证说能办电工证不用考，大家千万别信",
         "“包过”替考团伙被抓 涉电工证考试",
+        "有人私信说能办电工证不用考，这种是不是诈骗？",
+        "有人話唔使考都可以拎焊工證，係咪呃人㗎？",
+        "驾校招生：科目一到科目四一条龙培训，报名电话 一三九 零八八七 五二六一",
     ],
 )
 def test_schools_notices_warnings_and_other_trades_in_the_same_words_are_no_lead(text: str):

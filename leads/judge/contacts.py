@@ -71,6 +71,7 @@ __all__ = [
     "extract_contacts",
     "has_direct_contact",
     "load_not_ids",
+    "spoken_numbers_as_digits",
 ]
 
 MAX_SCAN_CHARS = 200_000  # the text scorer's cap too: an ad is a few hundred characters
@@ -81,10 +82,17 @@ DIRECT_CONTACT_KINDS = ("phone:", "wechat:", "qq:", "telegram:", WECHAT_QR_KIND)
 # Kinds an agency can act on, so a lead with one goes to the agencies that need contacts.
 ROUTABLE_CONTACT_KINDS = (*DIRECT_CONTACT_KINDS, "email:")
 
+# Numbers read aloud: 幺 is 1, 洞 0, 两 2 and 拐 7 as dispatchers say them; sellers write phones
+# so (幺三六 洞二五八 两七九四), in groups split by spaces, commas or 、. A run of at least seven
+# such digits becomes digits, its separators spaces, so the phone rules read it like any other
+# (a shorter run is a quantity: 两三个, 一两天). Every character maps to one, so positions stay.
+SPOKEN_DIGITS = "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖洞两拐"
 CHINESE_DIGITS = str.maketrans(
-    "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "001234567891123456789"
+    SPOKEN_DIGITS + "、,", "001234567891123456789027" + "  "
 )
-CHINESE_NUMBER_RUN = re.compile(r"[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖0-9]{7,}")
+CHINESE_NUMBER_RUN = re.compile(
+    rf"[{SPOKEN_DIGITS}0-9](?:[ 、,.\-]{{0,2}}[{SPOKEN_DIGITS}0-9]){{6,}}"
+)
 # fold() drops emoji. These stand for a word in any text (➕v is 加v, 🛜可查 is 网上可查, 🈚考
 # is folded to 无考 by NFKC, 高处作业📜 is 高处作业证, 不用📖不用✍ is 不用看书不用考) ...
 EMOJI_WORD_MAP = {"➕": "加", "✚": "加", "🛜": "网上", "🌐": "网上", "📜": "证", "📖": "看书",
@@ -107,7 +115,9 @@ WECHAT_LABEL = (
 # No letter before qq, but a digit may be: a phone runs into the QQ label (138…qq909…). A lone q
 # is a label after 加/+ or a contact verb (详询Q 2284…, 联系q…), or before a colon.
 QQ_LABEL = (r"(?<![a-z])qq|(?:(?<=加)|(?<=\+)|(?<=[询系联]))q|(?<![a-z0-9])q(?=\s*:)"
-            r"|(?<=加)扣(?=\s*:?\s*[1-9])")  # 加扣 2210874533: 扣 for QQ after 加, before a number
+            r"|(?<=加)扣(?=\s*:?\s*[1-9])"  # 加扣 2210874533: 扣 for QQ after 加, before a number
+            # 扣我 2736…, 扣扣 4820…: before a QQ-long number, never 折扣/扣款/不扣 (扣10000元)
+            r"|(?<![折预不克代被实])扣[扣我]?(?=\s*:?\s*[1-9]\d{4,10}(?![\d元块万%分]))")
 PHONE_LABEL = r"电话|手机|座机|热线|(?<![a-z])(?:tel|phone|mobile)|电(?=\s*:)"
 LABELS = rf"(?P<wechat>{WECHAT_LABEL})|(?P<qq>{QQ_LABEL})|(?P<phone>{PHONE_LABEL})"
 # Every label starts with one of these: the regex engine skips other positions at once.
@@ -288,14 +298,19 @@ def contacts_in_folded(folded: str) -> list[str]:
     Emoji labels (🐧 for QQ, ☎ for a phone) are gone from folded text, so callers fold
     ``text.translate(EMOJI_LABELS)`` as the text scorer does.
     """
-    text = folded[:MAX_SCAN_CHARS]
-    text = CHINESE_NUMBER_RUN.sub(lambda m: m.group(0).translate(CHINESE_DIGITS), text)
+    text = spoken_numbers_as_digits(folded[:MAX_SCAN_CHARS])
     found = _Found(len(text))
     _emails_masks_telegram(text, found)
     _labelled(text, found)
     _same_number(text, _phones(text, found), found)
     _bare_ids(text, found)
     return found.ordered()
+
+
+def spoken_numbers_as_digits(folded: str) -> str:
+    """Folded text with numbers read aloud (幺三六 洞二五八 两七九四) in digits, position for
+    position."""
+    return CHINESE_NUMBER_RUN.sub(lambda m: m.group(0).translate(CHINESE_DIGITS), folded)
 
 
 def has_direct_contact(contacts: Iterable[str]) -> bool:

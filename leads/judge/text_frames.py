@@ -9,10 +9,11 @@ adding up of concept points.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from leads.judge.contacts import has_direct_contact
+from leads.judge.contacts import has_direct_contact, spoken_numbers_as_digits
 from leads.judge.text_matching import Evidence
 
 NOUN_ROLES = ("certificate", "document")  # concepts that name the papers sold
@@ -50,7 +51,20 @@ PROMISE_MIN_POINTS = 12  # a weak wording (一次通过 8, a halved quotation) d
 PROMISES_TOGETHER_POINTS = 15
 CLAIM_FRAME_WINDOW = 30
 CLAIM_NEXT_TO_NOUN = 16  # this close, the claim is said of the certificate even without an offer
+# A listing made only of papers and a way to reach the seller (电工证 136…, 各类证书 加V:…,
+# 證件 壹叁捌…) is a street sticker or a one-line post: nobody else prints a card's name and a
+# number with nothing around them. Lawful offers say what they are (培训, 报名, 招聘, 回收), so
+# more than a few characters of any other word, a word of a negative context, or a character
+# that says hiring, buying, renting or learning (招电工 持电工证 138…) leave it out.
+BARE_LISTING_POINTS = 25
+BARE_LISTING_OTHER_CHARS = 3
+NOT_A_SELLER_CHARS = re.compile("[招聘求收持培训学考报租回赁修教]")
+CONTACT_LABEL_WORDS = re.compile(
+    r"电话|手机|微信|热线|联系|致电|咨询|详询|加|薇|扣|号|打|请|找|需要的|要的|私|见|本人"
+)
+CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 FRAME_REASONS = {
+    "bare_listing": "只有证件名称和联系方式的小广告",
     "offer_contact": "办证/代办证件信息附联系方式",
     "offer_prompt": "办证/代办证件信息并招揽私信",
     "claim_of_certificate": "同一句中对证书作出卖点承诺",
@@ -98,6 +112,21 @@ def frame_points(
     if any(_within(nouns, claim, near) for claim in claims):
         frames["claim_of_certificate"] = CLAIM_FRAME_POINTS
     return frames
+
+
+def bare_listing(folded: str, nouns: Iterable[str], contacts: tuple[str, ...]) -> bool:
+    """Whether the text is only papers (``nouns``: the words that named them), a direct contact
+    and at most BARE_LISTING_OTHER_CHARS characters of other words."""
+    if not has_direct_contact(contacts):
+        return False
+    rest = folded
+    for noun in sorted({n for n in nouns if n}, key=len, reverse=True):
+        rest = rest.replace(noun, "")
+    if rest == folded:
+        return False
+    rest = CONTACT_LABEL_WORDS.sub("", spoken_numbers_as_digits(rest))
+    return (len(CJK_CHARACTER.findall(rest)) <= BARE_LISTING_OTHER_CHARS
+            and not NOT_A_SELLER_CHARS.search(rest))
 
 
 def _promises_together(evidence: Mapping[str, Evidence]) -> bool:

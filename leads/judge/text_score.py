@@ -40,7 +40,13 @@ from leads.judge.contacts import (
 )
 from leads.judge.normalize import fold
 from leads.judge.text_fitted import fitted_applies, fitted_score, text_features
-from leads.judge.text_frames import FRAME_REASONS, NOUN_ROLES, frame_points
+from leads.judge.text_frames import (
+    BARE_LISTING_POINTS,
+    FRAME_REASONS,
+    NOUN_ROLES,
+    bare_listing,
+    frame_points,
+)
 from leads.judge.text_matching import SALES_ROLES, Evidence, Hit, TextMatcher
 from leads.judge.text_respell import respell
 from leads.judge.text_voice import quotation_spans
@@ -203,10 +209,17 @@ class TextScorer(TextMatcher):
         lawful_voice = self._tagged_weight(weights.by_kind["negative"], LAWFUL_VOICE_TAGS)
         if lawful_voice >= PROMISES_MAX_NEGATIVE:
             frames.pop("promises_together", None)
+        nouns = [*terms.get("certificate", ()), *(
+            word for name, found in evidence.items() if roles[name].role in NOUN_ROLES
+            for word in found.words.split(",")
+        )]
+        if not negative and bare_listing(folded, nouns, contacts):
+            # the one frame that needs no sales phrase: the street sticker (电工证 136…)
+            frames["bare_listing"] = BARE_LISTING_POINTS
         positive = (
             fraud + certificate + contact + sum(frames.values())
             if fraud
-            else min(certificate + contact, NO_FRAUD_CAP)
+            else min(certificate + contact, NO_FRAUD_CAP) + frames.get("bare_listing", 0)
         )
         reasons = _reasons(terms, families, contacts, context, negative)
         if sales_concepts:
