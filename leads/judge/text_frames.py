@@ -23,6 +23,8 @@ OFFER_CONTACT_POINTS = 25
 # and forum posts are answered in private messages.
 OFFER_PROMPT_POINTS = 25
 OFFER_PROMPT_MIN = 15  # a firm offer (办证, 我这边能出), not a question (要几本)
+EXAM_FRAUD_OFFER_MIN = 20  # exam fraud said firmly (答案考前发, 替考, 隐形耳机) offers the exam
+EXAM_FRAMES = {"offer_contact": "exam_contact", "offer_prompt": "exam_prompt"}
 FRAME_TEXT_CHARS = 300  # in a text this short the contact is next to the offer wherever it stands
 CONTACT_WINDOW = 80  # in a longer text the contact must be this close to the offer
 # A claim said of a certificate within this many characters, in a text that offers or gives a
@@ -67,6 +69,8 @@ FRAME_REASONS = {
     "bare_listing": "只有证件名称和联系方式的小广告",
     "offer_contact": "办证/代办证件信息附联系方式",
     "offer_prompt": "办证/代办证件信息并招揽私信",
+    "exam_contact": "考试作弊服务附联系方式",
+    "exam_prompt": "考试作弊服务并招揽私信",
     "claim_of_certificate": "同一句中对证书作出卖点承诺",
     "document_list": "一并代办多种证件",
     "promises_together": "同时作出多项只有假证才能兑现的承诺",
@@ -90,6 +94,13 @@ def frame_points(
     reachable = [c.partition(":")[2].replace("*", "") for c in contacts]
     offers = positions.get("offer", [])
     offer_points = evidence.get("OFFER", NO_OFFER).points
+    exam_fraud = evidence.get("EXAM_FRAUD", NO_OFFER)
+    sells_exam = (not offers and exam_fraud.full_voice
+                  and exam_fraud.points >= EXAM_FRAUD_OFFER_MIN)
+    if sells_exam:
+        # answers, a stand-in or an earpiece for sale is an offer of its own (四六级答案 考前发
+        # QQ 2081…): what is sold is the exam rather than the card
+        offers, offer_points = positions.get("claim", []), exam_fraud.points
     if offers and offer_points and reachable:
         near = len(folded) <= FRAME_TEXT_CHARS or any(
             abs(folded.find(value) - offer) <= CONTACT_WINDOW
@@ -102,6 +113,8 @@ def frame_points(
     firm_offer = offer_points >= OFFER_PROMPT_MIN
     if firm_offer and "offer_contact" not in frames and "CONTACT_PROMPT" in evidence:
         frames["offer_prompt"] = OFFER_PROMPT_POINTS
+    if sells_exam:
+        frames = {EXAM_FRAMES.get(name, name): points for name, points in frames.items()}
     if offers and documents >= DOCUMENT_LIST_KINDS:
         frames["document_list"] = DOCUMENT_LIST_POINTS
     if _promises_together(evidence):
