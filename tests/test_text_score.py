@@ -651,7 +651,7 @@ def test_buyers_doubters_and_warnings_in_new_wording_are_no_lead(text: str):
         "耳机加米粒接收器，考场实测稳定，资格考试都能用，13526071834",
         "查询系统：输入身份证号即可查询，未查到请联系客服补录",
         "登高证 现货 不考 详情看主页",
-        "考研政治答案 开考前发 Q 3920481176",  # the exam is what is sold, next to a contact
+        "考研政治答案 开考前发 QQ 3920481176",  # the exam is what is sold, next to a contact
         "驾使正 扣分多了重新办一个，不用去车管所",  # 驾使正 sounds like 驾驶证
     ],
 )
@@ -686,7 +686,7 @@ def test_schools_notices_warnings_and_other_trades_in_the_same_words_are_no_lead
 
 
 def test_exam_fraud_next_to_a_contact_is_named_as_such():
-    result = score_text("考研政治答案 开考前发 Q 3920481176")
+    result = score_text("考研政治答案 开考前发 QQ 3920481176")
     assert "考试作弊服务附联系方式 +25" in result.reasons
     assert "办证/代办证件信息附联系方式 +25" not in result.reasons
 
