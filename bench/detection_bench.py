@@ -32,7 +32,7 @@ allowed for the record, but whoever tunes the scorer must not use it). ``--weigh
 with a candidate's fitted weights (``bench/fit_text_weights.py --write FILE``), not the library's.
 
 Usage: .venv/bin/python bench/detection_bench.py [--json] [--misses SET] [--realdata PATH]
-[--weights FILE] (SET: dev, dev3, …, dev9, test or real)
+[--weights FILE] (SET: dev, dev3, …, dev10, test or real)
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ DEV6_FILES = (ROOT / "tests/data/texts_dev6a.tsv", ROOT / "tests/data/texts_dev6
 DEV7_FILES = (ROOT / "tests/data/texts_dev7a.tsv", ROOT / "tests/data/texts_dev7b.tsv")
 DEV8_FILES = (ROOT / "tests/data/texts_dev8a.tsv", ROOT / "tests/data/texts_dev8b.tsv")
 DEV9_FILES = (ROOT / "tests/data/texts_dev9a.tsv", ROOT / "tests/data/texts_dev9b.tsv")
+DEV10_FILES = tuple(ROOT / f"tests/data/texts_dev10{part}.tsv" for part in "abc")
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
@@ -353,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object instead of tables")
     parser.add_argument("--misses",
                         choices=("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9",
-                                 "test", "real"),
+                                 "dev10", "test", "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
     parser.add_argument("--weights", type=Path,
@@ -363,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
 
     files = {"dev": DEV_FILES, "dev3": (DEV3_FILE,), "dev4": (DEV4_FILE,), "dev5": DEV5_FILES,
              "dev6": DEV6_FILES, "dev7": DEV7_FILES, "dev8": DEV8_FILES,
-             "dev9": DEV9_FILES, "test": (TEST_FILE,)}
+             "dev9": DEV9_FILES, "dev10": DEV10_FILES, "test": (TEST_FILE,)}
     files = {name: [path for path in paths if path.exists()] for name, paths in files.items()}
     judged = {name: judge_samples((s for path in paths for s in read_labelled(path)), one)
               for name, paths in files.items()}
