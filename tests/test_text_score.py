@@ -373,6 +373,11 @@ def test_second_dev_set_is_balanced_and_clean():
         # a run that does not decode whole is read in spans: 可以上网查 le
         ("ni de hangong zheng xia lai le, ke yi shang wang cha le", "你的焊工证下来了, 可以上网查了"),
         ("ke yi shang wang cha lo", "可以上网查lo"),  # lo decodes to nothing: it stays
+        ("专业为理各类正件", "专业办理各类证件"),  # 为 looks like 办
+        ("以此为证，作为证人", "以此为证,作为证人"),  # …but 为证 after 以此/作 stays
+        ("高处作叶证 包国", "高处作业证包过"),
+        ("特钟设备作亚证 查洵", "特种设备作业证查询"),
+        ("我呢度直接出，唔使排队", "我这里直接出,不用排队"),  # Cantonese folds to Mandarin
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -653,6 +658,8 @@ def test_buyers_doubters_and_warnings_in_new_wording_are_no_lead(text: str):
         "登高证 现货 不考 详情看主页",
         "考研政治答案 开考前发 QQ 3920481176",  # the exam is what is sold, next to a contact
         "驾使正 扣分多了重新办一个，不用去车管所",  # 驾使正 sounds like 驾驶证
+        "你唔使理啲培訓班，我呢度直接出高處作業證，官方網站查得到",  # Cantonese
+        "专业为理各类正件 毕业 驾驶 13528461907",  # 为 looks like 办
     ],
 )
 def test_sellers_in_their_own_words_short_lines_and_evasions_are_leads(text: str):
