@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,9 +198,9 @@ def write(data: Data, theta: np.ndarray, shift: float, l2: float, path: Path) ->
         "# score = 100·σ(bias + Σ weight·value); 50 is the lead threshold. Written by",
         "# bench/fit_text_weights.py --write (refit after changing the concepts or the dev sets).",
         f"# fitted: {today}",
-        "# data: tests/data/labelled_texts.tsv, texts_dev.tsv, texts_dev2.tsv, texts_dev3.tsv,",
-        f"# texts_dev4.tsv, texts_dev5a/b.tsv, texts_dev6a/b.tsv, texts_dev7a/b.tsv ({len(data.y)} "
-        f"texts, {int(data.y.sum())} leads);",
+        *textwrap.wrap(
+            f"data: tests/data/ {', '.join(dict.fromkeys(data.sets))} ({len(data.y)} texts, "
+            f"{int(data.y.sum())} leads);", 96, initial_indent="# ", subsequent_indent="# "),
         "# never the held-out set nor the real lines",
         "# applied only to raise texts with a sales claim, not about other papers (fitted_applies)",
         f"# l2 {l2}; threshold moved by {shift:+.1f} logit for out-of-fold precision "
