@@ -660,6 +660,9 @@ def test_buyers_doubters_and_warnings_in_new_wording_are_no_lead(text: str):
         "驾使正 扣分多了重新办一个，不用去车管所",  # 驾使正 sounds like 驾驶证
         "你唔使理啲培訓班，我呢度直接出高處作業證，官方網站查得到",  # Cantonese
         "专业为理各类正件 毕业 驾驶 13528461907",  # 为 looks like 办
+        "代考科一科四，价格公道",  # the exam named, no contact
+        "会计初级机考远程操控，上机后他们帮你答",
+        "执业医师技能考官是我同学，分数他会给够，过了再付",
     ],
 )
 def test_sellers_in_their_own_words_short_lines_and_evasions_are_leads(text: str):
@@ -684,6 +687,9 @@ def test_sellers_in_their_own_words_short_lines_and_evasions_are_leads(text: str
         "有人私信说能办电工证不用考，这种是不是诈骗？",
         "有人話唔使考都可以拎焊工證，係咪呃人㗎？",
         "驾校招生：科目一到科目四一条龙培训，报名电话 一三九 零八八七 五二六一",
+        "您报名的二级建造师考试准考证已可打印，请登录官网下载，勿信代考",
+        "问：我收到一个广告话可以代办高处作业证，系真定假？答：一定是假，正规要上课考试。",
+        "期末考试成绩已录入教务系统，学生可登录查询，如有疑问联系任课老师",
     ],
 )
 def test_schools_notices_warnings_and_other_trades_in_the_same_words_are_no_lead(text: str):

@@ -25,6 +25,7 @@ OFFER_PROMPT_POINTS = 25
 OFFER_PROMPT_MIN = 15  # a firm offer (办证, 我这边能出), not a question (要几本)
 EXAM_FRAUD_OFFER_MIN = 20  # exam fraud said firmly (答案考前发, 替考, 隐形耳机) offers the exam
 EXAM_FRAMES = {"offer_contact": "exam_contact", "offer_prompt": "exam_prompt"}
+EXAM_NAMED_POINTS = 15
 FRAME_TEXT_CHARS = 300  # in a text this short the contact is next to the offer wherever it stands
 CONTACT_WINDOW = 80  # in a longer text the contact must be this close to the offer
 # A claim said of a certificate within this many characters, in a text that offers or gives a
@@ -71,6 +72,7 @@ FRAME_REASONS = {
     "offer_prompt": "办证/代办证件信息并招揽私信",
     "exam_contact": "考试作弊服务附联系方式",
     "exam_prompt": "考试作弊服务并招揽私信",
+    "exam_named": "考试作弊服务并点明考试或价格",
     "claim_of_certificate": "同一句中对证书作出卖点承诺",
     "document_list": "一并代办多种证件",
     "promises_together": "同时作出多项只有假证才能兑现的承诺",
@@ -115,6 +117,9 @@ def frame_points(
         frames["offer_prompt"] = OFFER_PROMPT_POINTS
     if sells_exam:
         frames = {EXAM_FRAMES.get(name, name): points for name, points in frames.items()}
+        if not frames and (documents or "PRICE" in evidence):
+            # no contact, but the exam or the price named: 代考科一, 耳机一套2800
+            frames["exam_named"] = EXAM_NAMED_POINTS
     if offers and documents >= DOCUMENT_LIST_KINDS:
         frames["document_list"] = DOCUMENT_LIST_POINTS
     if _promises_together(evidence):

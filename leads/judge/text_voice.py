@@ -20,7 +20,8 @@ REPORTED_FACTOR = 0.5  # a claim in a sentence that reports someone else's words
 # 拒绝/严禁/别信/劝你别… up to ten) is a school, a warning or a wary buyer speaking; phrases
 # listed after a denied one ("拒绝代考、包过") are denied too.
 DENIAL = re.compile(
-    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不|别信|别相信|不要信|劝你别|别找|不要找).{0,10}"
+    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不|别信|别相信|不要信|勿信|切勿|谨防|劝你别|别找"
+    r"|不要找).{0,10}"
     r"|(?:不承诺|不保证|不敢保证|无法保证|不能保证|不作|不做|不提供|不接受|不办理|不从事).{0,4}"
     r"|(?:哪来的?|哪有|哪里有|哪儿有)"
     r"|(?:没有|并非|不存在|不是|不可能)(?:那种|那么|什么|所谓的?|真的?|都|也|再)?|[不无非])$"
