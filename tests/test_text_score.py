@@ -698,6 +698,15 @@ def test_schools_notices_warnings_and_other_trades_in_the_same_words_are_no_lead
     assert not judge_text(text).is_lead
 
 
+def test_a_firm_promise_next_to_a_number_is_a_sellers_line():
+    seller = score_text("一建保过，电话 13957028816")
+    school = score_text("一建考前培训班，往年一次通过率高，电话 13957028816")
+    assert "只有假证才能兑现的承诺附联系方式 +10" in seller.reasons
+    assert seller.score >= LEAD_THRESHOLD
+    assert not any(reason.startswith("只有假证") for reason in school.reasons)
+    assert school.score < LEAD_THRESHOLD
+
+
 def test_exam_fraud_next_to_a_contact_is_named_as_such():
     result = score_text("考研政治答案 开考前发 QQ 3920481176")
     assert "考试作弊服务附联系方式 +25" in result.reasons

@@ -51,6 +51,11 @@ PROMISE_PARTNERS = PROMISES_ONLY_A_FAKE | {
     "OFFER", "VERIFIABLE_ONLINE", "GUARANTEED_PASS", "VERIFY_ASSURED", "ALL_HANDLED",
 }
 PROMISE_MIN_POINTS = 12  # a weak wording (一次通过 8, a halved quotation) does not take part
+# One such promise said firmly, or a guaranteed pass, next to a number to call (二建保过 139…,
+# 学信网可查 毕业证 150…): a seller's line, since a school that gives its phone promises neither.
+FIRM_PROMISES = PROMISES_ONLY_A_FAKE | {"GUARANTEED_PASS"}
+FIRM_PROMISE_POINTS = 20
+PROMISE_CONTACT_POINTS = 10
 PROMISES_TOGETHER_POINTS = 15
 CLAIM_FRAME_WINDOW = 30
 CLAIM_NEXT_TO_NOUN = 16  # this close, the claim is said of the certificate even without an offer
@@ -76,6 +81,7 @@ FRAME_REASONS = {
     "claim_of_certificate": "同一句中对证书作出卖点承诺",
     "document_list": "一并代办多种证件",
     "promises_together": "同时作出多项只有假证才能兑现的承诺",
+    "promise_contact": "只有假证才能兑现的承诺附联系方式",
 }
 NO_OFFER = Evidence(0, "")
 
@@ -124,6 +130,8 @@ def frame_points(
         frames["document_list"] = DOCUMENT_LIST_POINTS
     if _promises_together(evidence):
         frames["promises_together"] = PROMISES_TOGETHER_POINTS
+    elif reachable and "offer_contact" not in frames and _firm_promise(evidence):
+        frames["promise_contact"] = PROMISE_CONTACT_POINTS
     nouns = sorted(position for role in NOUN_ROLES for position in positions.get(role, []))
     claims = positions.get("claim", [])
     near = CLAIM_FRAME_WINDOW if offers or has_direct_contact(contacts) else CLAIM_NEXT_TO_NOUN
@@ -145,6 +153,14 @@ def bare_listing(folded: str, nouns: Iterable[str], contacts: tuple[str, ...]) -
     rest = CONTACT_LABEL_WORDS.sub("", spoken_numbers_as_digits(rest))
     return (len(CJK_CHARACTER.findall(rest)) <= BARE_LISTING_OTHER_CHARS
             and not NOT_A_SELLER_CHARS.search(rest))
+
+
+def _firm_promise(evidence: Mapping[str, Evidence]) -> bool:
+    """A promise only a fake keeps (or 包过), said firmly in full voice."""
+    return any(
+        found.full_voice and found.points >= FIRM_PROMISE_POINTS
+        for name, found in evidence.items() if name in FIRM_PROMISES
+    )
 
 
 def _promises_together(evidence: Mapping[str, Evidence]) -> bool:
