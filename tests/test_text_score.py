@@ -142,6 +142,8 @@ def test_term_inside_a_longer_term_counts_once():
         "电工证 一三六零九八七四二五三",  # a street sticker, the number read aloud
         "各类证书 加V：zs0825kk",
         "證件 壹叁捌 伍贰柒零 陆肆玖壹",
+        "各种证 各种章 毕业 学位 驾驶 13277046582 【撕】【撕】",  # papers listed beside a paper
+        "dgz hgz 私我",  # a request to be messaged instead of a number
     ],
 )
 def test_papers_and_a_contact_alone_are_a_street_ad(text: str):
@@ -157,6 +159,7 @@ def test_papers_and_a_contact_alone_are_a_street_ad(text: str):
         "招电工 持电工证 13812345678",  # a job post
         "电工证 焊工证 叉车证 安全员证",  # no way to reach anyone
         "电工证 周末门店正常营业 电话 13812345678",  # more than a listing
+        "电工 焊工 找活 13812345678",  # trades without a paper: a worker, not a listing
     ],
 )
 def test_without_sales_phrases_or_a_bare_listing_never_a_lead(text: str):

@@ -71,6 +71,11 @@ CONTACT_LABEL_WORDS = re.compile(
     r"电话|手机|微信|热线|联系|致电|咨询|详询|加|薇|扣|号|打|请|找|需要的|要的|私|见|本人"
 )
 CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+PAPER = re.compile("[证本章书件照凭]|学历|职称|毕业")  # a trade alone (电工 焊工) is a worker's
+LISTED_PAPERS = re.compile(
+    r"电工|焊工|电焊|气割|叉车|塔吊|登高|高处|制冷|电梯|锅炉|起重|压力容器|安全员|三类人员|特种作业"
+    r"|特种设备|毕业|学位|驾驶|驾照|学历|职称|本科|大专|硕士|刻章|各种|各类|证件|证书|[证章本]"
+)
 FRAME_REASONS = {
     "bare_listing": "只有证件名称和联系方式的小广告",
     "offer_contact": "办证/代办证件信息附联系方式",
@@ -140,17 +145,22 @@ def frame_points(
     return frames
 
 
-def bare_listing(folded: str, nouns: Iterable[str], contacts: tuple[str, ...]) -> bool:
+def bare_listing(
+    folded: str, nouns: Iterable[str], contacts: tuple[str, ...], prompted: bool = False
+) -> bool:
     """Whether the text is only papers (``nouns``: the words that named them), a direct contact
-    and at most BARE_LISTING_OTHER_CHARS characters of other words."""
-    if not has_direct_contact(contacts):
+    (or, ``prompted``, a request to be messaged: dgz hgz 私我) and at most
+    BARE_LISTING_OTHER_CHARS characters of other words. Once a paper is named, the trades and
+    papers listed beside it (电工 焊工 叉车, 毕业 学位 驾驶) are part of the listing."""
+    nouns = {n for n in nouns if n}
+    if not (prompted or has_direct_contact(contacts)) or not any(map(PAPER.search, nouns)):
         return False
     rest = folded
-    for noun in sorted({n for n in nouns if n}, key=len, reverse=True):
+    for noun in sorted(nouns, key=len, reverse=True):
         rest = rest.replace(noun, "")
     if rest == folded:
         return False
-    rest = CONTACT_LABEL_WORDS.sub("", spoken_numbers_as_digits(rest))
+    rest = LISTED_PAPERS.sub("", CONTACT_LABEL_WORDS.sub("", spoken_numbers_as_digits(rest)))
     return (len(CJK_CHARACTER.findall(rest)) <= BARE_LISTING_OTHER_CHARS
             and not NOT_A_SELLER_CHARS.search(rest))
 

@@ -213,7 +213,7 @@ class TextScorer(TextMatcher):
             word for name, found in evidence.items() if roles[name].role in NOUN_ROLES
             for word in found.words.split(",")
         )]
-        if not negative and bare_listing(folded, nouns, contacts):
+        if not negative and bare_listing(folded, nouns, contacts, _asks_to_be_contacted(evidence)):
             # the one frame that needs no sales phrase: the street sticker (电工证 136…)
             frames["bare_listing"] = BARE_LISTING_POINTS
         positive = (
