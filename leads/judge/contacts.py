@@ -84,8 +84,9 @@ ROUTABLE_CONTACT_KINDS = (*DIRECT_CONTACT_KINDS, "email:")
 
 # Numbers read aloud: 幺 is 1, 洞 0, 两 2 and 拐 7 as dispatchers say them; sellers write phones
 # so (幺三六 洞二五八 两七九四), in groups split by spaces, commas or 、. A run of at least seven
-# such digits becomes digits, its separators spaces, so the phone rules read it like any other
-# (a shorter run is a quantity: 两三个, 一两天). Every character maps to one, so positions stay.
+# such digits, one of them read aloud, becomes digits, its separators spaces, so the phone rules
+# read it like any other (a shorter run is a quantity: 两三个, 一两天). Every character maps to
+# one, so positions stay.
 SPOKEN_DIGITS = "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖洞两拐"
 CHINESE_DIGITS = str.maketrans(
     SPOKEN_DIGITS + "、,", "001234567891123456789027" + "  "
@@ -310,7 +311,14 @@ def contacts_in_folded(folded: str) -> list[str]:
 def spoken_numbers_as_digits(folded: str) -> str:
     """Folded text with numbers read aloud (幺三六 洞二五八 两七九四) in digits, position for
     position."""
-    return CHINESE_NUMBER_RUN.sub(lambda m: m.group(0).translate(CHINESE_DIGITS), folded)
+    return CHINESE_NUMBER_RUN.sub(_spoken_run_as_digits, folded)
+
+
+def _spoken_run_as_digits(match: re.Match[str]) -> str:
+    """A run with a digit read aloud, in digits; a run of plain digits stays as written (an
+    amount, 13,800,138,000元, is no phone split by commas)."""
+    run = match.group(0)
+    return run if run.isascii() else run.translate(CHINESE_DIGITS)
 
 
 def has_direct_contact(contacts: Iterable[str]) -> bool:

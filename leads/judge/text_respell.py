@@ -182,9 +182,9 @@ PINYIN_WORDS: Mapping[str, str] = {
 @cache
 def _pinyin_vocabulary() -> tuple[Mapping[str, str], int]:
     """The hand-kept words above and the generated ones (keywords/pinyin_words.tsv: every
-    certificate name, sales phrase, concept and context word of the library, and jieba's
-    everyday words); where both spell a word, the hand-kept one wins (bukao is 补考 in the
-    library, 不考 in a seller's chat). With the longest spelling's length."""
+    certificate name, sales phrase, concept and context word of the library); where both spell a
+    word, the hand-kept one wins (bukao is 补考 in the library, 不考 in a seller's chat). With the
+    longest spelling's length."""
     words = {**read_pinyin_words(), **PINYIN_WORDS}
     return words, max(map(len, words))
 
