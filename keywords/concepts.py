@@ -9,14 +9,13 @@ with the characters any match needs, so the scorer can skip patterns a text cann
 from __future__ import annotations
 
 import re
-import re._constants as regex_ops  # the stdlib's own regex parser: which characters a match needs
-import re._parser as regex_parser
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from keywords.load import normalize_term, read_tsv_lines
+from keywords.regex_factors import factor_sets
 from keywords.terms import CertificateTerm
 
 # What the text scorer does with each role of concept (keywords/concept_names.tsv explains them).
@@ -26,7 +25,6 @@ CLASS_REFERENCE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 GAP_CLASS = re.compile(r"G([1-9][0-9]?)")
 SENTENCE_END = "。!?;\n"
 PLAIN_WORDS = re.compile(r"[^\\()\[\]{}.*+?^$|]+(?:\|[^\\()\[\]{}.*+?^$|]+)*")
-MAX_RANGE_CHARACTERS = 64  # a character range wider than this is no use as a prefilter
 
 
 @dataclass(frozen=True)
@@ -81,9 +79,9 @@ class Concept:
     weight: int
     regex: re.Pattern[str]
     source: str  # "concepts.tsv:LINE", for the editor who wants to change it
-    # Sets of characters; every match holds at least one character of each set (none: not
-    # known), smallest set first. A text missing a set is not searched with the pattern: most
-    # texts skip most patterns this way.
+    # Sets of strings; every match holds at least one string of each set (none: not known),
+    # most selective first (keywords.regex_factors). A text missing a set is not searched with
+    # the pattern: most texts skip most patterns this way.
     required: tuple[frozenset[str], ...]
 
 
@@ -173,64 +171,12 @@ def load_concepts(
         if not regex.search(normalize_term(entry.example)):
             raise ValueError(f"{where}: the example {entry.example!r} does not match the pattern")
         name = names[entry.concept]
-        required = tuple(sorted(_required_sets(regex_parser.parse(regex.pattern)), key=len))
         concepts.append(
-            Concept(name.concept, name.role, name.label, entry.weight, regex, where, required)
+            Concept(
+                name.concept, name.role, name.label, entry.weight, regex, where, factor_sets(regex)
+            )
         )
     return tuple(concepts)
-
-
-def _required_sets(parsed: Any) -> list[frozenset[str]]:
-    """Every character set a match of a parsed sequence must draw from, element by element
-    (a group in the sequence adds its own elements' sets)."""
-    sets = []
-    for op, value in parsed:
-        if op is regex_ops.SUBPATTERN:
-            sets.extend(_required_sets(value[3]))
-            continue
-        found = _element_characters(op, value)
-        if found is not None:
-            sets.append(found)
-    return sets
-
-
-def _required_characters(parsed: Any) -> frozenset[str] | None:
-    """The smallest set of characters one of which every match of a parsed sequence contains,
-    or None when no element of it needs a character from a small, known set."""
-    best: frozenset[str] | None = None
-    for op, value in parsed:
-        found = _element_characters(op, value)
-        if found is not None and (best is None or len(found) < len(best)):
-            best = found
-    return best
-
-
-def _element_characters(op: Any, value: Any) -> frozenset[str] | None:
-    if op is regex_ops.LITERAL:
-        return frozenset(chr(value))
-    if op is regex_ops.IN:
-        chars: set[str] = set()
-        for kind, item in value:
-            if kind is regex_ops.LITERAL:
-                chars.add(chr(item))
-            elif kind is regex_ops.RANGE and item[1] - item[0] < MAX_RANGE_CHARACTERS:
-                chars.update(map(chr, range(item[0], item[1] + 1)))
-            else:  # negated sets, categories (\s, \d), wide ranges
-                return None
-        return frozenset(chars)
-    if op is regex_ops.SUBPATTERN:
-        return _required_characters(value[3])
-    if op is regex_ops.BRANCH:
-        union: set[str] = set()
-        for branch in value[1]:
-            found = _required_characters(branch)
-            if found is None:
-                return None
-            union |= found
-        return frozenset(union)
-    if op in (regex_ops.MAX_REPEAT, regex_ops.MIN_REPEAT) and value[0] >= 1:
-        return _required_characters(value[2])
-    return None
 
 
 def load_fraud_signals(path: Path, names: Mapping[str, ConceptName]) -> tuple[FraudSignal, ...]:

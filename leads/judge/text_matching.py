@@ -100,9 +100,11 @@ class TextMatcher:
         for term, kind, index in self.terms:
             self._automaton.add_word(term, (kind, index, len(term)))
         self._automaton.make_automaton()
-        # Prefilter (Concept.required): each distinct required character set gets a bit; a
-        # character maps to the bits of the sets holding it, a pattern to the bits it needs. A
-        # text is searched only with the patterns whose every set it holds a character of.
+        # Prefilter (Concept.required, keywords.regex_factors): each distinct factor set gets a
+        # bit. A text's one-character strings are its characters; longer strings are found by
+        # a second automaton. A pattern is tried only on a text that holds a string of each of
+        # its sets, and is filed under the strings of its most selective set, so a text looks
+        # only at the patterns one of its strings can start to satisfy.
         set_ids: dict[frozenset[str], int] = {}
         self._concept_needs: list[tuple[Concept, int]] = []
         for concept in library.concepts:
@@ -110,20 +112,29 @@ class TextMatcher:
             for required in concept.required:
                 needed |= 1 << set_ids.setdefault(required, len(set_ids))
             self._concept_needs.append((concept, needed))
-        self._set_bits: dict[str, int] = {}
+        bits: dict[str, int] = {}
         for required, bit in set_ids.items():
-            for char in required:
-                self._set_bits[char] = self._set_bits.get(char, 0) | 1 << bit
-        # Each pattern is also filed under the characters of its smallest required set, so a
-        # text looks only at the patterns one of its characters can start to satisfy.
+            for string in required:
+                bits[string] = bits.get(string, 0) | 1 << bit
+        filed: dict[str, list[int]] = {}
         self._unfiltered: list[int] = []
-        self._by_char: dict[str, list[int]] = {}
         for position, concept in enumerate(library.concepts):
             if not concept.required:
                 self._unfiltered.append(position)
                 continue
-            for char in min(concept.required, key=len):
-                self._by_char.setdefault(char, []).append(position)
+            for string in concept.required[0]:
+                filed.setdefault(string, []).append(position)
+        # string → (bits of the sets holding it, patterns filed under it)
+        self._by_char = {
+            string: (bit, tuple(filed.get(string, ()))) for string, bit in bits.items()
+            if len(string) == 1
+        }
+        self._factors = ahocorasick.Automaton()
+        for string, bit in bits.items():
+            if len(string) > 1:
+                self._factors.add_word(string, (bit, tuple(filed.get(string, ()))))
+        self._factors.add_word("\0", (0, ()))  # never in folded text; keeps the automaton usable
+        self._factors.make_automaton()
 
     @cached_property
     def _tokenizer(self) -> jieba.Tokenizer:
@@ -219,14 +230,17 @@ class TextMatcher:
 
     def concept_hits(self, folded: str) -> list[ConceptHit]:
         """Every match of every concept pattern (concepts.tsv), pattern by pattern."""
-        present = 0  # bit i: the text holds a character of required set i
-        set_bits, by_char = self._set_bits, self._by_char
+        present = 0  # bit i: the text holds a string of factor set i
         candidates = set(self._unfiltered)
-        for char in set(folded):  # the text's few characters, looked up in the large tables
-            if char in set_bits:
-                present |= set_bits[char]
+        by_char = self._by_char
+        for char in set(folded):  # the text's few characters, looked up in the large table
             if char in by_char:
-                candidates.update(by_char[char])
+                bit, filed = by_char[char]
+                present |= bit
+                candidates.update(filed)
+        for _, (bit, filed) in self._factors.iter(folded):
+            present |= bit
+            candidates.update(filed)
         needs = self._concept_needs
         return [
             ConceptHit(*match.span(), needs[position][0])

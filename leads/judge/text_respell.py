@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 
 from keywords.pinyin_words import read_pinyin_words
+from keywords.regex_factors import factor_sets
 from leads.judge.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD
 from leads.judge.text_sounds import restore_sound_alikes
 
@@ -123,7 +124,6 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
          r"(?<=免){C}"),
     ),
 )
-HOMOPHONE_CHARS = frozenset("".join(chars for rules in HOMOPHONE_RULES for _, chars, _ in rules))
 # Pinyin a seller writes for the words that matter (kaoshi, bao guo, ke cha, mian kao, 不用kao):
 # an ASCII run (words joined by single spaces) that splits wholly into these syllable words
 # becomes the characters. Runs next to digits, "_", "-" or "@" are ids and stay.
@@ -276,8 +276,8 @@ def _pinyin_spans(parts: list[str]) -> list[str]:
 def respell(folded: str) -> str:
     """Folded text with context-dependent homophones, sound-alike spellings of whole library
     words (``leads.judge.text_sounds``) and pinyin words written in characters."""
-    if HOMOPHONE_CHARS.intersection(folded):
-        for pattern, canonical in _HOMOPHONE_STAGES:
+    for gate, pattern, canonical in _HOMOPHONE_STAGES:
+        if gate.intersection(folded):
             folded = pattern.sub(canonical, folded)
     folded = restore_sound_alikes(folded)
     if LATIN_LETTER.search(folded):
@@ -289,15 +289,29 @@ def respell(folded: str) -> str:
     return folded
 
 
-def _homophone_stages() -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]:
-    """One regex per stage, each rule a named group; the group's name says what it stands for."""
+def _homophone_stages() -> tuple[
+    tuple[frozenset[str], re.Pattern[str], Callable[[re.Match[str]], str]], ...
+]:
+    """One regex per stage, each rule a named group; the group's name says what it stands for.
+    A stage runs only on a text holding one of its gate characters: every match holds one of
+    the strings its regex needs (``keywords.regex_factors``), and each string a character the
+    stage respells (else its first)."""
     stages = []
     for rules in HOMOPHONE_RULES:
         groups, canonical = [], {}
         for index, (word, chars, pattern) in enumerate(rules):
             groups.append(f"(?P<r{index}>{pattern.replace('{C}', f'[{chars}]')})")
             canonical[f"r{index}"] = word
-        stages.append((re.compile("|".join(groups)), _group_word(canonical)))
+        regex = re.compile("|".join(groups))
+        needed = factor_sets(regex)
+        if not needed:
+            raise ValueError(f"homophone stage {len(stages) + 1}: a rule matches without a word")
+        respelled = "".join(chars for _, chars, _ in rules)
+        gate = frozenset(
+            next((char for char in string if char in respelled), string[0])
+            for string in needed[0]
+        )
+        stages.append((gate, regex, _group_word(canonical)))
     return tuple(stages)
 
 
