@@ -65,6 +65,7 @@ DEV7_FILES = (ROOT / "tests/data/texts_dev7a.tsv", ROOT / "tests/data/texts_dev7
 DEV8_FILES = (ROOT / "tests/data/texts_dev8a.tsv", ROOT / "tests/data/texts_dev8b.tsv")
 DEV9_FILES = (ROOT / "tests/data/texts_dev9a.tsv", ROOT / "tests/data/texts_dev9b.tsv")
 DEV10_FILES = tuple(ROOT / f"tests/data/texts_dev10{part}.tsv" for part in "abc")
+DEV11_FILES = tuple(ROOT / f"tests/data/texts_dev11{part}.tsv" for part in "abc")
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
@@ -364,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
 
     files = {"dev": DEV_FILES, "dev3": (DEV3_FILE,), "dev4": (DEV4_FILE,), "dev5": DEV5_FILES,
              "dev6": DEV6_FILES, "dev7": DEV7_FILES, "dev8": DEV8_FILES,
-             "dev9": DEV9_FILES, "dev10": DEV10_FILES, "test": (TEST_FILE,)}
+             "dev9": DEV9_FILES, "dev10": DEV10_FILES, "dev11": DEV11_FILES,
+             "test": (TEST_FILE,)}
     files = {name: [path for path in paths if path.exists()] for name, paths in files.items()}
     judged = {name: judge_samples((s for path in paths for s in read_labelled(path)), one)
               for name, paths in files.items()}
