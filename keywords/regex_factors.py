@@ -173,3 +173,57 @@ def _concatenation(left: Language, right: Language) -> Language | None:
     if len(left) * len(right) > MAX_LANGUAGE:
         return None
     return frozenset(a + b for a in left for b in right)
+
+
+def first_characters(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Every character a match can start with, or None when not known (a match may start
+    anywhere, or may be empty). Put as a lookahead before the pattern (``(?=[…])``), it lets
+    the regex engine skip the positions no match starts at, which it does not do by itself
+    for a pattern that opens with a lookbehind or an alternation of groups."""
+    firsts, may_be_empty = _sequence_firsts(regex_parser.parse(regex.pattern))
+    return None if may_be_empty else firsts
+
+
+def _sequence_firsts(sequence: Any) -> tuple[frozenset[str] | None, bool]:
+    """(first characters of a parsed sequence or None, whether it can match the empty string)."""
+    firsts: set[str] = set()
+    for op, value in sequence:
+        if op in ZERO_WIDTH:
+            continue
+        found, optional = _piece_firsts(op, value)
+        if found is None:
+            return None, False
+        firsts |= found
+        if not optional:
+            return frozenset(firsts), False
+    return frozenset(firsts), True
+
+
+def _piece_firsts(op: Any, value: Any) -> tuple[frozenset[str] | None, bool]:
+    if op is regex_ops.LITERAL or op is regex_ops.IN:
+        return _language(op, value), False
+    if op is regex_ops.SUBPATTERN:
+        return _sequence_firsts(value[3])
+    if op is regex_ops.BRANCH:
+        firsts: set[str] = set()
+        empty = False
+        for branch in value[1]:
+            found, optional = _sequence_firsts(branch)
+            if found is None:
+                return None, False
+            firsts |= found
+            empty |= optional
+        return frozenset(firsts), empty
+    if op in (regex_ops.MAX_REPEAT, regex_ops.MIN_REPEAT):
+        found, optional = _sequence_firsts(value[2])
+        return found, optional or value[0] == 0
+    return None, False
+
+
+def with_first_characters(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern behind a lookahead for its first characters, where they are known."""
+    firsts = first_characters(regex)
+    if not firsts:
+        return regex
+    chars = "".join(re.escape(char) for char in sorted(firsts))
+    return re.compile(f"(?=[{chars}])(?:{regex.pattern})", regex.flags)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from keywords import load_library
-from keywords.regex_factors import factor_sets
+from keywords.regex_factors import factor_sets, first_characters, with_first_characters
 from leads.judge.normalize import fold
 from leads.judge.text_matching import TextMatcher
 from leads.judge.text_respell import respell
@@ -84,3 +84,28 @@ def test_prefilter_loses_no_match_on_the_labelled_and_real_texts() -> None:
         if found != every:
             lost.append(text)
     assert not lost, lost[:5]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("(?<=[拿办])证", {"证"}),  # a lookbehind consumes nothing
+        ("(代办|办理)(各类)?证件", {"代", "办"}),
+        ("(各类)?证件", {"各", "证"}),  # an optional piece lets the next one start
+        ("(?=证)[证正]书", {"证", "正"}),
+        ("(a|)b", {"a", "b"}),  # an empty branch too
+        ("[^。]{0,3}证", None),  # may start anywhere
+        ("(各类)?", None),  # may be empty
+    ],
+)
+def test_first_characters(pattern: str, expected: set[str] | None) -> None:
+    found = first_characters(re.compile(pattern))
+    assert (set(found) if found is not None else None) == expected
+
+
+def test_a_pattern_behind_its_first_characters_matches_the_same() -> None:
+    regex = re.compile("(?<=[拿办快])(证|正)(?![明据])|(?<![作以])为(?=证)")
+    fast = with_first_characters(regex)
+    assert fast.pattern != regex.pattern
+    text = "快正 办证明 拿证 为证 作为证据 以为证 证"
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in regex.finditer(text)]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 
 from keywords.pinyin_words import read_pinyin_words
-from keywords.regex_factors import factor_sets
+from keywords.regex_factors import first_characters, with_first_characters
 from leads.judge.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD
 from leads.judge.text_sounds import restore_sound_alikes
 
@@ -277,7 +277,7 @@ def respell(folded: str) -> str:
     """Folded text with context-dependent homophones, sound-alike spellings of whole library
     words (``leads.judge.text_sounds``) and pinyin words written in characters."""
     for gate, pattern, canonical in _HOMOPHONE_STAGES:
-        if gate.intersection(folded):
+        if not gate.isdisjoint(folded):
             folded = pattern.sub(canonical, folded)
     folded = restore_sound_alikes(folded)
     if LATIN_LETTER.search(folded):
@@ -293,9 +293,8 @@ def _homophone_stages() -> tuple[
     tuple[frozenset[str], re.Pattern[str], Callable[[re.Match[str]], str]], ...
 ]:
     """One regex per stage, each rule a named group; the group's name says what it stands for.
-    A stage runs only on a text holding one of its gate characters: every match holds one of
-    the strings its regex needs (``keywords.regex_factors``), and each string a character the
-    stage respells (else its first)."""
+    A stage runs only on a text holding a character one of its matches can start with
+    (``keywords.regex_factors``), and its regex skips to those characters."""
     stages = []
     for rules in HOMOPHONE_RULES:
         groups, canonical = [], {}
@@ -303,15 +302,10 @@ def _homophone_stages() -> tuple[
             groups.append(f"(?P<r{index}>{pattern.replace('{C}', f'[{chars}]')})")
             canonical[f"r{index}"] = word
         regex = re.compile("|".join(groups))
-        needed = factor_sets(regex)
-        if not needed:
-            raise ValueError(f"homophone stage {len(stages) + 1}: a rule matches without a word")
-        respelled = "".join(chars for _, chars, _ in rules)
-        gate = frozenset(
-            next((char for char in string if char in respelled), string[0])
-            for string in needed[0]
-        )
-        stages.append((gate, regex, _group_word(canonical)))
+        firsts = first_characters(regex)
+        if not firsts:
+            raise ValueError(f"homophone stage {len(stages) + 1}: a rule can start anywhere")
+        stages.append((firsts, with_first_characters(regex), _group_word(canonical)))
     return tuple(stages)
 
 
