@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object instead of tables")
     parser.add_argument("--misses",
                         choices=("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9",
-                                 "dev10", "test", "real"),
+                                 "dev10", "dev11", "test", "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
     parser.add_argument("--weights", type=Path,

@@ -381,6 +381,11 @@ def test_second_dev_set_is_balanced_and_clean():
         ("高处作叶证 包国", "高处作业证包过"),
         ("特钟设备作亚证 查洵", "特种设备作业证查询"),
         ("我呢度直接出，唔使排队", "我这里直接出,不用排队"),  # Cantonese folds to Mandarin
+        # folding made zheng a 证 already: the run before it is read with the card
+        ("ban li jia shi zheng bi ye zheng", "办理驾驶证毕业证"),
+        ("jian kang zheng dang tian chu", "健康证当天出"),
+        ("qing kao sheng dai shen fen zheng", "qing考生带身份证"),  # 带, not 代: a notice
+        ("包过 gong zheng", "包过gong证"),  # a syllable that spells no card word with 证 stays
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):

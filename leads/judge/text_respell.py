@@ -175,7 +175,9 @@ PINYIN_WORDS: Mapping[str, str] = {
     "shuru": "输入", "jike": "即可", "nin": "您", "tongbu": "同步", "yu": "与",
     "shenfenzhenghao": "身份证号", "jiban": "急办", "bukao": "不考", "meiguo": "没过",
     "zhuye": "主页", "kan": "看", "zuo": "做", "tiqian": "提前", "yuanti": "原题",
-    "shuo": "说", "kaopu": "靠谱",
+    "shuo": "说", "kaopu": "靠谱", "dangtian": "当天", "dangyue": "当月", "tijian": "体检",
+    "jiri": "即日", "biye": "毕业", "jiashi": "驾驶", "daishenfenzheng": "带身份证",
+    "daishang": "带上", "xiedai": "携带",
 }
 
 
@@ -191,6 +193,7 @@ def _pinyin_vocabulary() -> tuple[Mapping[str, str], int]:
 
 PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
 PINYIN_SYLLABLES = re.compile(f"(?:{PINYIN_SYLLABLE})+")  # a word that could be pinyin at all
+CARD, CARD_SYLLABLE = "证", "zheng"
 PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
 PINYIN_SPAN_WORDS = 12  # the longest word read from a run, in syllables (特种设备作业人员证: 9)
 # Reading in spans tries up to PINYIN_SPAN_WORDS splits at every word: a run longer than this is
@@ -238,10 +241,19 @@ def _pinyin(match: re.Match[str]) -> str:
     parts = run.split(" ")
     if not any(PINYIN_SYLLABLES.fullmatch(part) for part in parts):
         return run
-    whole = _pinyin_word(run.replace(" ", "")) if len(parts) <= PINYIN_RUN_WORDS else None
+    if text[match.end() : match.end() + 1] == CARD:
+        # folding already made the card's zheng a 证 (jia shi 证): read the run with it
+        with_card = _pinyin_run([*parts, CARD_SYLLABLE], touching=True)
+        if with_card.endswith(CARD) and not with_card.endswith(CARD_SYLLABLE):
+            return with_card[: -len(CARD)].rstrip(" ")
     touching = CJK_CHARACTER.match(text[match.start() - 1 : match.start()] or " ") or (
         CJK_CHARACTER.match(text[match.end() : match.end() + 1] or " ")
     )
+    return _pinyin_run(parts, bool(touching))
+
+
+def _pinyin_run(parts: list[str], touching: bool) -> str:
+    whole = _pinyin_word("".join(parts)) if len(parts) <= PINYIN_RUN_WORDS else None
     if whole and (len(whole) > 1 or touching):
         return whole
     return " ".join(_pinyin_spans(parts))
