@@ -742,3 +742,31 @@ def test_a_page_of_syllables_is_read_word_by_word_within_a_bound():
     page = "zhong guo ren min " * 15_000
     assert respell(fold(page)) == fold(page)
     assert respell(fold("ke yi shang wang cha le")) == "可以上网查了"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "朋友推荐一个人说焊工证不用考，交钱就发，还能官网查，这人靠得住吗？",
+        "刷到一个卖叉车证的，免考包过，是不是被骗了，我已经交了定金",
+        "群里有人发广告说电工证当月拿证、全国联网可查，真的假的？",
+    ],
+)
+def test_a_buyer_asking_about_an_offer_is_no_seller(text: str):
+    """The offer's words are repeated by someone asking whether it is genuine: reported speech."""
+    verdict = judge_text(text)
+    assert not verdict.is_lead, verdict.result.reasons
+    assert verdict.result.context == "buyer" or any("买家询问" in r for r in verdict.result.reasons)
+
+
+def test_a_seller_who_asks_the_buyers_question_and_gives_a_number_is_still_a_seller():
+    """靠谱吗？in a seller's own post with a phone: the buyer's words are the seller's bait."""
+    verdict = judge_text("焊工证靠谱吗？当然靠谱，免考包过官网可查，电话 13912345678")
+    assert verdict.is_lead, verdict.result.reasons
+
+
+def test_a_seller_faq_that_answers_its_own_question_is_no_buyer():
+    """Q: 证是真的吗? A: … is a seller's FAQ page: its answers are its own claims."""
+    faq = "Q：这证是真的吗？A：和考出来的一模一样，不用到场，官网可查，查不到全额退款。"
+    assert judge_text(faq).is_lead
+    assert judge_text(faq.replace("A：", "")).result.score < judge_text(faq).result.score

@@ -25,6 +25,7 @@ feature's contribution.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,7 +50,7 @@ from leads.judge.text_frames import (
 )
 from leads.judge.text_matching import SALES_ROLES, Evidence, Hit, TextMatcher
 from leads.judge.text_respell import respell
-from leads.judge.text_voice import quotation_spans
+from leads.judge.text_voice import REPORTED_FACTOR, quotation_spans
 
 # What importers use (the scorer, its result, the names of contexts; the benchmark subclasses
 # TextScorer and builds Hits); the parts live in the text_* modules.
@@ -72,6 +73,7 @@ CONTEXT_NAMES = {
     "renewal": "证书复审",
     "job": "招聘信息",
     "qa": "问答科普",
+    "buyer": "买家询问",
     "service": "政务服务",
     "invoice": "发票业务",
     "loan": "贷款业务",
@@ -102,7 +104,12 @@ LAWFUL_VOICE_TAGS = frozenset({"training", "renewal", "job", "news", "notice", "
 # to "nobody need come / no training / no exam" in the text's own voice, it takes nothing off.
 RENEWAL_TAGS = frozenset({"renewal"})
 NOT_ATTENDING = ("NO_PRESENCE", "NO_TRAINING", "NO_EXAM")
-ANSWER_FORM_TAGS = frozenset({"qa"})
+ANSWER_FORM_TAGS = frozenset({"qa", "buyer"})
+# Someone asking whether an offer made to them is genuine (这个靠谱吗, 是不是骗子, 是不是被骗了)
+# and giving no contact of their own repeats the offer: its words count as reported speech.
+# A page that answers its own questions (Q:…真的吗? A:…) is a seller's FAQ, not a buyer asking.
+BUYER_TAGS = frozenset({"buyer"})
+ANSWER_MARK = re.compile(r"(?<![a-z0-9])(?:a|答):")
 FIRM_SALES_POINTS = 15
 
 
@@ -188,9 +195,17 @@ class TextScorer(TextMatcher):
         frames = frame_points(folded, evidence, positions, contacts, len(documents))
         # The context is the text's form (a Q&A page stays one), read before any word is dropped.
         context = self._context(weights.by_kind["negative"])
-        if _asks_to_be_contacted(evidence) or (
-            contact == DIRECT_CONTACT_POINTS
-            and any(found.points >= FIRM_SALES_POINTS for found in sales_concepts.values())
+        buyer_question = (
+            not contacts
+            and bool(self._tagged_weight(weights.by_kind["negative"], BUYER_TAGS))
+            and not ANSWER_MARK.search(folded)
+        )
+        if not buyer_question and (
+            _asks_to_be_contacted(evidence)
+            or (
+                contact == DIRECT_CONTACT_POINTS
+                and any(found.points >= FIRM_SALES_POINTS for found in sales_concepts.values())
+            )
         ):
             # A Q&A answer or a forum post that asks to be messaged, or gives a number next to
             # a firm sales promise, is a seller's reply, not an explainer: the words of the Q&A
@@ -216,6 +231,9 @@ class TextScorer(TextMatcher):
         if not negative and bare_listing(folded, nouns, contacts, _asks_to_be_contacted(evidence)):
             # the one frame that needs no sales phrase: the street sticker (电工证 136…)
             frames["bare_listing"] = BARE_LISTING_POINTS
+        if buyer_question:
+            fraud *= REPORTED_FACTOR
+            frames.clear()
         positive = (
             fraud + certificate + contact + sum(frames.values())
             if fraud
@@ -231,6 +249,8 @@ class TextScorer(TextMatcher):
         reasons += tuple(f"{FRAME_REASONS[name]} +{points}" for name, points in frames.items())
         if scope == SCOPE_OTHER and fraud:
             reasons += ("非安全生产类证件（驾驶证、毕业证、职称、印章或其他考试等）",)
+        if buyer_question and sales_concepts:
+            reasons += ("买家询问报价真假且未留联系方式：推销说法按转述计半分",)
         if weights.quoted_sales:
             reasons += ("部分推销用语只出现在引号中（多为转述），按半数计分",)
         denied = tuple(dict.fromkeys([*weights.denied, *denied_claims]))
@@ -250,7 +270,7 @@ class TextScorer(TextMatcher):
             rules_score,
         )
         score = rules_score
-        applies = fitted_applies(features, sales_concepts)
+        applies = fitted_applies(features, sales_concepts) and not buyer_question
         if self.fitted is not None and applies:
             score, fitted_reason = fitted_score(self.fitted, features, rules_score)
             reasons += (fitted_reason,)

@@ -40,7 +40,7 @@ TLS_POINTS, TLS_CAP = 5, 10  # certificate problems hint at a throwaway site, ne
 ABOUT_FAKES_CONTEXTS = ("news", "notice", "warning")  # texts about fakes, not selling them
 # Lawful pages a seller can dress as too: there, sales phrases are capped below the threshold
 # unless the page makes a fake-only claim in its own voice and gives a direct contact.
-LAWFUL_LOOKING_CONTEXTS = ("training", "renewal", "job", "qa", "service")
+LAWFUL_LOOKING_CONTEXTS = ("training", "renewal", "job", "qa", "buyer", "service")
 CONTEXT_SALES_CAP = LEAD_THRESHOLD - 1
 # Claims only a fake can keep (keywords/concept_names.tsv); a lawful school never makes them.
 # 网上可查 and 快速出证 are left out: schools say 国网可查 and 快速拿证 of real certificates.
