@@ -34,6 +34,7 @@ from leads.judge.text_voice import (
 
 SHORT_TERM_LENGTH = 2  # terms this short must sit on jieba word boundaries
 BOUNDARY_WINDOW = 8
+NEVER_FOLDED = "\x00"  # a placeholder word, so the automaton is never empty (harmless if found)
 SALES_ROLES = ("claim", "offer")
 BARE_NOUNS = frozenset({"CARD"})  # 证 said bare: a noun for frames, no kind of paper of its own
 # A claim a lawful school or a holder makes too ("考试合格后证书官网可查"): it counts,
@@ -124,16 +125,14 @@ class TextMatcher:
                 continue
             for string in concept.required[0]:
                 filed.setdefault(string, []).append(position)
-        # string → (bits of the sets holding it, patterns filed under it)
-        self._by_char = {
-            string: (bit, tuple(filed.get(string, ()))) for string, bit in bits.items()
-            if len(string) == 1
-        }
+        # needed string → (bits of the sets holding it, patterns filed under it); a text's
+        # characters are looked up here directly, its longer strings found by an automaton
+        self._needed = {string: (bit, tuple(filed.get(string, ()))) for string, bit in bits.items()}
+        self._needed[NEVER_FOLDED] = (0, ())
         self._factors = ahocorasick.Automaton()
-        for string, bit in bits.items():
-            if len(string) > 1:
-                self._factors.add_word(string, (bit, tuple(filed.get(string, ()))))
-        self._factors.add_word("\0", (0, ()))  # never in folded text; keeps the automaton usable
+        for string in (NEVER_FOLDED, *bits):  # one word at least, so the automaton can be built
+            if len(string) > 1 or string == NEVER_FOLDED:
+                self._factors.add_word(string, string)
         self._factors.make_automaton()
 
     @cached_property
@@ -232,13 +231,11 @@ class TextMatcher:
         """Every match of every concept pattern (concepts.tsv), pattern by pattern."""
         present = 0  # bit i: the text holds a string of factor set i
         candidates = set(self._unfiltered)
-        by_char = self._by_char
-        for char in set(folded):  # the text's few characters, looked up in the large table
-            if char in by_char:
-                bit, filed = by_char[char]
-                present |= bit
-                candidates.update(filed)
-        for _, (bit, filed) in self._factors.iter(folded):
+        needed = self._needed
+        strings = needed.keys() & set(folded)  # the text's characters that some pattern needs
+        strings.update(found for _, found in self._factors.iter(folded))
+        for string in strings:
+            bit, filed = needed[string]
             present |= bit
             candidates.update(filed)
         needs = self._concept_needs
