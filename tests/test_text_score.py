@@ -770,3 +770,27 @@ def test_a_seller_faq_that_answers_its_own_question_is_no_buyer():
     faq = "Q：这证是真的吗？A：和考出来的一模一样，不用到场，官网可查，查不到全额退款。"
     assert judge_text(faq).is_lead
     assert judge_text(faq.replace("A：", "")).result.score < judge_text(faq).result.score
+
+
+def test_a_refusal_after_the_offer_denies_it():
+    """办证的勿扰 turns such people away: the 办证 there sells nothing."""
+    refused = judge_text("十年老焊工，只聊技术，私信办证的勿扰")
+    assert not refused.is_lead
+    assert any("否定说法" in reason and "办证" in reason for reason in refused.result.reasons)
+    assert judge_text("十年老焊工，私信办证的找我 13912345678").is_lead
+
+
+@pytest.mark.parametrize(
+    ("faq", "concept"),
+    [
+        ("问：要本人参加考试吗？答：不用，证直接下来", "NO_EXAM"),
+        ("需要本人到场吗？不需要，资料发过来就行", "NO_PRESENCE"),
+    ],
+)
+def test_a_faq_that_answers_no_to_its_own_question_claims_it(faq: str, concept: str):
+    assert concept in score_text(faq).concepts
+
+
+def test_initials_written_with_the_card_are_the_card():
+    assert score_text("dg证 hg证 快速出 13912345678").families == ("特种作业",)
+    assert score_text("lg证").families == ()  # initials the library does not know stay

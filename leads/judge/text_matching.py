@@ -203,7 +203,7 @@ class TextMatcher:
             entry = self.entries_by_kind[hit.kind][hit.index]
             if short_and_embedded(folded, hit) and not {hit.start, hit.end} <= edges:
                 continue
-            if hit.kind == "fraud" and is_denied(folded, hit.start, last_denied_end):
+            if hit.kind == "fraud" and is_denied(folded, hit.start, last_denied_end, hit.end):
                 denied[entry.term] = None
                 denied_spans.append((hit.start, hit.end))
                 last_denied_end = hit.end
@@ -287,7 +287,7 @@ class TextMatcher:
             if concept.role == "reported":
                 continue
             if concept.role in SALES_ROLES and (
-                is_denied(folded, hit.start, -1)
+                is_denied(folded, hit.start, -1, hit.end)
                 or any(hit.start < end and start < hit.end for start, end in weights.denied_spans)
             ):
                 denied.append(words)

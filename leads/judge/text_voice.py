@@ -27,6 +27,10 @@ DENIAL = re.compile(
     r"|(?:没有|并非|不存在|不是|不可能)(?:那种|那么|什么|所谓的?|真的?|都|也|再)?|[不无非])$"
 )
 DENIAL_WINDOW = 12
+# …or a refusal right after it: 办证的勿扰, 代考的免谈, 买证的绕道 (a holder or a school
+# turning such people away).
+REFUSAL_AFTER = re.compile(r"(?:的|者)?(?:人)?(?:勿扰|免扰|免谈|绕道|请绕行|别来|勿加|别加|勿来)")
+REFUSAL_WINDOW = 4
 # A seller waves a school aside (不用去培训学校, 别被培训机构坑了, 何必去考点): a word of
 # training, Q&A or a warning right after such a dismissal (a verb of going or of being had) is the
 # seller's own voice, not a school's, so it takes nothing off the score; so is a school's word
@@ -59,11 +63,14 @@ def sentence_end_positions(folded: str) -> list[int]:
     return [match.start() for match in SENTENCE_ENDS.finditer(folded)]
 
 
-def is_denied(folded: str, start: int, last_denied_end: int) -> bool:
-    """Whether a denial stands right before ``start``, or the phrase there is listed right after
-    a denied one that ended at ``last_denied_end`` (-1: none)."""
+def is_denied(folded: str, start: int, last_denied_end: int, end: int | None = None) -> bool:
+    """Whether a denial stands right before ``start`` (or a refusal right after ``end``), or the
+    phrase there is listed right after a denied one that ended at ``last_denied_end`` (-1:
+    none)."""
     between = folded[last_denied_end:start] if last_denied_end >= 0 else None
     if between is not None and len(between) <= 1 and set(between) <= DENIAL_LIST_JOINERS:
+        return True
+    if end is not None and REFUSAL_AFTER.match(folded, end, end + REFUSAL_WINDOW + 2):
         return True
     return bool(DENIAL.search(folded[max(0, start - DENIAL_WINDOW) : start]))
 
