@@ -11,6 +11,10 @@ must occur inside it is added as a set of its own. What a positive lookaround lo
 text too, right before or after (``(?<=[拿办])证`` needs 拿证 or 办证); negative lookarounds
 and anchors say nothing. The pattern matches the same or fewer texts than the sets admit,
 never more.
+
+``first_characters`` reads the same tree for the characters a match can start with: the
+homophone stages of ``leads.judge.text_respell`` run only on texts holding one, behind a
+lookahead that lets the regex engine skip every other position.
 """
 
 from __future__ import annotations
