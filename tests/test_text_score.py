@@ -386,6 +386,10 @@ def test_second_dev_set_is_balanced_and_clean():
         ("jian kang zheng dang tian chu", "健康证当天出"),
         ("qing kao sheng dai shen fen zheng", "qing考生带身份证"),  # 带, not 代: a notice
         ("包过 gong zheng", "包过gong证"),  # a syllable that spells no card word with 证 stays
+        ("课章 公张 发漂张", "刻章公章发票章"),  # the seal-maker's words
+        ("学力 职撑 建康证 雪信网", "学历职称健康证学信网"),
+        ("同等学力申硕，扫马路，发漂粉", "同等学力申硕,扫马路,发漂粉"),  # real words stay
+        ("走内布 夏证 扫马能查 住见 车管所联王", "走内部下证扫码能查住建车管所联网"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
