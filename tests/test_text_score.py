@@ -390,6 +390,10 @@ def test_second_dev_set_is_balanced_and_clean():
         ("学力 职撑 建康证 雪信网", "学历职称健康证学信网"),
         ("同等学力申硕，扫马路，发漂粉", "同等学力申硕,扫马路,发漂粉"),  # real words stay
         ("走内布 夏证 扫马能查 住见 车管所联王", "走内部下证扫码能查住建车管所联网"),
+        # annotations go: jyutping with tone digits, pinyin apart, zhuyin; labels in brackets stay
+        ("平安卡(kǎ) 唔使(m4 sai2)上堂 搞掂(gaau2 dim6)", "平安卡不用上堂搞定"),
+        ("代辦(dài bàn) 電ㄉㄧㄢˋ工證 免ㄇㄧㄢˇ考", "代办电工证免考"),
+        ("联系(qq) 电话(tel)", "联系(qq) 电话(tel)"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):

@@ -99,7 +99,8 @@ CHINESE_NUMBER_RUN = re.compile(
 # 去无 (no need to go), 直接⬇ is 直接下, 📦工地 is 寄工地, 🎓本科 is 学历本科) ...
 EMOJI_WORD_MAP = {"➕": "加", "✚": "加", "🛜": "网上", "🌐": "网上", "📜": "证", "📖": "看书",
                   "✍": "考", "🔍": "查", "💬": "私", "🏃": "去", "⬇": "下", "📦": "寄",
-                  "🆔": "证件", "🔏": "章", "🎓": "学历", "🐧": "qq"}
+                  "🆔": "证件", "🔏": "章", "🎓": "学历", "🐧": "qq", "📕": "本", "📇": "证",
+                  "🪪": "证件"}
 EMOJI_WORDS = str.maketrans(EMOJI_WORD_MAP)
 # ... and these for a contact label, so extract_contacts spells them out first.
 EMOJI_LABELS = str.maketrans({"☎": "电话", "📞": "电话", "📱": "手机", **EMOJI_WORD_MAP})

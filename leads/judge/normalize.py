@@ -25,7 +25,8 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 INVISIBLE_AND_EMOJI = re.compile(
     "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f\u20e3"
     "\u2190-\u21ff\u2300-\u23ff\u25a0-\u25ff\u2600-\u27bf\u2b00-\u2bff"
-    "\U0001f000-\U0001faff\U000e0000-\U000e007f\u0300-\u036f]"
+    "\U0001f000-\U0001faff\U000e0000-\U000e007f\u0300-\u036f"
+    "\u3105-\u312f\u31a0-\u31bf\u02c7\u02ca\u02cb\u02d9]"  # zhuyin annotations (電ㄉㄧㄢˋ工證)
 )
 # Also the symbols sellers put inside words (办※证, 免丨考, 电—工) and empty brackets (办()证).
 SEPARATORS = r"(?:[\s\-_*·•・.|/\\~+#^=`'\"※丨—–―°〓ㄧ×〰‖¦╳∙‧⋅∷ˉ¯‐‑‒]|\(\)|\[\])+"
@@ -37,7 +38,13 @@ SEPARATOR_INSIDE_WORD = re.compile(
 # A pinyin syllable in brackets right after a character (證(zhèng), 查(cha2)): an annotation.
 # Only syllable-shaped contents go, so 联系(qq) and 电话(tel) keep their label.
 PINYIN_SYLLABLE = "(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[aeiouvü]{1,3}(?:ng|n|r)?[1-5]?"
-PINYIN_ANNOTATION = re.compile(rf"(?<=[{CJK}])\((?:{PINYIN_SYLLABLE}){{1,6}}\)")
+# Jyutping (Cantonese romanisation) is printed the same way, each syllable with its tone digit
+# (唔使(m4 sai2), 搞掂(gaau2 dim6)); syllables may stand apart (代辦(dài bàn)).
+JYUTPING_SYLLABLE = "(?:(?:ng|gw|kw|[bpmfdtnlgkhwzcsj])?[aeiouy]{1,3}(?:ng|[ptkmniu])?|m|ng)[1-6]"
+ANNOTATION_SYLLABLE = f"(?:{JYUTPING_SYLLABLE}|{PINYIN_SYLLABLE})"
+PINYIN_ANNOTATION = re.compile(
+    rf"(?<=[{CJK}])\({ANNOTATION_SYLLABLE}(?: ?{ANNOTATION_SYLLABLE}){{0,5}}\)"
+)
 TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ", "aaaaeeeeiiiioooouuuuvvvvvnnn")
 # OpenCC's own t2s character table, applied with str.translate: the phrase-level OpenCC
 # converter takes ~0.7 s per 200k characters, the table a few milliseconds.
