@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 from functools import cached_property
+from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick
@@ -233,7 +234,7 @@ class TextMatcher:
         candidates = set(self._unfiltered)
         needed = self._needed
         strings = needed.keys() & set(folded)  # the text's characters that some pattern needs
-        strings.update(found for _, found in self._factors.iter(folded))
+        strings.update(map(itemgetter(1), self._factors.iter(folded)))
         for string in strings:
             bit, filed = needed[string]
             present |= bit

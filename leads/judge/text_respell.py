@@ -323,9 +323,12 @@ def _pinyin_spans(parts: list[str]) -> list[str]:
 def respell(folded: str) -> str:
     """Folded text with context-dependent homophones, sound-alike spellings of whole library
     words (``leads.judge.text_sounds``) and pinyin words written in characters."""
+    characters = set(folded)
     for gate, pattern, canonical in _HOMOPHONE_STAGES:
-        if not gate.isdisjoint(folded):
-            folded = pattern.sub(canonical, folded)
+        if not gate.isdisjoint(characters):
+            respelled = pattern.sub(canonical, folded)
+            if respelled != folded:  # a later stage may start at a character this one wrote
+                folded, characters = respelled, set(respelled)
     folded = restore_sound_alikes(folded)
     if LATIN_LETTER.search(folded):
         if TONE_NUMBER_CHARS.intersection(folded):
