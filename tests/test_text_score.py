@@ -802,3 +802,15 @@ def test_a_faq_that_answers_no_to_its_own_question_claims_it(faq: str, concept: 
 def test_initials_written_with_the_card_are_the_card():
     assert score_text("dg证 hg证 快速出 13912345678").families == ("特种作业",)
     assert score_text("lg证").families == ()  # initials the library does not know stay
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "各类证件定制，高仿，按图做 13912345678",  # high-grade copies made from a picture
+        "出售驾驶证一本，可以过户名字，懂的来 13912345678",  # the name can be changed
+        "考场里都安排好了，下一位学员是谁？私我",  # everything arranged in the exam hall
+    ],
+)
+def test_forgers_and_fixers_in_their_own_words_are_leads(text: str):
+    assert judge_text(text).is_lead, judge_text(text).result.reasons

@@ -110,7 +110,7 @@ EMOJI_LABELS = str.maketrans({"☎": "电话", "📞": "电话", "📱": "手机
 # One-letter and one-character labels (v, q, 薇, 威, 危, 微, 卫星) are everyday text on their own:
 # they count only right after 加/+ or right before a colon.
 WECHAT_LABEL = (
-    r"微信|wechat|绿色?泡泡"
+    r"微信|wechat|绿色?泡泡|绿色软件"
     r"|(?:(?<=加)|(?<=\+))(?:v|薇|威|危|微|卫星)"
     r"|(?:(?<![a-z0-9.])v|薇|威|危|微|卫星)(?=\s*:)"
 )

@@ -40,7 +40,7 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
         ("办", "半扮伴瓣拌绊般板扳为",
          r"[半扮伴瓣拌绊般板扳](?=证|理|下来|好的|个证)|[半扮伴瓣拌绊般扳](?=[正征政症])"
          r"|(?<=[代快速能可包找帮急来以])[半扮伴瓣拌绊](?![价个年天夜小岛演时斤路截边])"
-         r"|(?<=先)[半扮伴瓣拌绊般板扳](?=后)"
+         r"|(?<=先)[半扮伴瓣拌绊般板扳](?=后)|(?<=找人)为(?=的|了)"
          # 为 looks like 办: 为证, 为理, 代为各类…证 (never 作为证据, 以此为证)
          r"|(?<![作以成认视称因行更最较极此])为(?=[证正讧]|理(?![由念论想解财]))|(?<=代)为(?=各类|各种|[^,。!?;\n]{0,4}[证讧])"),
         ("考", "烤拷栲",
@@ -213,7 +213,10 @@ PINYIN_WORDS: Mapping[str, str] = {
     "mingtian": "明天", "jintian": "今天", "zhuanzhang": "转账", "touxiang": "头像",
     "kuaidi": "快递", "yizhanshi": "一站式", "fuwu": "服务", "houfu": "后付", "zaifu": "再付",
     "zaizhuan": "再转", "zaizhuanzhang": "再转账", "yiben": "一本", "santian": "三天",
-    "qitian": "七天", "wutian": "五天",
+    "qitian": "七天", "wutian": "五天", "dongde": "懂的", "dongdelai": "懂的来", "gaoding": "搞定",
+    "riqi": "日期", "gengxin": "更新", "xuexiao": "学校", "huixuexiao": "回学校",
+    "huifu": "恢复", "koumanfen": "扣满分", "yangzi": "样子", "zhuanrang": "转让", "fushen": "复审",
+    "xuyaode": "需要的", "douneng": "都能", "doukeyi": "都可以",
 }
 
 
