@@ -394,6 +394,9 @@ def test_second_dev_set_is_balanced_and_clean():
         ("平安卡(kǎ) 唔使(m4 sai2)上堂 搞掂(gaau2 dim6)", "平安卡不用上堂搞定"),
         ("代辦(dài bàn) 電ㄉㄧㄢˋ工證 免ㄇㄧㄢˇ考", "代办电工证免考"),
         ("联系(qq) 电话(tel)", "联系(qq) 电话(tel)"),
+        ("焊工怔 官网已经能插了 工地茶不出来 考常有人 私迅", "焊工证官网已经能查了工地查不出来考场有人私信"),
+        ("系桶 驾找 身分正 安全原 毕叶证 内不人员 是不是骗纸", "系统驾照身份证安全员毕业证内部人员是不是骗子"),
+        ("能插上电 考常识", "能插上电考常识"),  # real words stay
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -814,3 +817,28 @@ def test_initials_written_with_the_card_are_the_card():
 )
 def test_forgers_and_fixers_in_their_own_words_are_leads(text: str):
     assert judge_text(text).is_lead, judge_text(text).result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "需要安全员证的，VX搜wang66844_8，备注来意",  # whoever needs a card, add…
+        "电工焊工登高都做，当天寄出 13912345678",
+        "专业带考 考场内部有人 一次过 不过退款 私我",
+        "不会考试？没关系，找我直接拿证 13912345678",
+    ],
+)
+def test_sellers_calls_in_other_words_are_leads(text: str):
+    assert judge_text(text).is_lead, judge_text(text).result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "食品经营许可证代办，餐饮店开业一条龙服务",  # a lawful agency's one-stop service
+        "免手续费代办违章、代办驾驶证过期换证",  # no fee, not "no paperwork"
+        "小心：驾照不用考的广告都是骗局，车管所不可能查到",
+    ],
+)
+def test_agencies_and_warnings_in_the_same_words_are_not(text: str):
+    assert not judge_text(text).is_lead, judge_text(text).result.reasons
