@@ -397,6 +397,9 @@ def test_second_dev_set_is_balanced_and_clean():
         ("焊工怔 官网已经能插了 工地茶不出来 考常有人 私迅", "焊工证官网已经能查了工地查不出来考场有人私信"),
         ("系桶 驾找 身分正 安全原 毕叶证 内不人员 是不是骗纸", "系统驾照身份证安全员毕业证内部人员是不是骗子"),
         ("能插上电 考常识", "能插上电考常识"),  # real words stay
+        # a lone syllable between the other characters of a library word is its character
+        ("安全yuan证 不用去pei训 复shen 人she网可cha 私liao", "安全员证不用去培训复审人社网可查私聊"),
+        ("我们ban公室，pizza很好吃，去ktv", "我们办公室,pizza很好吃,去ktv"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):

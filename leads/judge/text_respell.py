@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import cache
 
-from keywords.pinyin_words import read_pinyin_words
+from keywords.pinyin_words import read_pinyin_entries, read_pinyin_words
 from keywords.regex_factors import first_characters, with_first_characters
 from leads.judge.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD
 from leads.judge.text_sounds import restore_sound_alikes
@@ -252,6 +252,7 @@ def _pinyin_vocabulary() -> tuple[Mapping[str, str], int]:
 
 PINYIN_RUN = re.compile(r"(?<![a-z0-9_@\-])[a-z]{2,}(?: [a-z]{2,})*(?![a-z0-9_@\-])")
 PINYIN_SYLLABLES = re.compile(f"(?:{PINYIN_SYLLABLE})+")  # a word that could be pinyin at all
+ONE_SYLLABLE = re.compile(PINYIN_SYLLABLE)
 CARD, CARD_SYLLABLE = "证", "zheng"
 PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
 PINYIN_SPAN_WORDS = 12  # the longest word read from a run, in syllables (特种设备作业人员证: 9)
@@ -300,6 +301,9 @@ def _pinyin(match: re.Match[str]) -> str:
     parts = run.split(" ")
     if not any(PINYIN_SYLLABLES.fullmatch(part) for part in parts):
         return run
+    one_character = _character_in_word(parts, text, match.start(), match.end())
+    if one_character:
+        return one_character
     if text[match.end() : match.end() + 1] == CARD:
         # folding already made the card's zheng a 证 (jia shi 证): read the run with it
         with_card = _pinyin_run([*parts, CARD_SYLLABLE], touching=True)
@@ -309,6 +313,46 @@ def _pinyin(match: re.Match[str]) -> str:
         CJK_CHARACTER.match(text[match.end() : match.end() + 1] or " ")
     )
     return _pinyin_run(parts, bool(touching))
+
+
+def _character_in_word(parts: list[str], text: str, start: int, end: int) -> str | None:
+    """A lone syllable between the other characters of a library word (安全yuan证, 复shen,
+    pei训) is that word's character; the longest word that fits around it wins."""
+    if len(parts) != 1:
+        return None
+    fitting = [
+        (len(before) + len(after), character)
+        for before, character, after in _syllables_in_words().get(parts[0], ())
+        if text.startswith(after, end) and text.endswith(before, 0, start)
+    ]
+    return max(fitting)[1] if fitting else None
+
+
+@cache
+def _syllables_in_words() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Syllable → (characters before, its character, characters after) in each library word
+    (keywords/pinyin_words.tsv) that has it."""
+    spelled = [(entry.pinyin.split(" "), entry.word) for entry in read_pinyin_entries()]
+    spelled += [(_syllables(joined, len(word)), word) for joined, word in PINYIN_WORDS.items()]
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for syllables, word in spelled:
+        for position, syllable in enumerate(syllables or ()):
+            found.setdefault(syllable, []).append(
+                (word[:position], word[position], word[position + 1 :])
+            )
+    return {syllable: tuple(places) for syllable, places in found.items()}
+
+
+def _syllables(joined: str, count: int) -> list[str] | None:
+    """``joined`` (shangke) split into ``count`` pinyin syllables (shang, ke), if it can be."""
+    if count == 0:
+        return [] if not joined else None
+    for length in range(min(6, len(joined)), 0, -1):
+        if ONE_SYLLABLE.fullmatch(joined[:length]):
+            rest = _syllables(joined[length:], count - 1)
+            if rest is not None:
+                return [joined[:length], *rest]
+    return None
 
 
 def _pinyin_run(parts: list[str], touching: bool) -> str:
