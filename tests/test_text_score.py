@@ -400,6 +400,8 @@ def test_second_dev_set_is_balanced_and_clean():
         # a lone syllable between the other characters of a library word is its character
         ("安全yuan证 不用去pei训 复shen 人she网可cha 私liao", "安全员证不用去培训复审人社网可查私聊"),
         ("我们ban公室，pizza很好吃，去ktv", "我们办公室,pizza很好吃,去ktv"),
+        ("焊攻正 点攻正 特肿作叶 叉扯 塔掉 登膏 上刚证", "焊工证电工证特种作业叉车塔吊登高上岗证"),
+        ("发电公司 攻击成功 一套正装 我扮演 喝茶了一下午", "发电公司攻击成功一套正装我扮演喝茶了一下午"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -844,4 +846,27 @@ def test_sellers_calls_in_other_words_are_leads(text: str):
     ],
 )
 def test_agencies_and_warnings_in_the_same_words_are_not(text: str):
+    assert not judge_text(text).is_lead, judge_text(text).result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上问安全员的，我们跟发证那边合作好多年了，考试就是个形式，报完名等通知拿证就行。",
+        "⚡电工证🈚需📝试 ✅官网可🔎 📞15827739041",  # 📝 is 考, 🔎 is 查
+        "实操那关我们这边打过招呼了，你只要人去露个面就行，要不要？私我",
+    ],
+)
+def test_indirect_and_emoji_sellers_are_leads(text: str):
+    assert judge_text(text).is_lead, judge_text(text).result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🚫考试作弊入刑🚫 组织作弊 出售答案 代替考试 最高可判七年⚖️",
+        "住建部门提示：网上流传的“三类人员证快速办理、不用考试”均不可信。",
+    ],
+)
+def test_legal_warnings_are_not_leads(text: str):
     assert not judge_text(text).is_lead, judge_text(text).result.reasons

@@ -100,7 +100,7 @@ CHINESE_NUMBER_RUN = re.compile(
 EMOJI_WORD_MAP = {"➕": "加", "✚": "加", "🛜": "网上", "🌐": "网上", "📜": "证", "📖": "看书",
                   "✍": "考", "🔍": "查", "💬": "私", "🏃": "去", "⬇": "下", "📦": "寄",
                   "🆔": "证件", "🔏": "章", "🎓": "学历", "🐧": "qq", "📕": "本", "📇": "证",
-                  "🪪": "证件"}
+                  "🪪": "证件", "📄": "证", "📃": "证", "📝": "考", "🔎": "查", "📩": "信"}
 EMOJI_WORDS = str.maketrans(EMOJI_WORD_MAP)
 # ... and these for a contact label, so extract_contacts spells them out first.
 EMOJI_LABELS = str.maketrans({"☎": "电话", "📞": "电话", "📱": "手机", **EMOJI_WORD_MAP})
