@@ -402,6 +402,8 @@ def test_second_dev_set_is_balanced_and_clean():
         ("我们ban公室，pizza很好吃，去ktv", "我们办公室,pizza很好吃,去ktv"),
         ("焊攻正 点攻正 特肿作叶 叉扯 塔掉 登膏 上刚证", "焊工证电工证特种作业叉车塔吊登高上岗证"),
         ("发电公司 攻击成功 一套正装 我扮演 喝茶了一下午", "发电公司攻击成功一套正装我扮演喝茶了一下午"),
+        ("3类人猿 不用培巛 建造丝 桉全员 宫网可查 消房证 题检 学伟证 职成", "3类人员不用培训建造师安全员官网可查消防证体检学位证职称"),
+        ("免烤芝士蛋糕，都是免烤的", "免烤芝士蛋糕,都是免考的"),  # a recipe stays; a seller's 免烤 is 免考
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -870,3 +872,14 @@ def test_indirect_and_emoji_sellers_are_leads(text: str):
 )
 def test_legal_warnings_are_not_leads(text: str):
     assert not judge_text(text).is_lead, judge_text(text).result.reasons
+
+
+def test_a_verb_asked_both_ways_is_a_question():
+    """还用不用去考点 asks; 全国通用，不用考 promises."""
+    assert not judge_text("想问问焊工证复审现在还用不用去考点，我那个明年到期").is_lead
+    assert "NO_EXAM" in score_text("特种作业证 全国通用 不用考 可以查").concepts
+
+
+def test_northern_sellers_get_it_done():
+    """俺 is 我; 俺这都能整 is an offer."""
+    assert judge_text("压力容器操作证锅炉工证俺这都能整，价钱好说，电话13959455685").is_lead

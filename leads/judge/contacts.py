@@ -118,6 +118,7 @@ WECHAT_LABEL = (
 # is a label after 加/+ or a contact verb (详询Q 2284…, 联系q…), or before a colon.
 QQ_LABEL = (r"(?<![a-z])qq|(?:(?<=加)|(?<=\+)|(?<=[询系联]))q|(?<![a-z0-9])q(?=\s*:)"
             r"|(?<=加)扣(?=\s*:?\s*[1-9])"  # 加扣 2210874533: 扣 for QQ after 加, before a number
+            r"|蔻蔻|寇寇"  # 扣扣 in look-alikes
             # 扣我 2736…, 扣扣 4820…: before a QQ-long number, never 折扣/扣款/不扣 (扣10000元)
             r"|(?<![折预不克代被实])扣[扣我]?(?=\s*:?\s*[1-9]\d{4,10}(?![\d元块万%分]))")
 PHONE_LABEL = r"电话|手机|座机|热线|(?<![a-z])(?:tel|phone|mobile)|电(?=\s*:)"

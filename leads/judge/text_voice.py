@@ -32,6 +32,7 @@ DENIAL_WINDOW = 12
 # turning such people away).
 REFUSAL_AFTER = re.compile(r"(?:的|者)?(?:人)?(?:勿扰|免扰|免谈|绕道|请绕行|别来|勿加|别加|勿来)")
 REFUSAL_WINDOW = 4
+QUESTION_VERBS = frozenset("用要需")  # …a verb asked both ways (用不用) is a question
 # A seller waves a school aside (不用去培训学校, 别被培训机构坑了, 何必去考点): a word of
 # training, Q&A or a warning right after such a dismissal (a verb of going or of being had) is the
 # seller's own voice, not a school's, so it takes nothing off the score; so is a school's word
@@ -77,7 +78,20 @@ def is_denied(folded: str, start: int, last_denied_end: int, end: int | None = N
         return True
     if end is not None and REFUSAL_AFTER.match(folded, end, end + REFUSAL_WINDOW + 2):
         return True
+    if _asked_both_ways(folded, start):
+        return True
     return bool(DENIAL.search(folded[max(0, start - DENIAL_WINDOW) : start]))
+
+
+def _asked_both_ways(folded: str, start: int) -> bool:
+    """还用不用去考点？, 要不要考: a verb asked both ways, in a sentence that asks (?, 吗, 呢, or
+    问 before it), is a question, not a promise (全国通用不用考 is one)."""
+    verb = folded[start - 1 : start]
+    if not (verb in QUESTION_VERBS and folded.startswith("不" + verb, start)):
+        return False
+    sentence_end = SENTENCE_ENDS.search(folded, start)
+    rest = folded[start : sentence_end.end() if sentence_end else len(folded)]
+    return "?" in rest or "吗" in rest or "呢" in rest or "问" in folded[max(0, start - 20) : start]
 
 
 def is_dismissed(folded: str, start: int) -> bool:
