@@ -38,6 +38,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
+from keywords.regex_factors import with_first_characters
 from leads.judge.contacts_ids import (
     BARE_AFTER_WORD,
     BARE_AT_END,
@@ -123,9 +124,9 @@ QQ_LABEL = (r"(?<![a-z])qq|(?:(?<=加)|(?<=\+)|(?<=[询系联]))q|(?<![a-z0-9])q
             r"|(?<![折预不克代被实])扣[扣我]?(?=\s*:?\s*[1-9]\d{4,10}(?![\d元块万%分]))")
 PHONE_LABEL = r"电话|手机|座机|热线|(?<![a-z])(?:tel|phone|mobile)|电(?=\s*:)"
 LABELS = rf"(?P<wechat>{WECHAT_LABEL})|(?P<qq>{QQ_LABEL})|(?P<phone>{PHONE_LABEL})"
-# Every label starts with one of these: the regex engine skips other positions at once.
-LABEL_FIRST_CHARS = "微w绿v薇威危卫q扣电手座热tpm"
-LABEL = re.compile(rf"(?=[{LABEL_FIRST_CHARS}])(?:{LABELS})")
+# Behind a lookahead for the characters a label can start with (read from the pattern itself),
+# the regex engine skips every other position at once.
+LABEL = with_first_characters(re.compile(LABELS))
 # Labels written together name one value: 电话/微信：138…, QQ微信同号, qq、微信.
 NEXT_LABEL = re.compile(rf"[\s/、和及或]{{0,2}}(?:{LABELS})")
 # Between a label and its value: punctuation and the words sellers put there (号码是, 搜索, 添加).
