@@ -238,7 +238,8 @@ class TextMatcher:
         for string in strings:
             bit, filed = needed[string]
             present |= bit
-            candidates.update(filed)
+            if filed:
+                candidates.update(filed)
         needs = self._concept_needs
         return [
             ConceptHit(*match.span(), needs[position][0])
