@@ -883,3 +883,21 @@ def test_a_verb_asked_both_ways_is_a_question():
 def test_northern_sellers_get_it_done():
     """俺 is 我; 俺这都能整 is an offer."""
     assert judge_text("压力容器操作证锅炉工证俺这都能整，价钱好说，电话13959455685").is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "請問有人試過網上話唔使考就有焊工證嗎？係咪呃人㗎？",  # a Cantonese buyer asking
+        "🔥 焊工实操培训 手把手教 考试需自己考 我们只负责教会你",  # a lawful school
+        "游戏装备 金币 低价出 包售后 微 yx8821",  # another trade's "sold cheap"
+        "提醒：私刻公章属违法行为，网上无需执照就能刻章的都是非法的",
+    ],
+)
+def test_buyers_schools_and_other_trades_in_dev16_words_are_not_leads(text: str):
+    assert not judge_text(text).is_lead, judge_text(text).result.reasons
+
+
+def test_driving_licence_forgers_and_testimonials_are_leads():
+    assert judge_text("驾照扣满12分？不用学习 直接消分 或者办个新本 私我 13912345678").is_lead
+    assert judge_text("又一位客人拿到低压电工证啦 完全没去考 网上一查就有 vx: dg_8899").is_lead
