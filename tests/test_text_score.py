@@ -901,3 +901,22 @@ def test_buyers_schools_and_other_trades_in_dev16_words_are_not_leads(text: str)
 def test_driving_licence_forgers_and_testimonials_are_leads():
     assert judge_text("驾照扣满12分？不用学习 直接消分 或者办个新本 私我 13912345678").is_lead
     assert judge_text("又一位客人拿到低压电工证啦 完全没去考 网上一查就有 vx: dg_8899").is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "快递通知：您的包裹（证书资料）已到达驿站，取件码8-3-2061",  # 包裹 is a parcel, not 包过
+        "群里有人发免考办证的广告，管理员赶紧踢了吧",
+        "老张说能帮我办证不用考，我感觉是骗子，你觉得呢",
+        "男子花3000元买“免考”安全员证，上岗后被查出系伪造",
+        "我考的登高证到了 官网能查到 开心",
+    ],
+)
+def test_dev17_neighbours_of_sellers_are_not_leads(text: str):
+    assert not judge_text(text).is_lead, judge_text(text).result.reasons
+
+
+def test_dev17_sellers_in_ordinary_words_are_leads():
+    assert judge_text("这事微信上说不方便，加我薇：zy_ban886，电工高处都能拿").is_lead
+    assert judge_text("要高空作业本的加绿色软件 ab66520").is_lead
