@@ -760,6 +760,9 @@ def test_a_page_of_syllables_is_read_word_by_word_within_a_bound():
     page = "zhong guo ren min " * 15_000
     assert respell(fold(page)) == fold(page)
     assert respell(fold("ke yi shang wang cha le")) == "可以上网查了"
+    # the same when the page is cut into many short runs (by the 证 folding made of zheng)
+    assert respell(fold("ke yi shang wang cha lo")) == "可以上网查lo"
+    assert "可以上网查" not in respell(fold("ke yi shang wang cha lo zheng " * 400))
 
 
 @pytest.mark.parametrize(

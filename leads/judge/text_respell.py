@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache, partial
 
 from keywords.pinyin_words import read_pinyin_entries, read_pinyin_words
 from leads.judge.normalize import CJK, PINYIN_SYLLABLE, SEPARATOR_INSIDE_WORD
@@ -21,6 +21,7 @@ from leads.judge.text_sounds import restore_sound_alikes
 
 CJK_CHARACTER = re.compile(f"[{CJK}]")
 LATIN_LETTER = re.compile("[a-z]")
+LATIN_WORD = re.compile("[a-z]+")
 
 # Pinyin a seller writes for the words that matter (kaoshi, bao guo, ke cha, mian kao, 不用kao):
 # an ASCII run (words joined by single spaces) that splits wholly into these syllable words
@@ -106,9 +107,11 @@ ONE_SYLLABLE = re.compile(PINYIN_SYLLABLE)
 CARD, CARD_SYLLABLE = "证", "zheng"
 PINYIN_RUN_WORDS = 8  # a longer run is a sentence of some other language, read word by word
 PINYIN_SPAN_WORDS = 12  # the longest word read from a run, in syllables (特种设备作业人员证: 9)
-# Reading in spans tries up to PINYIN_SPAN_WORDS splits at every word: a run longer than this is
-# no chat line but a page of syllables (a hostile "ba ba ba…" took 10 s), read word by word.
+# Reading in spans tries up to PINYIN_SPAN_WORDS splits at every word: a text with more words
+# than this is no chat line but a page of syllables (a hostile "ba ba ba…" took 10 s), read word
+# by word.
 PINYIN_SPAN_RUN_WORDS = 300
+PINYIN_WORD_CACHE = 1 << 14  # spellings remembered with what they spell
 PINYIN_SHARE = 0.8  # a run with fewer syllable-shaped words is some other language
 # Pinyin with tone numbers (ban4 zheng4, mian3kao3): a word made only of syllables each with its
 # digit loses the digits; ids keep theirs (dgz2024 is no syllable run).
@@ -120,9 +123,12 @@ TONE_DIGIT = re.compile("[1-5]")
 TONE_NUMBER_CHARS = frozenset("12345")
 
 
+@lru_cache(maxsize=PINYIN_WORD_CACHE)
 def _pinyin_word(run: str) -> str | None:
     """The characters a run of pinyin syllables (no spaces) spells, or None when it does not
-    split wholly into known words (fewest pieces, so kaoshi is 考试, not 考 + 试)."""
+    split wholly into known words (fewest pieces, so kaoshi is 考试, not 考 + 试). Remembered: a
+    page repeats its spellings, and reading in spans asks for the same ones again and again (a
+    hostile page of short syllable runs cut by 证 took 8 s)."""
     return _split(run, *_pinyin_vocabulary())
 
 
@@ -142,7 +148,7 @@ def _split(run: str, vocabulary: Mapping[str, str], longest: int) -> str | None:
     return "".join(found) if found else None
 
 
-def _pinyin(match: re.Match[str]) -> str:
+def _pinyin(match: re.Match[str], by_word: bool = False) -> str:
     """A single syllable becomes a character only right next to one (kao试, 电工zheng): on its
     own it may be an English word (ban, na); whole words of two syllables or more always do.
     Words that are not pinyin at all (the, quick) are skipped by one regex, so English pages
@@ -156,13 +162,13 @@ def _pinyin(match: re.Match[str]) -> str:
         return one_character
     if text[match.end() : match.end() + 1] == CARD:
         # folding already made the card's zheng a 证 (jia shi 证): read the run with it
-        with_card = _pinyin_run([*parts, CARD_SYLLABLE], touching=True)
+        with_card = _pinyin_run([*parts, CARD_SYLLABLE], True, by_word)
         if with_card.endswith(CARD) and not with_card.endswith(CARD_SYLLABLE):
             return with_card[: -len(CARD)].rstrip(" ")
     touching = CJK_CHARACTER.match(text[match.start() - 1 : match.start()] or " ") or (
         CJK_CHARACTER.match(text[match.end() : match.end() + 1] or " ")
     )
-    return _pinyin_run(parts, bool(touching))
+    return _pinyin_run(parts, bool(touching), by_word)
 
 
 def _character_in_word(parts: list[str], text: str, start: int, end: int) -> str | None:
@@ -205,21 +211,22 @@ def _syllables(joined: str, count: int) -> list[str] | None:
     return None
 
 
-def _pinyin_run(parts: list[str], touching: bool) -> str:
+def _pinyin_run(parts: list[str], touching: bool, by_word: bool) -> str:
     whole = _pinyin_word("".join(parts)) if len(parts) <= PINYIN_RUN_WORDS else None
     if whole and (len(whole) > 1 or touching):
         return whole
-    return " ".join(_pinyin_spans(parts))
+    return " ".join(_pinyin_spans(parts, by_word))
 
 
-def _pinyin_spans(parts: list[str]) -> list[str]:
+def _pinyin_spans(parts: list[str], by_word: bool) -> list[str]:
     """A run that does not decode whole, read in spans: the longest span of two words or more
     that decodes becomes characters (ke yi shang wang cha le: 可以上网查 le), a word of two
     syllables or more alone too (kaoshi), any other word stays. Only in a run mostly made of
     syllables and of chat length: an English sentence (you can go) and a page of syllables are
-    read word by word."""
+    read word by word (``by_word``: the text as a whole holds more than PINYIN_SPAN_RUN_WORDS
+    words, in one run or cut into many by the 证 that folding made of zheng)."""
     syllables = sum(1 for part in parts if PINYIN_SYLLABLES.fullmatch(part))
-    if syllables < PINYIN_SHARE * len(parts) or len(parts) > PINYIN_SPAN_RUN_WORDS:
+    if syllables < PINYIN_SHARE * len(parts) or by_word:
         return [word if word and len(word) > 1 else part for part, word in (
             (part, _pinyin_word(part) if PINYIN_SYLLABLES.fullmatch(part) else None)
             for part in parts)]
@@ -245,7 +252,8 @@ def respell(folded: str) -> str:
     if LATIN_LETTER.search(folded):
         if TONE_NUMBER_CHARS.intersection(folded):
             folded = TONED_PINYIN.sub(lambda match: TONE_DIGIT.sub("", match.group(0)), folded)
-        spelled = PINYIN_RUN.sub(_pinyin, folded)
+        by_word = len(LATIN_WORD.findall(folded)) > PINYIN_SPAN_RUN_WORDS
+        spelled = PINYIN_RUN.sub(partial(_pinyin, by_word=by_word), folded)
         if spelled != folded:
             folded = SEPARATOR_INSIDE_WORD.sub("", spelled)
     return folded
