@@ -131,8 +131,9 @@ class TextMatcher:
         self._needed = {string: (bit, tuple(filed.get(string, ()))) for string, bit in bits.items()}
         self._needed[NEVER_FOLDED] = (0, ())
         self._factors = ahocorasick.Automaton()
-        for string in (NEVER_FOLDED, *bits):  # one word at least, so the automaton can be built
-            if len(string) > 1 or string == NEVER_FOLDED:
+        self._factors.add_word(NEVER_FOLDED, NEVER_FOLDED)  # so it is never empty
+        for string in bits:
+            if len(string) > 1:
                 self._factors.add_word(string, string)
         self._factors.make_automaton()
 

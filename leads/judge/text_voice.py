@@ -31,7 +31,7 @@ DENIAL_WINDOW = 12
 # …or a refusal right after it: 办证的勿扰, 代考的免谈, 买证的绕道 (a holder or a school
 # turning such people away).
 REFUSAL_AFTER = re.compile(r"(?:的|者)?(?:人)?(?:勿扰|免扰|免谈|绕道|请绕行|别来|勿加|别加|勿来)")
-REFUSAL_WINDOW = 4
+REFUSAL_WINDOW = 6  # the longest refusal with its 的人 (的人请绕行)
 QUESTION_VERBS = frozenset("用要需")  # …a verb asked both ways (用不用) is a question
 # A seller waves a school aside (不用去培训学校, 别被培训机构坑了, 何必去考点): a word of
 # training, Q&A or a warning right after such a dismissal (a verb of going or of being had) is the
@@ -76,7 +76,7 @@ def is_denied(folded: str, start: int, last_denied_end: int, end: int | None = N
     between = folded[last_denied_end:start] if last_denied_end >= 0 else None
     if between is not None and len(between) <= 1 and set(between) <= DENIAL_LIST_JOINERS:
         return True
-    if end is not None and REFUSAL_AFTER.match(folded, end, end + REFUSAL_WINDOW + 2):
+    if end is not None and REFUSAL_AFTER.match(folded, end, end + REFUSAL_WINDOW):
         return True
     if _asked_both_ways(folded, start):
         return True
