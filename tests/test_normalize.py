@@ -50,6 +50,11 @@ from leads.judge.normalize import fold
         ("bàn zhèng 刻章", "办证刻章"),  # tone marks dropped, then the variant applies
         ("半正 kz", "办证刻章"),
         ("dian gong zheng bu yong kao shi", "电工证不用考试"),  # pinyin syllables spaced
+        ("BÀN ZHÈNG", "办证"),  # upper-case tone marks too
+        ("bzkz", "办证刻章"),  # the longest variant at a place wins (not bz, then kz)
+        ("guan wang ke cha", "官网可查"),  # not 官网 + ke cha
+        ("办理zhengshu", "办理证书"),
+        ("zheng shu 电工", "证书电工"),
     ],
 )
 def test_fold(raw: str, folded: str):
@@ -71,6 +76,8 @@ def test_fold(raw: str, folded: str):
         "zhengjian888",  # a WeChat id that starts with a variant (zhengjian = 证件)
         "联系(qq)12345",  # a bracketed label is not a pinyin annotation
         "电话(tel)",
+        "bzkz_1",  # neither bzkz nor its prefix bz stands apart from the id
+        "zhengshuxyz",
     ],
 )
 def test_fold_leaves_ascii_words_numbers_and_dates_alone(text: str):

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+import ahocorasick
 import opencc
 
 from keywords import EvasionVariant, load_library
@@ -45,7 +46,8 @@ ANNOTATION_SYLLABLE = f"(?:{JYUTPING_SYLLABLE}|{PINYIN_SYLLABLE})"
 PINYIN_ANNOTATION = re.compile(
     rf"(?<=[{CJK}])\({ANNOTATION_SYLLABLE}(?: ?{ANNOTATION_SYLLABLE}){{0,5}}\)"
 )
-TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ", "aaaaeeeeiiiioooouuuuvvvvvnnn")
+TONED, PLAIN = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ", "aaaaeeeeiiiioooouuuuvvvvvnnn"
+TONE_MARKS = str.maketrans(TONED, PLAIN)
 # OpenCC's own t2s character table, applied with str.translate: the phrase-level OpenCC
 # converter takes ~0.7 s per 200k characters, the table a few milliseconds.
 OPENCC_T2S_CHARACTERS = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
@@ -64,39 +66,68 @@ def _is_ascii_word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def _variant_pattern(variant: str) -> str:
-    """The variant as a regex; an ASCII edge must not continue a longer ASCII word or id
-    (bzip ≠ bz, and the WeChat ids dgz_2024 and kz-v668 keep their dgz and kz)."""
-    pattern = re.escape(variant)
-    if _is_ascii_word_char(variant[0]):
-        pattern = "(?<![a-z0-9_-])" + pattern
-    if _is_ascii_word_char(variant[-1]):
-        pattern += "(?![a-z0-9_-])"
-    return pattern
+def _continues_id(char: str) -> bool:
+    """Whether ``char`` continues a Latin word or id (bzip, dgz_2024, kz-v668)."""
+    return char in ID_CHARACTERS
+
+
+ID_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 class Folder:
     """Precompiled folding for one set of evasion variants."""
 
     def __init__(self, variants: Iterable[EvasionVariant]) -> None:
-        self._t2s = _t2s_table()
+        t2s = _t2s_table()
+        # One table for simplified script and plain vowels; upper-case toned vowels (Ā) are
+        # mapped too, so that lower() after it leaves no tone mark behind.
+        self._characters = {**t2s, **TONE_MARKS, **{
+            ord(char.upper()): plain for char, plain in zip(TONED, PLAIN, strict=True)
+            if char.upper() != char
+        }}
         self._canonical = {self._fold_spelling(v.variant): v.canonical for v in variants}
-        ordered = sorted(self._canonical, key=len, reverse=True)
-        # The first-character lookahead lets the regex engine skip most positions at once.
-        first_chars = re.escape("".join(sorted({v[0] for v in ordered})))
-        alternatives = "|".join(_variant_pattern(v) for v in ordered)
-        self._variants = re.compile(f"(?=[{first_chars}])(?:{alternatives})")
+        # Variants are found by one Aho–Corasick pass; where several start at one place the
+        # longest whose Latin edges stand apart from a longer word wins (bzip ≠ bz).
+        self._variants = ahocorasick.Automaton()
+        for variant in self._canonical:
+            self._variants.add_word(variant, variant)
+        self._variants.make_automaton()
 
     def _fold_spelling(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
-        text = INVISIBLE_AND_EMOJI.sub("", text).translate(self._t2s).lower().translate(TONE_MARKS)
+        text = INVISIBLE_AND_EMOJI.sub("", text).translate(self._characters).lower()
         if "(" in text:
             text = PINYIN_ANNOTATION.sub("", text)
         return SEPARATOR_INSIDE_WORD.sub("", text)
 
+    def _replace_variants(self, text: str) -> str:
+        """``text`` with every variant spelled canonically, leftmost first, then longest."""
+        found = sorted(
+            ((end + 1 - len(variant), -len(variant), variant)
+             for end, variant in self._variants.iter(text)),
+        )
+        pieces: list[str] = []
+        done = 0
+        for start, _, variant in found:
+            end = start + len(variant)
+            if start < done or not self._stands_apart(text, start, end):
+                continue
+            pieces += (text[done:start], self._canonical[variant])
+            done = end
+        return "".join(pieces) + text[done:] if pieces else text
+
+    @staticmethod
+    def _stands_apart(text: str, start: int, end: int) -> bool:
+        """Whether a variant's Latin edges do not continue a longer Latin word or id."""
+        if _is_ascii_word_char(text[start]) and start and _continues_id(text[start - 1]):
+            return False
+        return not (
+            _is_ascii_word_char(text[end - 1]) and end < len(text) and _continues_id(text[end])
+        )
+
     def __call__(self, text: str) -> str:
         folded = self._fold_spelling(text)
-        canonical = self._variants.sub(lambda match: self._canonical[match.group(0)], folded)
+        canonical = self._replace_variants(folded)
         # Pinyin written as separate words ("buyong kaoshi") becomes CJK only now.
         return canonical if canonical == folded else SEPARATOR_INSIDE_WORD.sub("", canonical)
 
