@@ -404,6 +404,8 @@ def test_second_dev_set_is_balanced_and_clean():
         ("发电公司 攻击成功 一套正装 我扮演 喝茶了一下午", "发电公司攻击成功一套正装我扮演喝茶了一下午"),
         ("3类人猿 不用培巛 建造丝 桉全员 宫网可查 消房证 题检 学伟证 职成", "3类人员不用培训建造师安全员官网可查消防证体检学位证职称"),
         ("免烤芝士蛋糕，都是免烤的", "免烤芝士蛋糕,都是免考的"),  # a recipe stays; a seller's 免烤 is 免考
+        ("驾使正佳急 至冷证 压历容器正 熔化汗正 保茬 别费劲烤了", "驾驶证加急制冷证压力容器证熔化焊证保查别费劲考了"),
+        ("使用 至今 治理 历史 佳节 仪器正常 气焊正确操作 烤肉", "使用至今治理历史佳节仪器正常气焊正确操作烤肉"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -817,7 +819,7 @@ def test_initials_written_with_the_card_are_the_card():
     assert score_text("lg证").families == ()  # initials the library does not know stay
 
 
-# Sellers saying it in words the blind rounds 11-17 brought (texts written here, in the patterns
+# Sellers saying it in words the blind rounds 11-18 brought (texts written here, in the patterns
 # the rounds showed), and their neighbours in the same words that must stay quiet.
 SELLERS_IN_OTHER_WORDS = [
     "各类证件定制，高仿，按图做 13912345678",  # high-grade copies made from a picture
@@ -835,6 +837,11 @@ SELLERS_IN_OTHER_WORDS = [
     "又一位客人拿到低压电工证啦 完全没去考 网上一查就有 vx: dg_8899",
     "这事微信上说不方便，加我薇：zy_ban886，电工高处都能拿",
     "要高空作业本的加绿色软件 ab66520",
+    "电工证数据全部收录，工地查验请登陆本站，入库咨询微信 cx_2088",  # a fake lookup site
+    "有人问哪里办叉车证，回复：我就是做这行的，七八年了，放心",  # the seller answering
+    "谢谢老顾客捧场，这周又介绍来三个办焊工证的",  # a seller's testimonial
+    "我们几个都是从他家拿的登高证，工地查过没问题",  # shills vouching
+    "还在考什么，低压电工证找我",
 ]
 NEIGHBOURS_OF_SELLERS = [
     "食品经营许可证代办，餐饮店开业一条龙服务",  # a lawful agency's one-stop service
@@ -851,6 +858,10 @@ NEIGHBOURS_OF_SELLERS = [
     "老张说能帮我办证不用考，我感觉是骗子，你觉得呢",
     "男子花3000元买“免考”安全员证，上岗后被查出系伪造",
     "我考的登高证到了 官网能查到 开心",
+    "换护照请到出入境大厅办理，咨询电话13912345678",  # a lawful errand at the office
+    "问：网上说焊工证花钱不用考就能拿，是真的吗？答：假的，必须考试，别信",  # debunked
+    "本校承接特种作业培训，考试由应急管理局组织，证书官网可查，有问题留言",  # a school
+    "想考电工证找我们，正规考点报名，理论实操都要考",  # a school's "找我们"
 ]
 
 
