@@ -842,6 +842,8 @@ SELLERS_IN_OTHER_WORDS = [
     "谢谢老顾客捧场，这周又介绍来三个办焊工证的",  # a seller's testimonial
     "我们几个都是从他家拿的登高证，工地查过没问题",  # shills vouching
     "还在考什么，低压电工证找我",
+    "工地老板要整一批焊工证的找俺，量大价优，要整的加俺微信 hg_2277",  # northern dialect
+    "各类印章刻制，仿真度百分百，同城当天送 13912345678",  # a seal forger
 ]
 NEIGHBOURS_OF_SELLERS = [
     "食品经营许可证代办，餐饮店开业一条龙服务",  # a lawful agency's one-stop service
