@@ -97,11 +97,12 @@ CHINESE_NUMBER_RUN = re.compile(
 )
 # fold() drops emoji. These stand for a word in any text (➕v is 加v, 🛜可查 is 网上可查, 🈚考
 # is folded to 无考 by NFKC, 高处作业📜 is 高处作业证, 不用📖不用✍ is 不用看书不用考, 🏃🈚 is
-# 去无 (no need to go), 直接⬇ is 直接下, 📦工地 is 寄工地, 🎓本科 is 学历本科) ...
+# 去无 (no need to go), 直接⬇ is 直接下, 📦工地 is 寄工地, 🎓本科 is 学历本科, 🔌工 is 电工) ...
 EMOJI_WORD_MAP = {"➕": "加", "✚": "加", "🛜": "网上", "🌐": "网上", "📜": "证", "📖": "看书",
                   "✍": "考", "🔍": "查", "💬": "私", "🏃": "去", "⬇": "下", "📦": "寄",
                   "🆔": "证件", "🔏": "章", "🎓": "学历", "🐧": "qq", "📕": "本", "📇": "证",
-                  "🪪": "证件", "📄": "证", "📃": "证", "📝": "考", "🔎": "查", "📩": "信"}
+                  "🪪": "证件", "📄": "证", "📃": "证", "📝": "考", "🔎": "查", "📩": "信",
+                  "🔌": "电", "🗨": "私"}
 EMOJI_WORDS = str.maketrans(EMOJI_WORD_MAP)
 # ... and these for a contact label, so extract_contacts spells them out first.
 EMOJI_LABELS = str.maketrans({"☎": "电话", "📞": "电话", "📱": "手机", **EMOJI_WORD_MAP})
