@@ -27,6 +27,8 @@ INPUT_FORMATS = ("auto", "text", "jsonl")
 # UTF-8 by default; files saved by Chinese Windows/Excel are often GB18030 (a superset of GBK) or
 # Big5. UTF-16 is not offered: its NUL bytes would read as binary.
 ENCODINGS = ("utf-8", "gb18030", "big5")
+# One encoder for every record: json.dumps(..., ensure_ascii=False) builds a new one per call.
+JSON_LINE = json.JSONEncoder(ensure_ascii=False)
 ERROR_MESSAGES = {
     "empty_line": "空行",
     "binary": "二进制内容，不是文本",
@@ -170,5 +172,5 @@ def score_stream(
         counts.lines += 1
         counts.errors += "error" in record
         counts.leads += bool(record.get("is_lead"))
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(JSON_LINE.encode(record) + "\n")
     return counts
