@@ -268,3 +268,19 @@ def test_not_contact_ids_file_reports_bad_lines(tmp_path: Path):
 )
 def test_lone_q_after_a_contact_verb_is_a_qq_label(text: str, contacts: list[str]):
     assert extract_contacts(text) == contacts
+
+
+@pytest.mark.parametrize(
+    ("text", "worded"),
+    [
+        ("⚡工📜 🔥工本", "电工证 焊工本"),  # ⚡ and 🔥 are trades before 工
+        ("🔥热销🔥 ⚡速出", "🔥热销🔥 ⚡速出"),  # …and decoration elsewhere
+        ("❌培训 🙅\u200d\u2642\ufe0f考试", "无培训 无考试"),  # no before a chore
+        ("考🙅试 ❌不考试", "考🙅试 ❌不考试"),  # not inside a word, not before its own 不
+        ("🆓考 🚜📜 👤不用去", "免考 叉车证 人不用去"),
+    ],
+)
+def test_emoji_that_stand_for_words_are_spelled_out(text: str, worded: str):
+    from leads.judge.contacts import emoji_as_words
+
+    assert emoji_as_words(text) == worded

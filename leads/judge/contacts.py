@@ -59,7 +59,7 @@ from leads.judge.contacts_numbers import (
     is_record_number,
     phones_in_run,
 )
-from leads.judge.normalize import fold
+from leads.judge.normalize import CJK, fold
 
 __all__ = [
     "DIRECT_CONTACT_KINDS",
@@ -69,6 +69,7 @@ __all__ = [
     "ROUTABLE_CONTACT_KINDS",
     "WECHAT_QR_KIND",
     "contacts_in_folded",
+    "emoji_as_words",
     "extract_contacts",
     "has_direct_contact",
     "load_not_ids",
@@ -97,13 +98,24 @@ CHINESE_NUMBER_RUN = re.compile(
 )
 # fold() drops emoji. These stand for a word in any text (➕v is 加v, 🛜可查 is 网上可查, 🈚考
 # is folded to 无考 by NFKC, 高处作业📜 is 高处作业证, 不用📖不用✍ is 不用看书不用考, 🏃🈚 is
-# 去无 (no need to go), 直接⬇ is 直接下, 📦工地 is 寄工地, 🎓本科 is 学历本科, 🔌工 is 电工) ...
+# 去无 (no need to go), 直接⬇ is 直接下, 📦工地 is 寄工地, 🎓本科 is 学历本科, 🔌工 is 电工,
+# 🆓考 is 免考, 🚜📜 is 叉车证, 👤不用去 is 人不用去) ...
 EMOJI_WORD_MAP = {"➕": "加", "✚": "加", "🛜": "网上", "🌐": "网上", "📜": "证", "📖": "看书",
                   "✍": "考", "🔍": "查", "💬": "私", "🏃": "去", "⬇": "下", "📦": "寄",
                   "🆔": "证件", "🔏": "章", "🎓": "学历", "🐧": "qq", "📕": "本", "📇": "证",
                   "🪪": "证件", "📄": "证", "📃": "证", "📝": "考", "🔎": "查", "📩": "信",
-                  "🔌": "电", "🗨": "私"}
+                  "🔌": "电", "🗨": "私", "🆓": "免", "🚜": "叉车",
+                  "👤": "人", "📮": "寄", "💰": "价", "🧯": "消防"}
 EMOJI_WORDS = str.maketrans(EMOJI_WORD_MAP)
+# ⚡ and 🔥 stand for a trade only before 工 (⚡工📜 is 电工证, 🔥工 is 焊工); elsewhere they
+# decorate.
+TRADE_EMOJI = {"⚡": "电", "🔥": "焊"}
+TRADE_EMOJI_BEFORE_WORKER = re.compile("([⚡🔥])\ufe0f?(?= ?工)")
+# ❌ and 🙅 say "no" before what a buyer is spared (❌考试 🙅‍♂️培训 is 无考试 无培训), not inside a
+# word (考🙅试) nor before a 不 of their own (❌不考试).
+NO_EMOJI_BEFORE_CHORE = re.compile(
+    f"(?<![{CJK}])[❌🙅][\u200d\u2640\u2642\ufe0f]*(?= ?(?:考|培训|学习|上课|到场|去|跑|体检|复审))"
+)
 # ... and these for a contact label, so extract_contacts spells them out first.
 EMOJI_LABELS = str.maketrans({"☎": "电话", "📞": "电话", "📱": "手机", **EMOJI_WORD_MAP})
 
@@ -290,6 +302,15 @@ def _bare_ids(text: str, found: _Found) -> None:
                 and f"wechat:{candidate}" not in found.first_seen
             ):
                 found.add(span[0], f"wechat_bare:{candidate}", span)
+
+
+def emoji_as_words(text: str) -> str:
+    """``text`` with the emoji that stand for a word spelled out (EMOJI_WORDS, and ⚡工 🔥工)."""
+    if "⚡" in text or "🔥" in text:
+        text = TRADE_EMOJI_BEFORE_WORKER.sub(lambda match: TRADE_EMOJI[match.group(1)], text)
+    if "❌" in text or "🙅" in text:
+        text = NO_EMOJI_BEFORE_CHORE.sub("无", text)
+    return text.translate(EMOJI_WORDS)
 
 
 def extract_contacts(text: str) -> list[str]:

@@ -34,9 +34,9 @@ from keywords import KeywordLibrary, load_library
 from keywords.fitted import FittedWeights, load_fitted
 from leads.judge.contacts import (
     EMOJI_LABELS,
-    EMOJI_WORDS,
     MAX_SCAN_CHARS,
     contacts_in_folded,
+    emoji_as_words,
     has_direct_contact,
 )
 from leads.judge.normalize import fold
@@ -162,8 +162,9 @@ class TextScorer(TextMatcher):
         labelled = text.translate(EMOJI_LABELS)
         folded = fold(labelled)
         contacts = tuple(contacts_in_folded(folded))
-        if labelled != text:
-            folded = fold(text.translate(EMOJI_WORDS))
+        worded = emoji_as_words(text)
+        if worded != labelled:
+            folded = fold(worded)
         folded = respell(folded)
         quotations = quotation_spans(folded)
         weights = self.term_weights(folded, self.outermost_hits(folded), quotations)

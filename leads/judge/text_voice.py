@@ -18,10 +18,11 @@ QUOTED_FACTOR = 0.5  # “包过” in quotation marks is usually reported speec
 REPORTED_FACTOR = 0.5  # a claim in a sentence that reports someone else's words (对方称…)
 # A denial right before a sales phrase ("不"/"无" adjacent, 没有/不是 with at most 那种, 真的, 都…,
 # 拒绝/严禁/别信/劝你别… up to ten) is a school, a warning or a wary buyer speaking; phrases
-# listed after a denied one ("拒绝代考、包过") are denied too.
+# listed after a denied one ("拒绝代考、包过") are denied too. 别找了，我这全能出 is a seller
+# ending the search, not a denial.
 DENIAL = re.compile(
-    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不|别信|别相信|不要信|勿信|切勿|谨防|劝你别|别找"
-    r"|不要找|别在网上找|不要在网上找|别去网上找).{0,10}"
+    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不|别信|别相信|不要信|勿信|切勿|谨防|劝你别"
+    r"|别找(?!了[,。!])|不要找(?!了[,。!])|别在网上找|不要在网上找|别去网上找).{0,10}"
     r"|(?:不承诺|不保证|不敢保证|无法保证|不能保证|不作|不做|不提供|不接受|不办理|不从事|恕不|不设|不安排"
     r").{0,4}"
     r"|(?:哪来的?|哪有|哪里有|哪儿有)"
