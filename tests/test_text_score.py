@@ -384,7 +384,7 @@ def test_second_dev_set_is_balanced_and_clean():
         # folding made zheng a 证 already: the run before it is read with the card
         ("ban li jia shi zheng bi ye zheng", "办理驾驶证毕业证"),
         ("jian kang zheng dang tian chu", "健康证当天出"),
-        ("qing kao sheng dai shen fen zheng", "qing考生带身份证"),  # 带, not 代: a notice
+        ("qing kao sheng dai shen fen zheng", "请考生带身份证"),  # 带, not 代: a notice
         ("包过 gong zheng", "包过gong证"),  # a syllable that spells no card word with 证 stays
         ("课章 公张 发漂张", "刻章公章发票章"),  # the seal-maker's words
         ("学力 职撑 建康证 雪信网", "学历职称健康证学信网"),
@@ -406,6 +406,7 @@ def test_second_dev_set_is_balanced_and_clean():
         ("免烤芝士蛋糕，都是免烤的", "免烤芝士蛋糕,都是免考的"),  # a recipe stays; a seller's 免烤 is 免考
         ("驾使正佳急 至冷证 压历容器正 熔化汗正 保茬 别费劲烤了", "驾驶证加急制冷证压力容器证熔化焊证保查别费劲考了"),
         ("使用 至今 治理 历史 佳节 仪器正常 气焊正确操作 烤肉", "使用至今治理历史佳节仪器正常气焊正确操作烤肉"),
+        ("焊工证低价办里 嘉我薇 办里面 代里头", "焊工证低价办理加我薇办里面代里头"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -861,6 +862,12 @@ SELLERS_IN_OTHER_WORDS = [
     "需要挖机证装载机证的兄弟别找了，我这全能出，身份证复印件发来就行",  # ends the search
     "我们出的每本证都能在专属查询网站上查到，网址发你，工地核验直接打开",
     "恭喜第二批安全员B证顺利出证 没有一个人去考场 下一批月底截止 需要的抓紧",
+    "📢焊工证💯过 👉看我主页",  # 💯过 is 包过
+    "兄弟 dian gong zheng yao ma, pian yi gei ni",
+    "需要登高证的朋友 嘉我薇 dg_2026",  # 嘉 for 加
+    "挂科别灰心，电工的可以找我，不用你再去，到手满意再给钱，主页有联系方式",
+    "转让叉车考核名额，本人不用参加，半个月能查到，确认后再付款，私聊",
+    "这个页面跟安监的一模一样，出本后把链接发你，电话13912345678",
 ]
 NEIGHBOURS_OF_SELLERS = [
     "食品经营许可证代办，餐饮店开业一条龙服务",  # a lawful agency's one-stop service
@@ -886,6 +893,10 @@ NEIGHBOURS_OF_SELLERS = [
     "🔥安全员C证考前冲刺班🔥 刷题+模拟 须本人参加考试 📞13912345678",  # a cram class
     "别找那些不用考的，都是假的",  # 别找 before the claim still denies it
     "考🙅试 别作弊 ❌不要找人代考",  # ❌ and 🙅 inside a word or before 不 say nothing new
+    "问：焊工证过期了，有人私信说给钱直接续期不用复审，靠谱不？？",  # a buyer asking
+    "招塔吊司机，须持住建部门核发的操作资格证书，入职时扫码核验，证件不符一律不录用，电话13912345678",
+    "住建厅通知：考核合格后约20个工作日发放电子证书，请考生勿相信任何“不用考试即可入库”的说法",
+    "办里面的手续要排队，代里头的人问一下",  # 办里面, 代里头 stay
 ]
 
 

@@ -111,6 +111,8 @@ EMOJI_WORDS = str.maketrans(EMOJI_WORD_MAP)
 # decorate.
 TRADE_EMOJI = {"⚡": "电", "🔥": "焊"}
 TRADE_EMOJI_BEFORE_WORKER = re.compile("([⚡🔥])\ufe0f?(?= ?工)")
+# 💯 is 包 before a pass (💯过 is 包过); elsewhere it decorates.
+FULL_MARKS_BEFORE_PASS = re.compile("💯\ufe0f?(?=过|通过|拿证)")
 # ❌ and 🙅 say "no" before what a buyer is spared (❌考试 🙅‍♂️培训 is 无考试 无培训), not inside a
 # word (考🙅试) nor before a 不 of their own (❌不考试).
 NO_EMOJI_BEFORE_CHORE = re.compile(
@@ -305,9 +307,12 @@ def _bare_ids(text: str, found: _Found) -> None:
 
 
 def emoji_as_words(text: str) -> str:
-    """``text`` with the emoji that stand for a word spelled out (EMOJI_WORDS, and ⚡工 🔥工)."""
+    """``text`` with the emoji that stand for a word spelled out (EMOJI_WORDS; ⚡工 🔥工, 💯过,
+    ❌考试 by their neighbours)."""
     if "⚡" in text or "🔥" in text:
         text = TRADE_EMOJI_BEFORE_WORKER.sub(lambda match: TRADE_EMOJI[match.group(1)], text)
+    if "💯" in text:
+        text = FULL_MARKS_BEFORE_PASS.sub("包", text)
     if "❌" in text or "🙅" in text:
         text = NO_EMOJI_BEFORE_CHORE.sub("无", text)
     return text.translate(EMOJI_WORDS)

@@ -133,7 +133,9 @@ HOMOPHONE_RULES: tuple[tuple[tuple[str, str, str], ...], ...] = (
         ("力", "历立利",
          r"(?<=压){C}(?=容器)"),
         ("加", "佳嘉",
-         r"{C}(?=急)"),
+         r"{C}(?=急)|嘉(?=我|[微薇威v])"),
+        ("理", "里",
+         r"(?<=[办代]){C}(?![面头边外])"),
     ),
     (  # then what stands next to those (证 after 办, 查 after 可, 试 after 考)
         ("证", "正征政症挣睁铮诤郑讧怔",
