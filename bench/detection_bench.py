@@ -76,6 +76,7 @@ DEV18_FILES = tuple(ROOT / f"tests/data/texts_dev18{part}.tsv" for part in "ab")
 DEV19_FILES = tuple(ROOT / f"tests/data/texts_dev19{part}.tsv" for part in "ab")
 DEV20_FILES = tuple(ROOT / f"tests/data/texts_dev20{part}.tsv" for part in "ab")
 DEV21_FILES = tuple(ROOT / f"tests/data/texts_dev21{part}.tsv" for part in "ab")
+DEV22_FILES = tuple(ROOT / f"tests/data/texts_dev22{part}.tsv" for part in "ab")
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
@@ -366,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses",
                         choices=("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9",
                                  "dev10", "dev11", "dev12", "dev13", "dev14", "dev15", "dev16",
-                                 "dev17", "dev18", "dev19", "dev20", "dev21", "test",
+                                 "dev17", "dev18", "dev19", "dev20", "dev21", "dev22",
+                                 "test",
                                  "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
@@ -381,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
              "dev13": DEV13_FILES, "dev14": DEV14_FILES, "dev15": DEV15_FILES,
              "dev16": DEV16_FILES, "dev17": DEV17_FILES, "dev18": DEV18_FILES,
              "dev19": DEV19_FILES, "dev20": DEV20_FILES,
-             "dev21": DEV21_FILES,
+             "dev21": DEV21_FILES, "dev22": DEV22_FILES,
              "test": (TEST_FILE,)}
     files = {name: [path for path in paths if path.exists()] for name, paths in files.items()}
     judged = {name: judge_samples((s for path in paths for s in read_labelled(path)), one)
