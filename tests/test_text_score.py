@@ -817,6 +817,11 @@ def test_a_faq_that_answers_no_to_its_own_question_claims_it(faq: str, concept: 
     assert concept in score_text(faq).concepts
 
 
+def test_machines_listed_beside_a_card_are_part_of_the_sticker():
+    """挖机 装载机 beside 电工证 and a number are the listing, not other words."""
+    assert score_text("电工证 挖机 装载机 13912345678").signals.get("frame.bare_listing") == 25
+
+
 def test_initials_written_with_the_card_are_the_card():
     assert score_text("dg证 hg证 快速出 13912345678").families == ("特种作业",)
     assert score_text("lg证").families == ()  # initials the library does not know stay
@@ -874,6 +879,12 @@ SELLERS_IN_OTHER_WORDS = [
     "我文化低考不过，朋友介绍了个渠道，交了钱二十来天就寄到了，扫码能出信息。需要渠道的楼下留言",
     "我们家做了八年，证都是应急管理局系统里能查到的，先出证后付款，不信可以来试",
     "我这特种作业操作证都是真录入的，不是PS，需要的加VX gz_2288",
+    "考证论坛的各位，本人专业替考安全员理论机考，过了再付款。不是骗子，有需要站内留言",  # 不是骗子 vouches
+    "俺们这旮瘩叫本本，电工的整一本一千五，不带考的，查得着，私我",
+    "低压电工一千二，焊工一千四，都是包含查询的价格，别在帖子里问了，站内信",
+    "我们这做了五六年，从来不先收全款，证出来你上网查好了再把剩下的钱转过来，私信我",
+    "办/证/刻/章 186/2937/4051",  # slashes in the number
+    "我帮表哥走了个快速通道，现在电工证在手里，官方平台能查到。有同样困扰的兄弟可以跟帖，我一个个回",
 ]
 NEIGHBOURS_OF_SELLERS = [
     "食品经营许可证代办，餐饮店开业一条龙服务",  # a lawful agency's one-stop service
@@ -907,6 +918,11 @@ NEIGHBOURS_OF_SELLERS = [
     "工地来检查，挨个扫码查电工证，有两个人的证查不出来当场被清退了",  # a fake caught
     "我总结了贴吧里卖证的常见套路，先说不用考，再说官网能查，然后让你先付定金，最后各种理由加钱",
     "考研复试保录班开始报名了，不成功不收费，咨询电话13912345678",  # a cram school's refund
+    "看到有人发广告说焊工证可以代报名，这个正规吗？代报名和代办证是一回事吗？",  # a buyer asking
+    "招焊工，要证，没证的别来，工资日结，电话13912345678",  # an employer
+    "工地上有人拿了个不用考的电工证，被监理一查查不到，当场清退。兄弟们老老实实考吧",
+    "【吧务公告】近期吧内出现大量“免考办证”“官网可查”类广告帖，一经发现立即删帖封号，请直接举报",
+    "装修公司：全包半包，免费上门量房，不满意不收费，咨询13912345678",  # another trade's promise
 ]
 
 

@@ -74,6 +74,7 @@ CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 PAPER = re.compile("[证本章书件照凭]|学历|职称|毕业")  # a trade alone (电工 焊工) is a worker's
 LISTED_PAPERS = re.compile(
     r"电工|焊工|电焊|气割|叉车|塔吊|登高|高处|制冷|电梯|锅炉|起重|压力容器|安全员|三类人员|特种作业"
+    r"|挖机|挖掘机|装载机|铲车"
     r"|特种设备|毕业|学位|驾驶|驾照|学历|职称|本科|大专|硕士|刻章|各种|各类|证件|证书|[证章本]"
 )
 FRAME_REASONS = {
