@@ -21,7 +21,7 @@ REPORTED_FACTOR = 0.5  # a claim in a sentence that reports someone else's words
 # listed after a denied one ("拒绝代考、包过") are denied too. 别找了，我这全能出 is a seller
 # ending the search, not a denial.
 DENIAL = re.compile(
-    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不|别信|别相信|不要信|勿信|切勿|谨防|劝你别"
+    r"(?:(?:拒绝|严禁|禁止|杜绝|谢绝|从未|从不|绝不|决不|别信|别相信|不要信|勿信|莫信|切勿|谨防|劝你别"
     r"|别找(?!了[,。!])|不要找(?!了[,。!])|别在网上找|不要在网上找|别去网上找).{0,10}"
     r"|(?:不承诺|不保证|不敢保证|无法保证|不能保证|不作|不做|不提供|不接受|不办理|不从事|恕不|不设|不安排"
     r").{0,4}"
