@@ -84,6 +84,7 @@ DEV26_FILES = tuple(ROOT / f"tests/data/texts_dev26{part}.tsv" for part in "ab")
 DEV27_FILES = tuple(ROOT / f"tests/data/texts_dev27{part}.tsv" for part in "ab")
 DEV28_FILES = tuple(ROOT / f"tests/data/texts_dev28{part}.tsv" for part in "ab")
 DEV29_FILES = tuple(ROOT / f"tests/data/texts_dev29{part}.tsv" for part in "ab")
+DEV30_FILES = tuple(ROOT / f"tests/data/texts_dev30{part}.tsv" for part in "ab")
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
@@ -376,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
                                  "dev10", "dev11", "dev12", "dev13", "dev14", "dev15", "dev16",
                                  "dev17", "dev18", "dev19", "dev20", "dev21", "dev22",
                                  "dev23", "dev24", "dev25", "dev26", "dev27", "dev28",
-                                 "dev29", "test",
+                                 "dev29", "dev30", "test",
                                  "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
@@ -395,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
              "dev23": DEV23_FILES, "dev24": DEV24_FILES,
              "dev25": DEV25_FILES, "dev26": DEV26_FILES,
              "dev27": DEV27_FILES, "dev28": DEV28_FILES,
-             "dev29": DEV29_FILES,
+             "dev29": DEV29_FILES, "dev30": DEV30_FILES,
              "test": (TEST_FILE,)}
     files = {name: [path for path in paths if path.exists()] for name, paths in files.items()}
     judged = {name: judge_samples((s for path in paths for s in read_labelled(path)), one)
