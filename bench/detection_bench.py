@@ -16,7 +16,8 @@ verdict (``leads.judge.batch.judge_text``, at the scorer's default threshold) si
 - **dev7**: ``tests/data/texts_dev7a.tsv`` (sellers in their own voices) and ``texts_dev7b.tsv``
   (short lines) — blind like dev3, the round after;
 - **dev8**: ``tests/data/texts_dev8a.tsv`` (posts of the weak kinds) and ``texts_dev8b.tsv``
-  (evasions with indirect wording) — blind like dev3, the last round of 2026-12-05;
+  (evasions with indirect wording) — blind like dev3;
+- **dev9** … : every later round the same way, found by file name (``texts_devN[a-z].tsv``);
 - **test**: ``tests/data/texts_heldout.tsv`` — written by an independent writer before the concept
   scorer, measured only (nobody tunes on it or reads its misses while changing the scorer);
 - **real**: ``../shared/realdata`` beside the repository — real spam lines by our relevance tier
@@ -32,7 +33,7 @@ allowed for the record, but whoever tunes the scorer must not use it). ``--weigh
 with a candidate's fitted weights (``bench/fit_text_weights.py --write FILE``), not the library's.
 
 Usage: .venv/bin/python bench/detection_bench.py [--json] [--misses SET] [--realdata PATH]
-[--weights FILE] (SET: dev, dev3, …, dev10, test or real)
+[--weights FILE] (SET: dev, dev3, … the last round, test or real)
 """
 
 from __future__ import annotations
@@ -57,34 +58,21 @@ DEV_FILES = (
     ROOT / "tests/data/texts_dev.tsv",
     ROOT / "tests/data/texts_dev2.tsv",
 )
-DEV3_FILE = ROOT / "tests/data/texts_dev3.tsv"
-DEV4_FILE = ROOT / "tests/data/texts_dev4.tsv"
-DEV5_FILES = (ROOT / "tests/data/texts_dev5a.tsv", ROOT / "tests/data/texts_dev5b.tsv")
-DEV6_FILES = (ROOT / "tests/data/texts_dev6a.tsv", ROOT / "tests/data/texts_dev6b.tsv")
-DEV7_FILES = (ROOT / "tests/data/texts_dev7a.tsv", ROOT / "tests/data/texts_dev7b.tsv")
-DEV8_FILES = (ROOT / "tests/data/texts_dev8a.tsv", ROOT / "tests/data/texts_dev8b.tsv")
-DEV9_FILES = (ROOT / "tests/data/texts_dev9a.tsv", ROOT / "tests/data/texts_dev9b.tsv")
-DEV10_FILES = tuple(ROOT / f"tests/data/texts_dev10{part}.tsv" for part in "abc")
-DEV11_FILES = tuple(ROOT / f"tests/data/texts_dev11{part}.tsv" for part in "abc")
-DEV12_FILES = tuple(ROOT / f"tests/data/texts_dev12{part}.tsv" for part in "abc")
-DEV13_FILES = tuple(ROOT / f"tests/data/texts_dev13{part}.tsv" for part in "ab")
-DEV14_FILES = tuple(ROOT / f"tests/data/texts_dev14{part}.tsv" for part in "abc")
-DEV15_FILES = tuple(ROOT / f"tests/data/texts_dev15{part}.tsv" for part in "ab")
-DEV16_FILES = tuple(ROOT / f"tests/data/texts_dev16{part}.tsv" for part in "ab")
-DEV17_FILES = tuple(ROOT / f"tests/data/texts_dev17{part}.tsv" for part in "ab")
-DEV18_FILES = tuple(ROOT / f"tests/data/texts_dev18{part}.tsv" for part in "ab")
-DEV19_FILES = tuple(ROOT / f"tests/data/texts_dev19{part}.tsv" for part in "ab")
-DEV20_FILES = tuple(ROOT / f"tests/data/texts_dev20{part}.tsv" for part in "ab")
-DEV21_FILES = tuple(ROOT / f"tests/data/texts_dev21{part}.tsv" for part in "ab")
-DEV22_FILES = tuple(ROOT / f"tests/data/texts_dev22{part}.tsv" for part in "ab")
-DEV23_FILES = tuple(ROOT / f"tests/data/texts_dev23{part}.tsv" for part in "ab")
-DEV24_FILES = tuple(ROOT / f"tests/data/texts_dev24{part}.tsv" for part in "ab")
-DEV25_FILES = tuple(ROOT / f"tests/data/texts_dev25{part}.tsv" for part in "ab")
-DEV26_FILES = tuple(ROOT / f"tests/data/texts_dev26{part}.tsv" for part in "ab")
-DEV27_FILES = tuple(ROOT / f"tests/data/texts_dev27{part}.tsv" for part in "ab")
-DEV28_FILES = tuple(ROOT / f"tests/data/texts_dev28{part}.tsv" for part in "ab")
-DEV29_FILES = tuple(ROOT / f"tests/data/texts_dev29{part}.tsv" for part in "ab")
-DEV30_FILES = tuple(ROOT / f"tests/data/texts_dev30{part}.tsv" for part in "ab")
+DATA = ROOT / "tests/data"
+ROUND_FILE = re.compile(r"texts_dev(\d+)[a-z]?\.tsv")
+
+
+def blind_rounds(folder: Path = DATA) -> dict[str, tuple[Path, ...]]:
+    """Each blind round's files by set name, in round order: ``texts_dev3.tsv`` is dev3,
+    ``texts_dev31a.tsv`` and ``texts_dev31b.tsv`` are dev31 (a new round needs only its files)."""
+    rounds: dict[int, list[Path]] = {}
+    for path in sorted(folder.glob("texts_dev*.tsv")):
+        if found := ROUND_FILE.fullmatch(path.name):
+            rounds.setdefault(int(found[1]), []).append(path)
+    return {f"dev{number}": tuple(rounds[number]) for number in sorted(rounds)}
+
+
+BLIND_ROUNDS = blind_rounds()
 TEST_FILE = ROOT / "tests/data/texts_heldout.tsv"
 REALDATA = ROOT.parent / "shared" / "realdata"
 REAL_AD_FILES = ("real_ad_lines.txt", "real_ad_lines_2.txt")
@@ -373,12 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object instead of tables")
     parser.add_argument("--misses",
-                        choices=("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9",
-                                 "dev10", "dev11", "dev12", "dev13", "dev14", "dev15", "dev16",
-                                 "dev17", "dev18", "dev19", "dev20", "dev21", "dev22",
-                                 "dev23", "dev24", "dev25", "dev26", "dev27", "dev28",
-                                 "dev29", "dev30", "test",
-                                 "real"),
+                        choices=("dev", *BLIND_ROUNDS, "test", "real"),
                         help="list what the verdict got wrong in SET")
     parser.add_argument("--realdata", type=Path, default=REALDATA, help="folder of the real lines")
     parser.add_argument("--weights", type=Path,
@@ -386,18 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     one = weighted_judge(args.weights) if args.weights else judge_text
 
-    files = {"dev": DEV_FILES, "dev3": (DEV3_FILE,), "dev4": (DEV4_FILE,), "dev5": DEV5_FILES,
-             "dev6": DEV6_FILES, "dev7": DEV7_FILES, "dev8": DEV8_FILES,
-             "dev9": DEV9_FILES, "dev10": DEV10_FILES, "dev11": DEV11_FILES, "dev12": DEV12_FILES,
-             "dev13": DEV13_FILES, "dev14": DEV14_FILES, "dev15": DEV15_FILES,
-             "dev16": DEV16_FILES, "dev17": DEV17_FILES, "dev18": DEV18_FILES,
-             "dev19": DEV19_FILES, "dev20": DEV20_FILES,
-             "dev21": DEV21_FILES, "dev22": DEV22_FILES,
-             "dev23": DEV23_FILES, "dev24": DEV24_FILES,
-             "dev25": DEV25_FILES, "dev26": DEV26_FILES,
-             "dev27": DEV27_FILES, "dev28": DEV28_FILES,
-             "dev29": DEV29_FILES, "dev30": DEV30_FILES,
-             "test": (TEST_FILE,)}
+    files = {"dev": DEV_FILES, **BLIND_ROUNDS, "test": (TEST_FILE,)}
     files = {name: [path for path in paths if path.exists()] for name, paths in files.items()}
     judged = {name: judge_samples((s for path in paths for s in read_labelled(path)), one)
               for name, paths in files.items()}

@@ -33,12 +33,7 @@ from pathlib import Path
 
 import numpy as np
 from detection_bench import (
-    DEV3_FILE,
-    DEV4_FILE,
-    DEV5_FILES,
-    DEV6_FILES,
-    DEV7_FILES,
-    DEV8_FILES,
+    BLIND_ROUNDS,
     DEV_FILES,
     ROOT,
     read_labelled,
@@ -86,8 +81,8 @@ class Data:
         library = load_library()
         scorer = TextScorer(library)  # no fitted weights: the rules' features and score
         rows, self.labels, self.sets, self.kinds, self.about_fakes, applies = [], [], [], [], [], []
-        for path in [*DEV_FILES, DEV3_FILE, DEV4_FILE, *DEV5_FILES, *DEV6_FILES, *DEV7_FILES,
-                     *DEV8_FILES]:
+        for path in [*DEV_FILES, *(path for number in range(3, 9)
+                                     for path in BLIND_ROUNDS[f"dev{number}"])]:
             for sample in read_labelled(path):
                 result = scorer.score(sample.text)
                 rows.append(result.features)
