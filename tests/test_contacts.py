@@ -129,6 +129,10 @@ def test_contact_formats(text: str, contacts: list[str]):
         # A real quantity after the number still is one.
         ("QQ群 100000人", []),
         ("QQ 20000元", []),
+        # A sticker's middle dots, and a letter for the digit it looks like inside a phone.
+        ("驾证 毕业证 135·0447·8126", ["phone:13504478126"]),
+        ("不考直拿 13O8-5521-967", ["phone:13085521967"]),
+        ("微信：ab1o2c", ["wechat:ab1o2c"]),  # an id keeps its letters
     ],
 )
 def test_extracts(text: str, contacts: list[str]):
@@ -158,6 +162,8 @@ def test_extracts(text: str, contacts: list[str]):
         "版本 v13.8.1234",
         "身份证 110101 19900307 1234",
         "电话xxxxxxxxxxx",  # fully masked: nothing to record
+        "2024·05·29 开考",  # a date with middle dots
+        "型号 1o8-55",  # a letter between digits in a short code
         "卫星号 abc123 已入轨",  # 卫星 is a satellite, not a WeChat alias, without a colon
     ],
 )

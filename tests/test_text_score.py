@@ -415,6 +415,11 @@ def test_second_dev_set_is_balanced_and_clean():
         ("一般来说 迎接伴娘 直接伴奏 叉车证 文章 章节 高粗糙", "一般来说迎接伴娘直接伴奏叉车证文章章节高粗糙"),
         ("吻客服 寒工证 管网改造", "问客服焊工证管网改造"),
         ("找人半的 找人半了 找人半天", "找人办的找人办了找人半天"),
+        ("驾政 汗工 店工 高出作业 靠正 不用靠,考都不用考 官方网站插到",
+         "驾证焊工电工高处作业考证不用考,考都不用考官方网站查到"),
+        # 驾证 is a driving licence, not 假证; a shop's staff, evidence and a guard rail stay.
+        ("驾证 本店工作 招聘店工 靠证据说话 依靠证人 护栏高出作业面 靠都不用靠别人",
+         "驾证本店工作招聘店工靠证据说话依靠证人护栏高出作业面靠都不用靠别人"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -920,8 +925,13 @@ SELLERS_IN_OTHER_WORDS = [
     "工地上岗 登记即办 二十天可取本 13912345678",
     "特种 zuo ye zheng 快拿 ke cha 13912345678",
     "我帮表哥走了个快速通道，现在电工证在手里，官方平台能查到。有同样困扰的兄弟可以跟帖，我一个个回",
+    "驾政 学位政 刻章 135·2846·0917",  # 驾政 is 驾证 (not 假证), a number in middle dots
+    "楼上那个要排队上课的太麻烦，我这里店工汗工都能搞，靠都不用靠，要的兄弟留个言",
+    "登高 叉车 靠正不用去 一五九 二二八四 六六零三",
 ]
 NEIGHBOURS_OF_SELLERS = [
+    "请问我在网上查自己的焊工证查不到，是不是还没录入系统？考完快两个月了",  # a holder asking
+    "电工 焊工 158 6230 4471",  # trades and a number: no card, and no price in the phone's digits
     "食品经营许可证代办，餐饮店开业一条龙服务",  # a lawful agency's one-stop service
     "免手续费代办违章、代办驾驶证过期换证",  # no fee, not "no paperwork"
     "小心：驾照不用考的广告都是骗局，车管所不可能查到",

@@ -96,6 +96,10 @@ CHINESE_DIGITS = str.maketrans(
 CHINESE_NUMBER_RUN = re.compile(
     rf"[{SPOKEN_DIGITS}0-9](?:[ 、,.\-]{{0,2}}[{SPOKEN_DIGITS}0-9]){{6,}}"
 )
+# A letter written for the digit it looks like inside a phone (13O8-5521-967, 1390l23…): read
+# only where phones are looked for, so an id such as ab1o2 keeps its letters.
+LETTER_FOR_DIGIT = re.compile(r"(?<=\d)[oli](?=\d)")
+LETTER_DIGITS = {"o": "0", "l": "1", "i": "1"}
 # fold() drops emoji. These stand for a word in any text (➕v is 加v, 🛜可查 is 网上可查, 🈚考
 # is folded to 无考 by NFKC, 高处作业📜 is 高处作业证, 不用📖不用✍ is 不用看书不用考, 🏃🈚 is
 # 去无 (no need to go), 直接⬇ is 直接下, 📦工地 is 寄工地, 🎓本科 is 学历本科, 🔌工 is 电工,
@@ -333,7 +337,8 @@ def contacts_in_folded(folded: str) -> list[str]:
     found = _Found(len(text))
     _emails_masks_telegram(text, found)
     _labelled(text, found)
-    _same_number(text, _phones(text, found), found)
+    phone_text = LETTER_FOR_DIGIT.sub(lambda letter: LETTER_DIGITS[letter.group(0)], text)
+    _same_number(text, _phones(phone_text, found), found)
     _bare_ids(text, found)
     return found.ordered()
 
