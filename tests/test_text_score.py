@@ -130,6 +130,33 @@ def test_short_term_inside_another_word_does_not_count():
     assert score_text("电工证 100%包过").terms("fraud") == ("包过",)
 
 
+def test_short_terms_skip_jiebas_cut_only_where_it_could_not_split_them():
+    """The shortcut in ``_word_edges`` (no dictionary word crosses a short term's edge) keeps
+    exactly the short terms a full jieba cut keeps."""
+    from keywords import load_library
+    from leads.judge.normalize import fold
+    from leads.judge.text_matching import short_and_embedded
+    from leads.judge.text_score import TextScorer, respell
+
+    shortcut, always_cut = TextScorer(load_library()), TextScorer(load_library())
+    always_cut._crossed = lambda *_: True
+    texts = [text for _, _, text in _labelled()] + [
+        "打包过来的东西", "vx包过123", "包过abc", "qq办证号码", "报名的通知", "考试包过了吗"
+    ]
+    checked = split = 0
+    for text in texts:
+        folded = respell(fold(text))
+        hits = [h for h in shortcut.outermost_hits(folded) if short_and_embedded(folded, h)]
+        kept = shortcut._word_edges(folded, hits)
+        reference = always_cut._word_edges(folded, hits)
+        for hit in hits:
+            expected = {hit.start, hit.end} <= reference
+            assert ({hit.start, hit.end} <= kept) == expected, (text, hit)
+            checked += 1
+            split += not expected
+    assert checked > 500 and split > 5  # both outcomes are exercised
+
+
 def test_term_inside_a_longer_term_counts_once():
     assert score_text("办证大厅").terms("fraud") == ()
     assert score_text("焊工证不用本人参加考试").terms("negative") == ()

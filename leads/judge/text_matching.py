@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from functools import cached_property
 from operator import itemgetter
 from typing import NamedTuple
@@ -35,6 +36,7 @@ from leads.judge.text_voice import (
 
 SHORT_TERM_LENGTH = 2  # terms this short must sit on jieba word boundaries
 BOUNDARY_WINDOW = 8
+ASCII_WORD = re.compile(r"[a-zA-Z0-9]{2}")  # two letters or digits jieba keeps in one word
 NEVER_FOLDED = "\x00"  # a placeholder word, so the automaton is never empty (harmless if found)
 SALES_ROLES = ("claim", "offer")
 BARE_NOUNS = frozenset({"CARD"})  # 证 said bare: a noun for frames, no kind of paper of its own
@@ -162,28 +164,63 @@ class TextMatcher:
                 kept.append(hit)
         return kept
 
+    @cached_property
+    def _dictionary(self) -> tuple[dict[str, int], int]:
+        """jieba's words with their counts (a prefix of a word is there with count 0), and the
+        longest word's length."""
+        self._tokenizer.check_initialized()
+        return self._tokenizer.FREQ, max(map(len, self._tokenizer.FREQ))
+
     def _word_edges(self, folded: str, hits: list[Hit]) -> set[int]:
         """Positions where jieba puts a word boundary, around the short hits only.
 
-        Overlapping windows are merged, so a line with several short terms is cut once.
+        Overlapping windows are merged, so a line with several short terms is cut once; a window
+        where no dictionary word crosses a short term's edges is not cut at all (``_crossed``).
         """
-        regions: list[list[int]] = []
+        regions: list[tuple[int, int, list[int]]] = []  # left, right, the short terms' edges
         for hit in hits:
             if not short_and_embedded(folded, hit):
                 continue
             left, right = max(0, hit.start - BOUNDARY_WINDOW), hit.end + BOUNDARY_WINDOW
             if regions and left <= regions[-1][1]:
-                regions[-1][1] = max(regions[-1][1], right)
+                regions[-1] = (regions[-1][0], max(regions[-1][1], right), regions[-1][2])
             else:
-                regions.append([left, right])
+                regions.append((left, right, []))
+            regions[-1][2].extend((hit.start, hit.end))
         edges: set[int] = set()
-        for left, right in regions:
+        for left, right, needed in regions:
+            if not any(self._crossed(folded, edge, left, right) for edge in needed):
+                edges.update(needed)
+                continue
             edge = left
             edges.add(edge)
             for word in self._tokenizer.cut(folded[left:right], HMM=False):
                 edge += len(word)
                 edges.add(edge)
         return edges
+
+    def _crossed(self, folded: str, edge: int, left: int, right: int) -> bool:
+        """Whether jieba could cut ``folded[left:right]`` across ``edge``: some dictionary word
+        spans it, or it lies between two letters or digits (jieba runs those together).
+
+        Where neither holds, every cut passes through ``edge`` (all of jieba's candidate words
+        end before it or start after it), so the cut need not be made: about one short term in
+        seventy needs it, and cutting was a tenth of the scoring time.
+        """
+        if 0 < edge < len(folded) and ASCII_WORD.match(folded, edge - 1, edge + 1):
+            return True
+        words, longest = self._dictionary
+        right = min(right, len(folded))
+        for start in range(max(left, edge - longest + 1), edge):
+            if folded[start:edge] not in words:
+                continue
+            for end in range(edge + 1, min(right, start + longest) + 1):
+                word = folded[start:end]
+                if word not in words:
+                    break
+                if words[word]:
+                    return True
+        return False
 
     def term_weights(
         self, folded: str, hits: list[Hit], quotations: list[tuple[int, int]]
