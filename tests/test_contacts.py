@@ -133,6 +133,8 @@ def test_contact_formats(text: str, contacts: list[str]):
         ("驾证 毕业证 135·0447·8126", ["phone:13504478126"]),
         ("不考直拿 13O8-5521-967", ["phone:13085521967"]),
         ("微信：ab1o2c", ["wechat:ab1o2c"]),  # an id keeps its letters
+        ("办证 157 ··· 2084 ··· 9631", ["phone:15720849631"]),
+        ("刻章 135 …… 6082 …… 3947", ["phone:13560823947"]),
     ],
 )
 def test_extracts(text: str, contacts: list[str]):

@@ -447,6 +447,10 @@ def test_second_dev_set_is_balanced_and_clean():
         # 驾证 is a driving licence, not 假证; a shop's staff, evidence and a guard rail stay.
         ("驾证 本店工作 招聘店工 靠证据说话 依靠证人 护栏高出作业面 靠都不用靠别人",
          "驾证本店工作招聘店工靠证据说话依靠证人护栏高出作业面靠都不用靠别人"),
+        ("刻漳 科章 必业正 学信网可差 能差到 带烤 连系人 特种设倍 维修正 各类正明",
+         "刻章刻章毕业证学信网可查能查到带考联系人特种设备维修证各类证明"),
+        ("本科章程 学科章节 连系列 能差到哪去 假设被告 修正液 带烤肉 可差遣 维修正在进行",
+         "本科章程学科章节连系列能差到哪去假设被告修正液带烤肉可差遣维修正在进行"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -955,10 +959,14 @@ SELLERS_IN_OTHER_WORDS = [
     "驾政 学位政 刻章 135·2846·0917",  # 驾政 is 驾证 (not 假证), a number in middle dots
     "楼上那个要排队上课的太麻烦，我这里店工汗工都能搞，靠都不用靠，要的兄弟留个言",
     "登高 叉车 靠正不用去 一五九 二二八四 六六零三",
+    "回复 5楼：不用你去考场，我们这边带烤，过了再给钱，小窗",
+    "特种设倍 维修正 全办 质监可茶 加急 135 …… 2744 …… 9031",
 ]
 NEIGHBOURS_OF_SELLERS = [
     "请问我在网上查自己的焊工证查不到，是不是还没录入系统？考完快两个月了",  # a holder asking
     "电工 焊工 158 6230 4471",  # trades and a number: no card, and no price in the phone's digits
+    "能不能别再有人加我问焊工证了，我不办证，我是考证培训的学员",  # tired of being asked
+    "别私信我了，我这儿不办证",
     "食品经营许可证代办，餐饮店开业一条龙服务",  # a lawful agency's one-stop service
     "免手续费代办违章、代办驾驶证过期换证",  # no fee, not "no paperwork"
     "小心：驾照不用考的广告都是骗局，车管所不可能查到",
