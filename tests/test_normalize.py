@@ -21,6 +21,8 @@ from leads.judge.normalize import fold
         ("办※证 免丨考 电—工证 办()证", "办证免考电工证办证"),  # symbols sellers put inside words
         ("138×××5678", "138×××5678"),  # a mask between digits stays for contacts
         ("办*证", "办证"),
+        ('他说"包过"的', "他说“包过”的"),  # a straight-quoted phrase stays a quotation
+        ('办"证', "办证"),  # a lone quote inside a word is a separator
         ("官 网 可 查", "官网可查"),
         ("办|证 办.证 办/证", "办证办证办证"),
         ("半证", "办证"),  # homophone

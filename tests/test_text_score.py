@@ -451,6 +451,7 @@ def test_second_dev_set_is_balanced_and_clean():
          "刻章刻章毕业证学信网可查能查到带考联系人特种设备维修证各类证明"),
         ("本科章程 学科章节 连系列 能差到哪去 假设被告 修正液 带烤肉 可差遣 维修正在进行",
          "本科章程学科章节连系列能差到哪去假设被告修正液带烤肉可差遣维修正在进行"),
+        ("健糠证 不用体捡 身体检查 立体剪纸 身体减肥", "健康证不用体检身体检查立体剪纸身体减肥"),
     ],
 )
 def test_homophones_and_pinyin_are_respelled_by_their_neighbours(text: str, respelled: str):
@@ -961,12 +962,19 @@ SELLERS_IN_OTHER_WORDS = [
     "登高 叉车 靠正不用去 一五九 二二八四 六六零三",
     "回复 5楼：不用你去考场，我们这边带烤，过了再给钱，小窗",
     "特种设倍 维修正 全办 质监可茶 加急 135 …… 2744 …… 9031",
+    "我去年就是在那位老哥手上办的焊工证，工地扫码没出过问题，他电话一五二·六八四七·三零一九",
+    "高处作业证包下，住建网能查，联系 13715820946",
+    "健糠证 不体捡 当天拿 微信 jkz_0427",
 ]
 NEIGHBOURS_OF_SELLERS = [
     "请问我在网上查自己的焊工证查不到，是不是还没录入系统？考完快两个月了",  # a holder asking
     "电工 焊工 158 6230 4471",  # trades and a number: no card, and no price in the phone's digits
     "能不能别再有人加我问焊工证了，我不办证，我是考证培训的学员",  # tired of being asked
     "别私信我了，我这儿不办证",
+    "招聘保洁两名，入职需办理健康证，体检费报销，电话13307418592",  # 需办理: a requirement
+    "重疾险免体检，投保简单，电话13912345678",  # insurance ads promise no check-up too
+    "本套餐不用体检，直接投保",
+    '有人回帖说"包过 不用考 加薇"，收了钱就把我删了，大家别信',  # a victim quoting the ad
     "食品经营许可证代办，餐饮店开业一条龙服务",  # a lawful agency's one-stop service
     "免手续费代办违章、代办驾驶证过期换证",  # no fee, not "no paperwork"
     "小心：驾照不用考的广告都是骗局，车管所不可能查到",

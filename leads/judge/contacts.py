@@ -94,7 +94,7 @@ CHINESE_DIGITS = str.maketrans(
     SPOKEN_DIGITS + "、,", "001234567891123456789027" + "  "
 )
 CHINESE_NUMBER_RUN = re.compile(
-    rf"[{SPOKEN_DIGITS}0-9](?:[ 、,.\-]{{0,2}}[{SPOKEN_DIGITS}0-9]){{6,}}"
+    rf"[{SPOKEN_DIGITS}0-9](?:[ 、,.\-·•・]{{0,2}}[{SPOKEN_DIGITS}0-9]){{6,}}"
 )
 # A letter written for the digit it looks like inside a phone (13O8-5521-967, 1390l23…): read
 # only where phones are looked for, so an id such as ab1o2 keeps its letters.

@@ -29,6 +29,9 @@ INVISIBLE_AND_EMOJI = re.compile(
     "\U0001f000-\U0001faff\U000e0000-\U000e007f\u0300-\u036f"
     "\u3105-\u312f\u31a0-\u31bf\u02c7\u02ca\u02cb\u02d9]"  # zhuyin annotations (電ㄉㄧㄢˋ工證)
 )
+# A short quotation in straight quotes ("包过") is given curly ones before separators go, so it
+# stays a quotation (leads.judge.text_voice) and its quote marks are not dropped as separators.
+STRAIGHT_QUOTATION = re.compile(r'"([^"\n]{1,20})"')
 # Also the symbols sellers put inside words (办※证, 免丨考, 电—工) and empty brackets (办()证).
 SEPARATORS = r"(?:[\s\-_*·•・.|/\\~+#^=`'\"※丨—–―°〓ㄧ×〰‖¦╳∙‧⋅∷ˉ¯‐‑‒]|\(\)|\[\])+"
 # A separator run is dropped between two CJK characters or between CJK and a Latin letter
@@ -98,6 +101,8 @@ class Folder:
         text = INVISIBLE_AND_EMOJI.sub("", text).translate(self._characters).lower()
         if "(" in text:
             text = PINYIN_ANNOTATION.sub("", text)
+        if '"' in text:
+            text = STRAIGHT_QUOTATION.sub(r"“\1”", text)
         return SEPARATOR_INSIDE_WORD.sub("", text)
 
     def _replace_variants(self, text: str) -> str:

@@ -175,12 +175,13 @@ def _firm_promise(evidence: Mapping[str, Evidence]) -> bool:
 
 
 def _promises_together(evidence: Mapping[str, Evidence]) -> bool:
-    """Two promises said in full voice, at least one that only a fake can keep."""
+    """Two promises said in full voice and in different words (不用体检 is one promise even
+    where two concepts read it), at least one that only a fake can keep."""
     said = {
-        name for name, found in evidence.items()
+        name: found.words for name, found in evidence.items()
         if name in PROMISE_PARTNERS and found.full_voice and found.points >= PROMISE_MIN_POINTS
     }
-    return len(said) >= 2 and bool(said & PROMISES_ONLY_A_FAKE)
+    return len(set(said.values())) >= 2 and bool(said.keys() & PROMISES_ONLY_A_FAKE)
 
 
 def _within(sorted_positions: list[int], position: int, window: int) -> bool:
