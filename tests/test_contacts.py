@@ -135,6 +135,12 @@ def test_contact_formats(text: str, contacts: list[str]):
         ("微信：ab1o2c", ["wechat:ab1o2c"]),  # an id keeps its letters
         ("办证 157 ··· 2084 ··· 9631", ["phone:15720849631"]),
         ("刻章 135 …… 6082 …… 3947", ["phone:13560823947"]),
+        # A QQ number in spaced groups after its label; Telegram behind a plane.
+        ("🐧 209 337 158", ["qq:209337158"]),
+        ("QQ 2093 3715", ["qq:20933715"]),
+        ("✈️ @jz_quick66", ["telegram:jz_quick66"]),
+        ("纸飞机搜 bz_kuaiban", ["telegram:bz_kuaiban"]),
+        ("QQ 2024 05 29", []),  # a date after the label is no number
     ],
 )
 def test_extracts(text: str, contacts: list[str]):
@@ -286,6 +292,7 @@ def test_lone_q_after_a_contact_verb_is_a_qq_label(text: str, contacts: list[str
         ("❌培训 🙅\u200d\u2642\ufe0f考试", "无培训 无考试"),  # no before a chore
         ("考🙅试 ❌不考试", "考🙅试 ❌不考试"),  # not inside a word, not before its own 不
         ("🆓考 🚜📜 👤不用去", "免考 叉车证 人不用去"),
+        ("要本的话✉️我 花点小💰", "要本的话私️我 花点小钱"),
     ],
 )
 def test_emoji_that_stand_for_words_are_spelled_out(text: str, worded: str):

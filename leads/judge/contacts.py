@@ -109,7 +109,7 @@ EMOJI_WORD_MAP = {"➕": "加", "✚": "加", "🛜": "网上", "🌐": "网上"
                   "🆔": "证件", "🔏": "章", "🎓": "学历", "🐧": "qq", "📕": "本", "📇": "证",
                   "🪪": "证件", "📄": "证", "📃": "证", "📝": "考", "🔎": "查", "📩": "信",
                   "🔌": "电", "🗨": "私", "🆓": "免", "🚜": "叉车",
-                  "👤": "人", "📮": "寄", "💰": "价", "🧯": "消防"}
+                  "👤": "人", "📮": "寄", "💰": "钱", "🧯": "消防", "✉": "私"}
 EMOJI_WORDS = str.maketrans(EMOJI_WORD_MAP)
 # ⚡ and 🔥 stand for a trade only before 工 (⚡工📜 is 电工证, 🔥工 is 焊工); elsewhere they
 # decorate.
@@ -122,8 +122,11 @@ FULL_MARKS_BEFORE_PASS = re.compile("💯\ufe0f?(?=过|通过|拿证)")
 NO_EMOJI_BEFORE_CHORE = re.compile(
     f"(?<![{CJK}])[❌🙅][\u200d\u2640\u2642\ufe0f]*(?= ?(?:考|培训|学习|上课|到场|去|跑|体检|复审))"
 )
-# ... and these for a contact label, so extract_contacts spells them out first.
-EMOJI_LABELS = str.maketrans({"☎": "电话", "📞": "电话", "📱": "手机", **EMOJI_WORD_MAP})
+# ... and these for a contact label, so extract_contacts spells them out first (✈ is Telegram's
+# 飞机).
+EMOJI_LABELS = str.maketrans(
+    {"☎": "电话", "📞": "电话", "📱": "手机", "✈": "飞机", **EMOJI_WORD_MAP}
+)
 
 
 # --- Labels -------------------------------------------------------------------------------------
@@ -155,7 +158,8 @@ FILLER = (
 )
 LABELLED_VALUE = re.compile(
     rf"({FILLER})(?:(?P<mobile>1[3-9]\d(?:[ -]?\d{{4}}){{2}})(?!\d)"
-    rf"|(?P<number>[1-9]\d{{4,11}})(?!\d)|(?P<id>{ID})(?!{ID_CHAR}))"
+    rf"|(?P<number>[1-9]\d{{4,11}}|[1-9]\d{{2,3}}(?: \d{{3,4}}){{1,2}})(?!\d)"
+    rf"|(?P<id>{ID})(?!{ID_CHAR}))"
 )
 # What may follow a number that is a quantity, a price or a date rather than a QQ or a phone.
 # A unit is on the same line and is not the start of a word (本站, 人员, 名称, 条件, 期间).
@@ -171,7 +175,7 @@ SAME_NUMBER_KIND = re.compile(r"微信|qq|v")
 SAME_NUMBER_BEFORE, SAME_NUMBER_AFTER = 16, 8  # how far the phone may be from the marker
 
 TELEGRAM = re.compile(
-    r"(?=[t电纸飞])(?:(?<![a-z0-9])(?:telegram|tg)|电报|纸飞机|飞机)(?:号)?\s*:?\s*@?([a-z][a-z0-9_]{4,31})"
+    r"(?=[t电纸飞])(?:(?<![a-z0-9])(?:telegram|tg)|电报|纸飞机|飞机)(?:号|上?搜)?\s*:?\s*@?([a-z][a-z0-9_]{4,31})"
     r"|t\.me/([a-z][a-z0-9_]{4,31})"
 )
 # Starts only where a token starts, with every part bounded: no quadratic scan of a long word.
@@ -254,7 +258,7 @@ def _labelled(text: str, found: _Found) -> None:
                 if kind in kinds:
                     found.add(label.start(), f"{kind}:{mobile}", None if also_phone else span)
             continue
-        number = value.group("number")
+        number = value.group("number").replace(" ", "")  # QQ 209 337 158, as stickers space it
         if NUMBER_UNIT.match(text, span[1]):
             continue
         if "qq" in kinds:
