@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from leads.judge.contacts import (
-    EMOJI_LABELS,
     MAX_SCAN_CHARS,
     contacts_in_folded,
+    emoji_as_labels,
     extract_contacts,
     load_not_ids,
 )
@@ -222,10 +222,11 @@ def test_cases_cover_every_kind_and_refusals():
 
 
 def test_emoji_labels_need_spelling_out_before_fold():
-    """fold() drops 🐧; callers that fold themselves translate EMOJI_LABELS first."""
+    """fold() drops 🐧; callers that fold themselves spell the labels out first."""
     text = "🐧：87654321"
     assert contacts_in_folded(fold(text)) == []
-    assert contacts_in_folded(fold(text.translate(EMOJI_LABELS))) == ["qq:87654321"]
+    assert contacts_in_folded(fold(emoji_as_labels(text))) == ["qq:87654321"]
+    assert emoji_as_labels("微信 abc") == "微信 abc"  # no emoji: the text itself
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,7 @@ __all__ = [
     "ROUTABLE_CONTACT_KINDS",
     "WECHAT_QR_KIND",
     "contacts_in_folded",
+    "emoji_as_labels",
     "emoji_as_words",
     "extract_contacts",
     "has_direct_contact",
@@ -127,6 +128,10 @@ NO_EMOJI_BEFORE_CHORE = re.compile(
 EMOJI_LABELS = str.maketrans(
     {"☎": "电话", "📞": "电话", "📱": "手机", "✈": "飞机", **EMOJI_WORD_MAP}
 )
+# str.translate with a table walks every character in Python objects; most texts hold none of
+# these emoji, and a set tells that much faster.
+EMOJI_LABEL_CHARACTERS = frozenset(map(chr, EMOJI_LABELS))
+EMOJI_WORD_CHARACTERS = frozenset(EMOJI_WORD_MAP)
 
 
 # --- Labels -------------------------------------------------------------------------------------
@@ -323,19 +328,25 @@ def emoji_as_words(text: str) -> str:
         text = FULL_MARKS_BEFORE_PASS.sub("包", text)
     if "❌" in text or "🙅" in text:
         text = NO_EMOJI_BEFORE_CHORE.sub("无", text)
-    return text.translate(EMOJI_WORDS)
+    return text if EMOJI_WORD_CHARACTERS.isdisjoint(text) else text.translate(EMOJI_WORDS)
+
+
+def emoji_as_labels(text: str) -> str:
+    """``text`` with the emoji that stand for a contact label or a word spelled out
+    (EMOJI_LABELS: 🐧 is qq, ☎ 电话), as extract_contacts reads it."""
+    return text if EMOJI_LABEL_CHARACTERS.isdisjoint(text) else text.translate(EMOJI_LABELS)
 
 
 def extract_contacts(text: str) -> list[str]:
     """Contacts in order of appearance, de-duplicated; masked numbers stay masked."""
-    return contacts_in_folded(fold(text[:MAX_SCAN_CHARS].translate(EMOJI_LABELS)))
+    return contacts_in_folded(fold(emoji_as_labels(text[:MAX_SCAN_CHARS])))
 
 
 def contacts_in_folded(folded: str) -> list[str]:
     """``extract_contacts`` for text already folded by ``leads.judge.normalize.fold``.
 
     Emoji labels (🐧 for QQ, ☎ for a phone) are gone from folded text, so callers fold
-    ``text.translate(EMOJI_LABELS)`` as the text scorer does.
+    ``emoji_as_labels(text)`` as the text scorer does.
     """
     text = spoken_numbers_as_digits(folded[:MAX_SCAN_CHARS])
     found = _Found(len(text))

@@ -33,9 +33,9 @@ from functools import cache
 from keywords import KeywordLibrary, load_library
 from keywords.fitted import FittedWeights, load_fitted
 from leads.judge.contacts import (
-    EMOJI_LABELS,
     MAX_SCAN_CHARS,
     contacts_in_folded,
+    emoji_as_labels,
     emoji_as_words,
     has_direct_contact,
 )
@@ -159,7 +159,7 @@ class TextScorer(TextMatcher):
         # drops emoji, so contacts here are the ones extract_contacts finds.
         # Concepts are matched without them (办📞的证 is 办的证, not 办电话的证), with the emoji
         # that stand for a word (➕v is 加v).
-        labelled = text.translate(EMOJI_LABELS)
+        labelled = emoji_as_labels(text)
         folded = fold(labelled)
         contacts = tuple(contacts_in_folded(folded))
         worded = emoji_as_words(text)
