@@ -141,6 +141,9 @@ def test_contact_formats(text: str, contacts: list[str]):
         ("✈️ @jz_quick66", ["telegram:jz_quick66"]),
         ("纸飞机搜 bz_kuaiban", ["telegram:bz_kuaiban"]),
         ("QQ 2024 05 29", []),  # a date after the label is no number
+        ("永久可查 Q🐧 2307164958", ["qq:2307164958"]),  # Q and the penguin together
+        ("永久可查，Q 3162049785。", ["qq:3162049785"]),  # a bare Q before a QQ-long number
+        ("2024年Q3 12000台", []),  # a quarter and a count
     ],
 )
 def test_extracts(text: str, contacts: list[str]):

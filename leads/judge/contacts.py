@@ -144,7 +144,8 @@ WECHAT_LABEL = (
 )
 # No letter before qq, but a digit may be: a phone runs into the QQ label (138…qq909…). A lone q
 # is a label after 加/+ or a contact verb (详询Q 2284…, 联系q…), or before a colon.
-QQ_LABEL = (r"(?<![a-z])qq|(?:(?<=加)|(?<=\+)|(?<=[询系联]))q|(?<![a-z0-9])q(?=\s*:)"
+QQ_LABEL = (r"(?<![a-z])q?qq|(?:(?<=加)|(?<=\+)|(?<=[询系联]))q|(?<![a-z0-9])q(?=\s*:)"
+            r"|(?<![a-z0-9])q(?= ?[1-9]\d{4,10}(?!\d))"  # Q 3162049785, a bare Q before a QQ number
             r"|(?<=加)扣(?=\s*:?\s*[1-9])"  # 加扣 2210874533: 扣 for QQ after 加, before a number
             r"|蔻蔻|寇寇"  # 扣扣 in look-alikes
             # 扣我 2736…, 扣扣 4820…: before a QQ-long number, never 折扣/扣款/不扣 (扣10000元)

@@ -41,7 +41,7 @@ QUESTION_VERBS = frozenset("用要需")  # …a verb asked both ways (用不用)
 # said as not needed (不用复审, 免报名): a school never says its own step is not needed; and a
 # seller's "not like those fake sites" (不是那种假网站) is no warning.
 DISMISSAL = re.compile(
-    r"(?:不用|不必|不需要|无需|用不着|没必要|何必|别|不要)(?:再)?(?:去|被|找|上|交给|花钱去|花冤枉钱去)$|不去$"
+    r"(?:不用|不必|不需要|无需|用不着|没必要|何必|别|不要)(?:再)?(?:去|到|被|找|上|交给|花钱去|花冤枉钱去)$|不去$"
     r"|(?:别信|不要信|别相信)(?:那些|这些|什么)?$"
     r"|(?:不用|不必|别|不要)(?:理|管)(?:那些|这些|些|什么)?$"
     r"|(?:不用|不必|不需|不需要|无需|用不着|免|可以不|可不|代为|代|来不及)(?:再)?$"
