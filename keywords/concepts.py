@@ -134,19 +134,29 @@ def _trie_pattern(words: list[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}  # the end of a word
 
+    def branches(node: dict[str, Any]) -> list[str]:
+        return [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+
     def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
+        found = branches(node)
+        if not found:
             return ""
-        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        body = found[0] if len(found) == 1 else f"(?:{'|'.join(found)})"
         if "" in node:
-            return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
+            return f"(?:{body})?" if len(found) == 1 else f"{body}?"
         return body
 
-    return emit(trie)
+    return "|".join(branches(trie))  # the root's words need no group of their own
 
 
 def _expand(pattern: str, classes: Mapping[str, str], where: str) -> str:
+    """``pattern`` with its {NAME} classes and {Gn} gaps spelled out.
+
+    A class that is a whole alternative of a group, as in ``({CERT}|证)``, is spliced in as
+    more alternatives of that group rather than nested in a group of its own: a pattern that
+    starts with a group whose alternatives all start with a character lets the regex engine
+    skip every position holding none of those characters, instead of trying each one.
+    """
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         gap = GAP_CLASS.fullmatch(name)
@@ -154,9 +164,17 @@ def _expand(pattern: str, classes: Mapping[str, str], where: str) -> str:
             return f"[^{SENTENCE_END}]{{0,{gap.group(1)}}}"
         if name not in classes:
             raise ValueError(f"{where}: unknown class {{{name}}} (not in word_classes.tsv)")
-        return f"(?:{classes[name]})"
+        before, after = pattern[match.start() - 1 : match.start()], pattern[match.end() :][:1]
+        alternative = before in ("(", "|") and after in ("|", ")") and not _escaped(pattern, match)
+        return classes[name] if alternative else f"(?:{classes[name]})"
 
     return CLASS_REFERENCE.sub(replace, pattern)
+
+
+def _escaped(pattern: str, match: re.Match[str]) -> bool:
+    """Whether the character before ``match`` is escaped (\\( is a bracket, not a group)."""
+    backslashes = len(pattern[: match.start() - 1]) - len(pattern[: match.start() - 1].rstrip("\\"))
+    return backslashes % 2 == 1
 
 
 def load_concepts(

@@ -177,6 +177,26 @@ def test_cert_class_includes_every_certificate_term():
     assert all(regex.search("代办" + entry.term) for entry in library.certificates)
 
 
+def test_a_class_that_is_a_whole_alternative_is_spliced_into_its_group():
+    """({CERT}|证) becomes (电工证|…|证): one group whose alternatives all start with a
+    character, so the regex engine skips to where one of them stands. The meaning is unchanged,
+    and a class inside a longer alternative, or after an escaped bracket, keeps its own group."""
+    from re import _compiler, _parser
+
+    from keywords.concepts import _expand
+
+    classes = {"CERT": "电工证|焊工证", "G2": ""}
+    spliced = _expand("({CERT}|证)[0-9]{3}", classes, "test")
+    assert spliced == "(电工证|焊工证|证)[0-9]{3}"
+    assert _compiler._get_charset_prefix(_parser.parse(spliced), 0)
+    assert _expand("(办{CERT}|证)", classes, "test") == "(办(?:电工证|焊工证)|证)"
+    assert _expand(r"\({CERT}|证)", classes, "test") == r"\((?:电工证|焊工证)|证)"
+    prices = [c.regex for c in load_library().concepts
+              if c.name == "PRICE" and c.regex.pattern.startswith("(三类")]
+    assert any(price.search("叉车证1800") for price in prices)
+    assert not any(price.search("叉车证 138 1234 5678") for price in prices)
+
+
 def test_a_gap_stays_inside_its_sentence():
     no_exam = [c for c in load_library().concepts if c.name == "NO_EXAM"]
     assert any(c.regex.search("考试你不用管") for c in no_exam)
