@@ -23,7 +23,7 @@ SHORTEST_PHONE, LONGEST_PHONE = 10, 13  # a 400 number; 86 + an 11-digit mobile
 # Digits with up to five separators between them: 138 1234 5678, (0755)-1234-5678, 020--8765,
 # 186/2937/4051 (a sticker's slashes), 135·0447·8126 (middle dots), 157 ··· 2084 (up to five),
 # 135 …… 6082 (fold() spells each … as three dots).
-DIGIT_RUN = re.compile(r"(?=[+\d])(?<![\d+])\+?\d(?:(?:[ ()./\-–—·•・]{0,5}| ?\.{3,6} ?)\d)*")
+DIGIT_RUN = re.compile(r"(?=[+\d])(?<![\d+])\+?\d(?:(?:[ ()./|\-–—·•・]{0,5}| ?\.{3,6} ?)\d)*")
 DIGIT_GROUP = re.compile(r"\d+")
 MASK_CHARS = "*x×"
 # A mobile with some of its last nine digits masked: 138****5678, 1381234xxxx, 13x xxxx xxxx.
