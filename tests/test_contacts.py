@@ -144,6 +144,7 @@ def test_contact_formats(text: str, contacts: list[str]):
         ("永久可查 Q🐧 2307164958", ["qq:2307164958"]),  # Q and the penguin together
         ("永久可查，Q 3162049785。", ["qq:3162049785"]),  # a bare Q before a QQ-long number
         ("2024年Q3 12000台", []),  # a quarter and a count
+        ("特种设备 18027761592", ["phone:18027761592"]),  # 设备 is no 备案 word
     ],
 )
 def test_extracts(text: str, contacts: list[str]):

@@ -33,7 +33,7 @@ MASKED_MOBILE = re.compile(
 # Words right before a number that make it a record number or an example, not a contact.
 RECORD_NUMBER_WORDS = (
     "icp",
-    "备",
+    "(?<![设准具储装配必预完戒守警后防])备",  # 京ICP备, 公网安备: not 设备 (特种设备 138…)
     "编号",
     "证号",
     "身份证",
@@ -41,6 +41,7 @@ RECORD_NUMBER_WORDS = (
     "账号",
     "卡号",
     "工号",
+    "设备号",
     "学号",
     "代码",
     "流水号",
