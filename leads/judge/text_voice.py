@@ -33,7 +33,10 @@ DENIAL = re.compile(
 DENIAL_WINDOW = 12
 # …or a refusal right after it: 办证的勿扰, 代考的免谈, 买证的绕道 (a holder or a school
 # turning such people away).
-REFUSAL_AFTER = re.compile(r"(?:的|者)?(?:人)?(?:勿扰|免扰|免谈|绕道|请绕行|别来|勿加|别加|勿来)")
+REFUSAL_AFTER = re.compile(
+    r"(?:的|者)?(?:人)?(?:勿扰|免扰|免谈|绕道|请绕行|别来|勿加|别加|勿来)"
+    r"|(?:根本|绝对)?(?:不可能|行不通|是骗人的)"  # …or a claim dismissed: 代考根本不可能
+)
 REFUSAL_WINDOW = 6  # the longest refusal with its 的人 (的人请绕行)
 QUESTION_VERBS = frozenset("用要需")  # …a verb asked both ways (用不用) is a question
 # A seller waves a school aside (不用去培训学校, 别被培训机构坑了, 何必去考点): a word of
