@@ -30,8 +30,9 @@ INVISIBLE_AND_EMOJI = re.compile(
     "\u3105-\u312f\u31a0-\u31bf\u02c7\u02ca\u02cb\u02d9]"  # zhuyin annotations (電ㄉㄧㄢˋ工證)
 )
 # A short quotation in straight quotes ("包过") is given curly ones before separators go, so it
-# stays a quotation (leads.judge.text_voice) and its quote marks are not dropped as separators.
-STRAIGHT_QUOTATION = re.compile(r'"([^"\n]{1,20})"')
+# stays a quotation (leads.judge.text_voice reads only curly ones) and its quote marks are not
+# dropped as separators.
+STRAIGHT_QUOTATION = re.compile(r'"([^"]{1,20})"')
 # Also the symbols sellers put inside words (办※证, 免丨考, 电—工) and empty brackets (办()证).
 SEPARATORS = r"(?:[\s\-_*·•・.|/\\~+#^=`'\"※丨—–―°〓ㄧ×〰‖¦╳∙‧⋅∷ˉ¯‐‑‒]|\(\)|\[\])+"
 # A separator run is dropped between two CJK characters or between CJK and a Latin letter
